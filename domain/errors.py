@@ -1,0 +1,37 @@
+"""Errors that mean something in the domain; the web edge maps each to one HTTP status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str  # dotted path in the request body, e.g. "merchant.address"
+    code: str  # stable machine code, e.g. "required", "invalid_phone"
+    message: str  # zh-CN, shown to people first
+    message_en: str
+
+
+class DomainError(Exception):
+    """Base class: a rule of the domain refused the request."""
+
+
+class ValidationFailed(DomainError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"{len(errors)} invalid field(s): {', '.join(e.field for e in errors)}")
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Conflict(DomainError):
+    """The request clashes with what is stored (e.g. an idempotency key reused with another body)."""
+
+
+class TooManyAttempts(DomainError):
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many attempts; retry after {retry_after_s}s")
+        self.retry_after_s = retry_after_s

@@ -1,0 +1,24 @@
+"""Money is integer fen (分); people and the API speak decimal yuan strings ("399.00")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_YUAN = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
+
+
+def parse_yuan(raw: str) -> int | None:
+    """Yuan text to fen: "399.5" → 39950; None unless a non-negative amount with at most two decimals."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
+    match = _YUAN.match(text)
+    if not match:
+        return None
+    whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(frac)
+
+
+def format_yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"

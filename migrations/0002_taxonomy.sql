@@ -1,0 +1,71 @@
+-- Taxonomies (DESIGN §2.3) and Gongshu's sub-districts: data, editable by administrators.
+
+INSERT INTO quality_domains (code, label_zh, label_en, sort) VALUES
+    ('product', '产品质量', 'Product quality', 1),
+    ('engineering', '工程质量', 'Engineering quality', 2),
+    ('service', '服务质量', 'Service quality', 3),
+    ('environment', '环境质量', 'Environmental quality', 4);
+
+INSERT INTO categories (code, kind, label_zh, label_en, sort) VALUES
+    ('food', 'goods', '食品', 'Food', 101),
+    ('clothing_shoes', 'goods', '服装鞋帽', 'Clothing and shoes', 102),
+    ('home_goods', 'goods', '家居用品', 'Home goods', 103),
+    ('household_appliances', 'goods', '家用电器', 'Household appliances', 104),
+    ('vehicles', 'goods', '交通工具', 'Vehicles and parts', 105),
+    ('communication_products', 'goods', '通讯产品', 'Phones and communication products', 106),
+    ('computer_products', 'goods', '计算机产品', 'Computer products', 107),
+    ('cosmetics', 'goods', '化妆品', 'Cosmetics', 108),
+    ('jewelry', 'goods', '首饰', 'Jewellery', 109),
+    ('medicine_medical', 'goods', '医药及医疗用品', 'Medicines and medical supplies', 110),
+    ('agricultural_inputs', 'goods', '农用生产资料', 'Agricultural inputs', 111),
+    ('building_materials', 'goods', '房屋及建材', 'Housing and building materials', 112),
+    ('culture_entertainment_goods', 'goods', '文化娱乐用品', 'Cultural and entertainment goods', 113),
+    ('sports_goods', 'goods', '体育用品', 'Sports goods', 114),
+    ('other_goods', 'goods', '其他商品', 'Other goods', 199),
+    ('catering_lodging', 'services', '餐饮和住宿服务', 'Catering and lodging', 201),
+    ('beauty', 'services', '美容美发服务', 'Beauty and hairdressing', 202),
+    ('education_training', 'services', '教育培训服务', 'Education and training', 203),
+    ('repair', 'services', '维修服务', 'Repair services', 204),
+    ('telecom', 'services', '电信服务', 'Telecommunications', 205),
+    ('internet', 'services', '互联网服务', 'Internet services', 206),
+    ('travel', 'services', '旅游服务', 'Travel', 207),
+    ('culture_sports_entertainment', 'services', '文化、娱乐、体育服务', 'Culture, entertainment and sports', 208),
+    ('housekeeping', 'services', '家政服务', 'Housekeeping', 209),
+    ('decoration_property', 'services', '房屋装修及物业服务', 'Home decoration and property management', 210),
+    ('financial', 'services', '金融服务', 'Financial services', 211),
+    ('insurance', 'services', '保险服务', 'Insurance', 212),
+    ('postal_delivery', 'services', '邮政快递服务', 'Postal and delivery services', 213),
+    ('public_utilities', 'services', '公用事业服务', 'Public utilities', 214),
+    ('health_care', 'services', '卫生保健服务', 'Health care', 215),
+    ('transport', 'services', '交通运输服务', 'Transport', 216),
+    ('sales_service', 'services', '销售服务', 'Sales services', 217),
+    ('other_services', 'services', '其他服务', 'Other services', 299);
+
+INSERT INTO problem_types (code, label_zh, label_en, sort) VALUES
+    ('quality', '质量', 'Quality', 1),
+    ('after_sales', '售后服务', 'After-sales service', 2),
+    ('contract', '合同', 'Contract', 3),
+    ('food_safety', '食品安全', 'Food safety', 4),
+    ('price', '价格', 'Price', 5),
+    ('safety', '安全', 'Safety', 6),
+    ('other', '其他', 'Other', 9);
+
+INSERT INTO subdistricts (code, label_zh, label_en, sort) VALUES
+    ('mishixiang', '米市巷街道', 'Mishixiang Subdistrict', 1),
+    ('hushu', '湖墅街道', 'Hushu Subdistrict', 2),
+    ('xiaohe', '小河街道', 'Xiaohe Subdistrict', 3),
+    ('hemu', '和睦街道', 'Hemu Subdistrict', 4),
+    ('gongchenqiao', '拱宸桥街道', 'Gongchenqiao Subdistrict', 5),
+    ('daguan', '大关街道', 'Daguan Subdistrict', 6),
+    ('shangtang', '上塘街道', 'Shangtang Subdistrict', 7),
+    ('xiangfu', '祥符街道', 'Xiangfu Subdistrict', 8),
+    ('kangqiao', '康桥街道', 'Kangqiao Subdistrict', 9),
+    ('banshan', '半山街道', 'Banshan Subdistrict', 10),
+    ('tianshui', '天水街道', 'Tianshui Subdistrict', 11),
+    ('wulin', '武林街道', 'Wulin Subdistrict', 12),
+    ('changqing', '长庆街道', 'Changqing Subdistrict', 13),
+    ('chaoming', '潮鸣街道', 'Chaoming Subdistrict', 14),
+    ('zhaohui', '朝晖街道', 'Zhaohui Subdistrict', 15),
+    ('wenhui', '文晖街道', 'Wenhui Subdistrict', 16),
+    ('dongxin', '东新街道', 'Dongxin Subdistrict', 17),
+    ('shiqiao', '石桥街道', 'Shiqiao Subdistrict', 18);

@@ -1,0 +1,298 @@
+"""The `disputes` command: serve, worker, migrate, dev, seed-demo, calendar.
+
+Each command exits non-zero with one clear line when a server is unreachable or a migration fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+import redis as redis_sync
+
+from service.settings import Settings
+from service.store.embedded import EmbeddedServers, ensure_servers
+
+T = TypeVar("T")
+
+
+class Unreachable(Exception):
+    pass
+
+
+def fail(message: str, code: int = 2) -> None:
+    print(f"disputes: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _resolve(settings: Settings) -> tuple[Settings, EmbeddedServers]:
+    """Start embedded servers for unset URLs and check that both servers answer."""
+    try:
+        servers = ensure_servers(settings.database_url, settings.redis_url, settings.data_dir)
+    except Exception as exc:
+        fail(f"could not start the embedded servers under {settings.data_dir}: {exc}")
+        raise  # unreachable: fail() exits
+    resolved = msgspec.structs.replace(
+        settings, database_url=servers.database_url, redis_url=servers.redis_url
+    )
+    try:
+        asyncio.run(_check_postgres(servers.database_url))
+    except Exception as exc:
+        servers.stop()
+        fail(f"PostgreSQL unreachable at {_safe_url(servers.database_url)}: {exc}")
+    try:
+        redis_sync.Redis.from_url(servers.redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except Exception as exc:
+        servers.stop()
+        fail(f"Redis unreachable at {_safe_url(servers.redis_url)}: {exc}")
+    return resolved, servers
+
+
+def _safe_url(url: str) -> str:
+    """A URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url
+
+
+async def _check_postgres(url: str) -> None:
+    conn = await asyncpg.connect(url, timeout=5)
+    await conn.close()
+
+
+def _with_conn(settings: Settings, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    async def run() -> T:
+        from service.store.db import connect
+
+        assert settings.database_url
+        conn = await connect(settings.database_url)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
+    from service.store.migrate import MigrationError, migrate
+
+    settings, servers = _resolve(settings)
+    try:
+        applied = _with_conn(settings, lambda conn: migrate(conn, settings.migrations_dir))
+    except MigrationError as exc:
+        fail(f"migration failed: {exc}")
+    finally:
+        servers.stop()
+    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; up to date"))
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings, servers = _resolve(settings)
+    settings = msgspec.structs.replace(
+        settings, host=args.host or settings.host, port=args.port or settings.port
+    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            server_header=False,
+        )
+    finally:
+        servers.stop()
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    from service.logs import configure_logging
+    from workers.main import build_worker
+
+    settings, servers = _resolve(settings)
+    configure_logging(json=settings.log_json, level=settings.log_level)
+
+    async def run() -> None:
+        worker = build_worker(settings, burst=args.burst)
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:
+            pass  # a signal stopped the worker
+        finally:
+            await worker.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        servers.stop()
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> None:
+    settings, servers = _resolve(settings)
+    try:
+        receipts = asyncio.run(_seed(settings, args.cases, args.seed))
+    finally:
+        servers.stop()
+    if not receipts:
+        print("the database already has cases; demo data is loaded only into an empty one")
+        return
+    print(f"loaded {len(receipts)} demo complaints; try tracking these:")
+    for r in receipts[-3:]:
+        print(f"  {r.tracking_no}  access code {r.access_code}")
+
+
+async def _seed(settings: Settings, count: int, seed: int) -> list[Any]:
+    from service.store.db import create_pool
+    from service.usecases.clock import local_date, utcnow
+    from service.usecases.demo import seed_demo
+    from service.usecases.intake import IntakeContext
+
+    assert settings.database_url
+    pool = await create_pool(settings.database_url, max_size=2)
+    try:
+        ctx = IntakeContext(
+            secret_key=settings.secret_key,
+            evidence_dir=settings.evidence_dir,
+            evidence_max_files=settings.evidence_max_files,
+            evidence_max_bytes=settings.evidence_max_bytes,
+            idempotency_ttl_s=settings.idempotency_ttl_s,
+        )
+        return await seed_demo(pool, ctx, count=count, seed=seed, today=local_date(utcnow()))
+    finally:
+        await pool.close()
+
+
+def cmd_dev(settings: Settings, args: argparse.Namespace) -> None:
+    """Everything a developer needs in one process tree: servers, migrations, demo data, web and worker."""
+    from service.store.migrate import MigrationError, migrate
+
+    settings, servers = _resolve(settings)
+    try:
+        try:
+            applied = _with_conn(settings, lambda conn: migrate(conn, settings.migrations_dir))
+        except MigrationError as exc:
+            fail(f"migration failed: {exc}")
+        print(f"migrations: {len(applied)} applied")
+        receipts = asyncio.run(_seed(settings, args.cases, 2026))
+        if receipts:
+            print(
+                f"demo data: {len(receipts)} complaints; e.g. "
+                f"{receipts[-1].tracking_no} / {receipts[-1].access_code}"
+            )
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.database_url or "",
+            "REDIS_URL": settings.redis_url or "",
+            "SECRET_KEY": settings.secret_key,
+        }
+        exe = [sys.executable, "-m", "service.cli"]
+        children = [
+            subprocess.Popen([*exe, "serve", "--host", args.host, "--port", str(args.port)], env=env),
+            subprocess.Popen([*exe, "worker"], env=env),
+        ]
+        print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops everything)", flush=True)
+        _wait_for_children(children)
+    finally:
+        servers.stop()
+
+
+def _wait_for_children(children: Sequence[subprocess.Popen[bytes]]) -> None:
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                children[0].wait(timeout=0.5)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reached the children too (same process group); they stop themselves
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def cmd_calendar_show(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import date
+
+    from service.store import reference
+
+    settings, servers = _resolve(settings)
+
+    async def show(conn: asyncpg.Connection) -> None:
+        year = args.year
+        cal = await reference.work_calendar(conn, date(year, 1, 1), date(year, 12, 31))
+        if year not in cal.known_years:
+            print(f"{year}: not loaded; deadlines in it are provisional (weekends only)")
+            return
+        print(f"{year}: loaded")
+        for day in sorted(cal.holidays):
+            print(f"  {day}  休  {cal.holidays[day]}")
+        for day, working in sorted(cal.workdays.items()):
+            if working and day.weekday() >= 5:
+                print(f"  {day}  班  调休上班")
+
+    try:
+        _with_conn(settings, show)
+    finally:
+        servers.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="disputes", description="质量争议处理服务 Quality Disputes")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="serve the web app")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(run=cmd_serve)
+    p = sub.add_parser("worker", help="run the job worker")
+    p.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
+    p.set_defaults(run=cmd_worker)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    p = sub.add_parser("dev", help="servers, migrations, demo data, web and worker together")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--cases", type=int, default=200)
+    p.set_defaults(run=cmd_dev)
+    p = sub.add_parser("seed-demo", help="load demo complaints into an empty database")
+    p.add_argument("--cases", type=int, default=200)
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(run=cmd_seed_demo)
+    cal = sub.add_parser("calendar", help="the working-day calendar").add_subparsers(
+        dest="action", required=True
+    )
+    p = cal.add_parser("show", help="a year's holidays and make-up workdays")
+    p.add_argument("year", type=int)
+    p.set_defaults(run=cmd_calendar_show)
+    args = parser.parse_args(argv)
+    if getattr(args, "cases", 0) < 0:
+        fail("--cases must be zero or more")
+    args.run(Settings.from_env(), args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Cases, their consumer, evidence, events and referrals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+
+from domain.intake import ComplaintDraft
+from service.store.sql import SQL
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    id: int
+    tracking_no: str
+    status: str
+    received_at: datetime
+    acceptance_due: date
+    acceptance_due_provisional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    kind: str
+    actor: str
+    at: datetime
+    payload: Mapping[str, Any]
+
+
+async def next_sequence(conn: asyncpg.Connection, day: date) -> int:
+    value: int = await conn.fetchval(SQL["tracking_counters_next"], day)
+    return value
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    draft: ComplaintDraft,
+    *,
+    tracking_no: str,
+    access_code_hash: bytes,
+    received_at: datetime,
+    received_on: date,
+    rule_set_id: str,
+    acceptance_due: date,
+    provisional: bool,
+) -> NewCase:
+    m, p, c = draft.merchant, draft.platform, draft.consents
+    row = await conn.fetchrow(
+        SQL["cases_insert"],
+        tracking_no,
+        access_code_hash,
+        draft.channel,
+        received_at,
+        received_on,
+        rule_set_id,
+        acceptance_due,
+        provisional,
+        draft.quality_domain,
+        draft.category,
+        draft.problem_type,
+        draft.subdistrict,
+        m.name,
+        m.address,
+        m.uscc,
+        m.phone,
+        p.name if p else None,
+        p.uscc if p else None,
+        draft.purchase_date,
+        draft.amount_paid_fen,
+        draft.claim_amount_fen,
+        list(draft.requests),
+        draft.description,
+        c.mediation,
+        c.entrusted_mediation,
+        c.publish,
+    )
+    assert row is not None
+    consumer = draft.consumer
+    await conn.execute(
+        SQL["case_consumers_insert"],
+        row["id"],
+        consumer.name,
+        consumer.phone,
+        consumer.address,
+        consumer.id_number,
+    )
+    return NewCase(**dict(row))
+
+
+async def by_tracking_no(conn: asyncpg.Connection, tracking_no: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["cases_by_tracking_no"], tracking_no)
+
+
+async def lock(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["cases_lock"], case_id)
+
+
+async def add_event(
+    conn: asyncpg.Connection,
+    case_id: int,
+    kind: str,
+    *,
+    actor: str,
+    at: datetime,
+    payload: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+) -> int:
+    event_id: int = await conn.fetchval(
+        SQL["case_events_insert"], case_id, kind, actor, at, dict(payload or {}), request_id
+    )
+    return event_id
+
+
+async def has_event(conn: asyncpg.Connection, case_id: int, kind: str) -> bool:
+    found: bool = await conn.fetchval(SQL["case_events_exists"], case_id, kind)
+    return found
+
+
+async def events(conn: asyncpg.Connection, case_id: int) -> list[Event]:
+    return [Event(**dict(r)) for r in await conn.fetch(SQL["case_events_for_case"], case_id)]
+
+
+async def add_referral(conn: asyncpg.Connection, case_id: int, description: str) -> int:
+    referral_id: int = await conn.fetchval(SQL["enforcement_referrals_insert"], case_id, description)
+    return referral_id
+
+
+async def add_evidence(
+    conn: asyncpg.Connection, case_id: int, *, sha256: str, size: int, content_type: str, name: str, by: str
+) -> int | None:
+    """Record a stored file; None when the case already has this exact file."""
+    evidence_id: int | None = await conn.fetchval(
+        SQL["evidence_insert"], case_id, sha256, size, content_type, name, by
+    )
+    return evidence_id
+
+
+async def evidence_count(conn: asyncpg.Connection, case_id: int) -> int:
+    count: int = await conn.fetchval(SQL["evidence_count"], case_id)
+    return count
+
+
+async def evidence(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["evidence_for_case"], case_id))
+
+
+async def count(conn: asyncpg.Connection) -> int:
+    total: int = await conn.fetchval(SQL["cases_count"])
+    return total

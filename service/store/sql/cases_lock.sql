@@ -1,0 +1,1 @@
+SELECT id, status FROM cases WHERE id = $1 FOR UPDATE

@@ -1,0 +1,1 @@
+INSERT INTO enforcement_referrals (case_id, description) VALUES ($1, $2) RETURNING id

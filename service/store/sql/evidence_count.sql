@@ -1,0 +1,1 @@
+SELECT count(*) FROM evidence WHERE case_id = $1

@@ -1,0 +1,61 @@
+"""Job bodies that the arq worker calls: the outbox relay and the routing step."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import structlog
+
+from domain.errors import NotFound
+from service.store import cases, outbox
+
+log = structlog.get_logger("jobs")
+
+# job name, deterministic job id, keyword arguments, request id → whether it was enqueued now
+Enqueue = Callable[[str, str, Mapping[str, Any], str | None], Awaitable[bool]]
+
+RELAY_BATCH = 200
+STALE_AFTER_S = 600  # an enqueued row not done after this long is enqueued again (Redis may have lost it)
+
+
+async def relay_outbox(pool: asyncpg.Pool, enqueue: Enqueue, *, stale_after_s: float = STALE_AFTER_S) -> int:
+    """Move unfinished outbox rows to the queue; return how many were handed over."""
+    handed = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            rows = await outbox.due(conn, stale_after_s=stale_after_s, limit=RELAY_BATCH)
+            for row in rows:
+                await enqueue(row.job, row.job_key, row.args, row.request_id)
+            await outbox.mark_enqueued(conn, [row.id for row in rows])
+        handed += len(rows)
+        if len(rows) < RELAY_BATCH:
+            return handed
+
+
+async def route_case(
+    pool: asyncpg.Pool, case_id: int, *, now: datetime, request_id: str | None = None
+) -> str:
+    """Placeholder routing step: record that the case waits for routing (routing proper is a later issue).
+
+    Idempotent: the case row is locked and the event is written at most once.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        if await cases.lock(conn, case_id) is None:
+            raise NotFound(f"case {case_id}")
+        outcome = "already_recorded"
+        if not await cases.has_event(conn, case_id, "routing_pending"):
+            await cases.add_event(
+                conn, case_id, "routing_pending", actor="system", at=now, request_id=request_id
+            )
+            outcome = "recorded"
+        await outbox.mark_done(conn, f"route_case:{case_id}")
+    log.info("route_case", case_id=case_id, outcome=outcome)
+    return outcome
+
+
+async def record_failure(pool: asyncpg.Pool, job_key: str, error: str) -> None:
+    async with pool.acquire() as conn:
+        await outbox.mark_failed(conn, job_key, error)

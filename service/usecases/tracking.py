@@ -1,0 +1,188 @@
+"""The consumer's view of their own case, behind the tracking number and access code.
+
+A wrong code and an unknown number are the same NotFound, and both count as a failure against the
+number and the client, so guessing is slowed down without telling which numbers exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.money import format_yuan
+from domain.taxonomy import REQUEST_KINDS
+from domain.tracking import PUBLIC_EVENTS, normalize_access_code, normalize_tracking_no, status_label
+from service import evidence_files
+from service.evidence_files import StagedFile
+from service.store import cases, reference
+from service.throttle import Throttle
+from service.usecases.access import code_matches
+from service.usecases.intake import IntakeContext, check_uploads, content_type
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    label: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    case_id: int
+    tracking_no: str
+    status: str
+    status_label: str
+    received_at: datetime
+    acceptance_due: date
+    acceptance_due_provisional: bool
+    rule_set: str
+    quality_domain: str
+    category: str
+    problem_type: str
+    merchant_name: str
+    requests: tuple[str, ...]
+    amount_paid: str
+    claim_amount: str
+    evidence_count: int
+    timeline: tuple[TimelineEntry, ...]
+
+
+async def _authorised_case(
+    conn: asyncpg.Connection,
+    tracking_no: str,
+    access_code: str,
+    secret_key: str,
+    throttle: Throttle,
+    client: str,
+) -> asyncpg.Record:
+    number = normalize_tracking_no(tracking_no) or tracking_no.strip()[:40]
+    subjects = [("no", number), ("ip", client)]
+    wait = await throttle.retry_after(subjects)
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    row = await cases.by_tracking_no(conn, number)
+    if row is None or not code_matches(
+        secret_key, number, normalize_access_code(access_code), row["access_code_hash"]
+    ):
+        await throttle.failed(subjects)
+        raise NotFound("no case with this tracking number and access code")
+    return row
+
+
+async def view_case(
+    pool: asyncpg.Pool,
+    tracking_no: str,
+    access_code: str,
+    *,
+    secret_key: str,
+    throttle: Throttle,
+    client: str,
+) -> CaseView:
+    async with pool.acquire() as conn:
+        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
+        taxonomy = await reference.taxonomy(conn)
+        events = await cases.events(conn, row["id"])
+        evidence_count = await cases.evidence_count(conn, row["id"])
+    timeline = tuple(
+        TimelineEntry(e.at, e.kind, *PUBLIC_EVENTS[e.kind]) for e in events if e.kind in PUBLIC_EVENTS
+    )
+    return CaseView(
+        case_id=row["id"],
+        tracking_no=row["tracking_no"],
+        status=row["status"],
+        status_label=status_label(row["status"]),
+        received_at=row["received_at"],
+        acceptance_due=row["acceptance_due"],
+        acceptance_due_provisional=row["acceptance_due_provisional"],
+        rule_set=row["rule_set_name"],
+        quality_domain=taxonomy.label("quality_domains", row["quality_domain"]),
+        category=taxonomy.label("categories", row["category"]),
+        problem_type=taxonomy.label("problem_types", row["problem_type"]),
+        merchant_name=row["merchant_name"],
+        requests=tuple(REQUEST_KINDS[r][0] for r in row["requests"] if r in REQUEST_KINDS),
+        amount_paid=format_yuan(row["amount_paid_fen"]),
+        claim_amount=format_yuan(row["claim_amount_fen"]),
+        evidence_count=evidence_count,
+        timeline=timeline,
+    )
+
+
+async def add_evidence(
+    pool: asyncpg.Pool,
+    tracking_no: str,
+    access_code: str,
+    files: Sequence[StagedFile],
+    ctx: IntakeContext,
+    *,
+    now: datetime,
+    throttle: Throttle,
+    client: str,
+    request_id: str | None = None,
+) -> int:
+    """Attach files to the consumer's case; return how many were new. Raises ValidationFailed or NotFound."""
+    try:
+        async with pool.acquire() as conn:
+            row = await _authorised_case(conn, tracking_no, access_code, ctx.secret_key, throttle, client)
+            already = await cases.evidence_count(conn, row["id"])
+        if not files:
+            raise ValidationFailed([_no_files()])
+        errors = check_uploads(files, ctx, already=already)
+        if row["status"] == "closed":
+            errors.append(_closed())
+        if errors:
+            raise ValidationFailed(errors)
+        for f in files:
+            evidence_files.commit(ctx.evidence_dir, f)
+        async with pool.acquire() as conn, conn.transaction():
+            await cases.lock(conn, row["id"])
+            stored = 0
+            for f in files:
+                if await cases.add_evidence(
+                    conn,
+                    row["id"],
+                    sha256=f.sha256,
+                    size=f.size,
+                    content_type=content_type(f),
+                    name=f.name,
+                    by="consumer",
+                ):
+                    stored += 1
+            if await cases.evidence_count(conn, row["id"]) > ctx.evidence_max_files:
+                raise ValidationFailed([_too_many(ctx)])  # two uploads raced past the limit: roll back
+            if stored:
+                await cases.add_event(
+                    conn,
+                    row["id"],
+                    "evidence_added",
+                    actor="consumer",
+                    at=now,
+                    payload={"files": stored},
+                    request_id=request_id,
+                )
+        return stored
+    finally:
+        for f in files:
+            f.discard()
+
+
+def _no_files() -> FieldError:
+    return FieldError("evidence", "required", "请选择要上传的文件", "Choose at least one file")
+
+
+def _closed() -> FieldError:
+    return FieldError("evidence", "case_closed", "案件已办结，不能再补充材料", "The case is closed")
+
+
+def _too_many(ctx: IntakeContext) -> FieldError:
+    return FieldError(
+        "evidence",
+        "too_many",
+        f"证据材料最多{ctx.evidence_max_files}个文件",
+        f"At most {ctx.evidence_max_files} files",
+    )

@@ -1,0 +1,30 @@
+"""Dependencies shared by controllers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+from service.app_types import Services
+from service.evidence_files import StagedFile, stage
+
+
+def provide_services(request: Request[Any, Any, Any]) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def stage_uploads(services: Services, uploads: list[UploadFile]) -> list[StagedFile]:
+    """Stream each upload to disk while hashing it; nothing is kept whole in memory."""
+    staged = []
+    limit = services.intake.evidence_max_bytes
+    for upload in uploads[: services.intake.evidence_max_files + 1]:  # one past the limit is enough to refuse
+
+        async def chunks(u: UploadFile = upload) -> Any:
+            while chunk := await u.read(256 * 1024):
+                yield chunk
+
+        staged.append(await stage(services.intake.evidence_dir, upload.filename or "", chunks(), limit))
+    return staged

@@ -1,0 +1,232 @@
+"""The consumer's pages: home, the complaint form, the receipt, tracking. Server-rendered, no JavaScript."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.evidence import MAX_BYTES, MAX_FILES
+from domain.taxonomy import REQUEST_KINDS
+from service.app_types import Services
+from service.store import reference
+from service.usecases import intake, tracking
+from service.usecases.clock import local_date, local_time, utcnow
+from service.web.deps import stage_uploads
+from service.web.middleware import client_address, current_request_id
+
+TEXT_FIELDS = (
+    "consumer.name", "consumer.phone", "consumer.address", "consumer.id_number",
+    "merchant.name", "merchant.address", "merchant.uscc", "merchant.phone",
+    "platform.name", "platform.uscc",
+    "subdistrict", "quality_domain", "category", "problem_type", "purchase_date",
+    "amount_paid", "claim_amount", "description", "reports_violation",
+)  # fmt: skip
+CONSENTS = ("mediation", "entrusted_mediation", "publish")
+FORM_LIMIT = MAX_FILES * MAX_BYTES + 1024 * 1024
+NOT_FOUND_MESSAGE = "查询号或查询码不正确，请核对后重试。"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    at_local: datetime
+    label: str
+
+
+def form_values(form: Any) -> dict[str, Any]:
+    """The form as the person typed it, to show back on errors."""
+    values: dict[str, Any] = {k: str(form.get(k) or "") for k in TEXT_FIELDS}
+    values["requests"] = [str(v) for v in form.getall("requests", [])]
+    for name in CONSENTS:
+        values[f"consents.{name}"] = form.get(f"consents.{name}") == "on"
+    return values
+
+
+def body_from_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Shape the flat form like the JSON API body, so one parser validates both."""
+    body: dict[str, Any] = {}
+    for key in TEXT_FIELDS:
+        text = values[key].strip()
+        if not text:
+            continue
+        section, _, field = key.rpartition(".")
+        (body.setdefault(section, {}) if section else body)[field] = text
+    body.setdefault("consumer", {})
+    body.setdefault("merchant", {})
+    body["requests"] = values["requests"]
+    body["consents"] = {name: values[f"consents.{name}"] for name in CONSENTS}
+    body["channel"] = "web"
+    return body
+
+
+def _errors_by_field(errors: list[FieldError]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for e in errors:
+        shown.setdefault(e.field, e.message)
+    return shown
+
+
+class PublicPages(Controller):
+    include_in_schema = False
+
+    @get("/", operation_id="HomePage")
+    async def home(self) -> Template:
+        return Template("index.html")
+
+    async def _form(
+        self, services: Services, values: dict[str, Any], errors: dict[str, str], status: int = 200
+    ) -> Template:
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        context = {
+            "values": values,
+            "errors": errors,
+            "taxonomy": taxonomy,
+            "request_kinds": REQUEST_KINDS,
+            "today": local_date(utcnow()).isoformat(),
+            "max_files": MAX_FILES,
+            "max_mb": MAX_BYTES // (1024 * 1024),
+            "form_key": values.get("form_key") or uuid.uuid4().hex,
+        }
+        return Template("complaint_new.html", context=context, status_code=status)
+
+    @get("/complaints/new", operation_id="ComplaintForm")
+    async def new_complaint(self, services: NamedDependency[Services]) -> Template:
+        return await self._form(services, {}, {})
+
+    @post("/complaints/new", operation_id="SubmitComplaintForm", request_max_body_size=FORM_LIMIT)
+    async def submit_complaint(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        form = await request.form()
+        values = form_values(form)
+        body = body_from_values(values)
+        uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
+        staged = await stage_uploads(services, uploads)
+        # The form carries a key made when it was shown: a double click or a resubmitted page
+        # returns the first receipt instead of filing the complaint twice.
+        form_key = str(form.get("form_key") or "")[:64]
+        key = None
+        if form_key:
+            fingerprint = msgspec.json.encode([body, sorted(f.sha256 for f in staged)])
+            key = intake.IdempotencyKey(f"form:{form_key}", hashlib.sha256(fingerprint).digest())
+        try:
+            receipt = await intake.submit_complaint(
+                services.pool,
+                body,
+                services.intake,
+                now=utcnow(),
+                files=staged,
+                idempotency_key=key,
+                request_id=current_request_id(),
+            )
+        except ValidationFailed as exc:
+            values["form_key"] = form_key
+            return await self._form(services, values, _errors_by_field(exc.errors), status=422)
+        return Template(
+            "complaint_done.html",
+            context={"receipt": receipt, "received_at_local": local_time(receipt.received_at)},
+            status_code=201,
+        )
+
+    @get("/track", operation_id="TrackForm")
+    async def track_form(self) -> Template:
+        return Template("track.html", context={"values": {}, "error": None, "retry_after": None})
+
+    async def _result(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        tracking_no: str,
+        access_code: str,
+        **extra: Any,
+    ) -> Template:
+        try:
+            case = await tracking.view_case(
+                services.pool,
+                tracking_no,
+                access_code,
+                secret_key=services.settings.secret_key,
+                throttle=services.throttle,
+                client=client_address(request.scope),
+            )
+        except NotFound:
+            return Template(
+                "track.html",
+                status_code=404,
+                context={
+                    "values": {"tracking_no": tracking_no},
+                    "error": NOT_FOUND_MESSAGE,
+                    "retry_after": None,
+                },
+            )
+        except TooManyAttempts as exc:
+            return Template(
+                "track.html",
+                status_code=429,
+                headers={"Retry-After": str(exc.retry_after_s)},
+                context={
+                    "values": {"tracking_no": tracking_no},
+                    "error": None,
+                    "retry_after": exc.retry_after_s,
+                },
+            )
+        timeline = [TimelineItem(local_time(e.at), e.label) for e in case.timeline]
+        context = {
+            "case": case,
+            "timeline": timeline,
+            "received_at_local": local_time(case.received_at),
+            "access_code": access_code,
+            "upload_errors": [],
+            "uploaded": None,
+            **extra,
+        }
+        return Template("track_result.html", context=context, status_code=extra.pop("status", 200))
+
+    @post("/track", operation_id="TrackCase")
+    async def track(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Template:
+        form = await request.form()
+        return await self._result(
+            request,
+            services,
+            str(form.get("tracking_no") or "")[:40],
+            str(form.get("access_code") or "")[:40],
+        )
+
+    @post("/track/evidence", operation_id="TrackAddEvidence", request_max_body_size=FORM_LIMIT)
+    async def track_evidence(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        form = await request.form()
+        tracking_no = str(form.get("tracking_no") or "")[:40]
+        access_code = str(form.get("access_code") or "")[:40]
+        uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
+        staged = await stage_uploads(services, uploads)
+        try:
+            added = await tracking.add_evidence(
+                services.pool,
+                tracking_no,
+                access_code,
+                staged,
+                services.intake,
+                now=utcnow(),
+                throttle=services.throttle,
+                client=client_address(request.scope),
+                request_id=current_request_id(),
+            )
+        except ValidationFailed as exc:
+            return await self._result(
+                request, services, tracking_no, access_code, upload_errors=[e.message for e in exc.errors]
+            )
+        except (NotFound, TooManyAttempts):
+            return await self._result(request, services, tracking_no, access_code)
+        return await self._result(request, services, tracking_no, access_code, uploaded=added)

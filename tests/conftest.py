@@ -1,0 +1,133 @@
+"""Test servers: the machine's own when DATABASE_URL / REDIS_URL are set, else embedded ones under .data/test.
+
+Each session gets a fresh database, built by the production migration runner, and its own queue name,
+so runs never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from redis.asyncio import Redis
+
+from service.settings import ROOT, Settings
+from service.store.db import create_pool
+from service.store.embedded import ensure_servers
+from service.store.migrate import migrate
+
+SERVER_DIRS = {"integration": ("db",), "api": ("db",), "workers": ("db", "worker")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        for marker in SERVER_DIRS.get(folder, ()):
+            item.add_marker(marker)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_urls() -> Iterator[tuple[str, str]]:
+    servers = ensure_servers(
+        os.environ.get("DATABASE_URL") or None, os.environ.get("REDIS_URL") or None, ROOT / ".data" / "test"
+    )
+    yield servers.database_url, servers.redis_url
+    servers.stop()
+
+
+class Databases:
+    """Creates throwaway databases on the test server and drops them at the end."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.created: list[str] = []
+
+    async def create(self, *, migrated: bool) -> str:
+        name = f"qd_test_{uuid.uuid4().hex[:12]}"
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        self.created.append(name)
+        url = with_database(self.admin_url, name)
+        if migrated:
+            conn = await asyncpg.connect(url)
+            try:
+                await migrate(conn, ROOT / "migrations")
+            finally:
+                await conn.close()
+        return url
+
+    async def drop_all(self) -> None:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            for name in self.created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def databases(server_urls: tuple[str, str]) -> AsyncIterator[Databases]:
+    dbs = Databases(server_urls[0])
+    yield dbs
+    await dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+async def database_url(databases: Databases) -> str:
+    return await databases.create(migrated=True)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, server_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=server_urls[1],
+        data_dir=tmp_path_factory.mktemp("data"),
+        secret_key="test-secret-key-not-for-production",
+        queue_name=f"qd-test-{uuid.uuid4().hex[:8]}",
+        log_json=True,
+    )
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await create_pool(database_url, max_size=5)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def redis(settings: Settings) -> AsyncIterator[Redis]:
+    assert settings.redis_url
+    client = Redis.from_url(settings.redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def _forget_throttle(request: pytest.FixtureRequest) -> None:
+    """Failed-code counters are shared state in Redis: each test starts with none."""
+    if "settings" not in request.fixturenames:
+        return
+    s: Settings = request.getfixturevalue("settings")
+    assert s.redis_url
+    client = Redis.from_url(s.redis_url)
+    try:
+        keys = [k async for k in client.scan_iter(match=f"{s.queue_name}:track-fail:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()

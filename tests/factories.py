@@ -1,0 +1,38 @@
+"""Valid complaint bodies for tests; each test changes only what it is about."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from domain.identifiers import uscc_check_char
+
+USCC = "91330105MA2H00001" + uscc_check_char("91330105MA2H00001")
+
+
+def complaint_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "consumer": {"name": "张三", "phone": "13812345678", "address": "杭州市拱墅区莫干山路100号1单元101室"},
+        "merchant": {"name": "杭州某某电器有限公司", "address": "杭州市拱墅区湖墅南路200号", "uscc": USCC},
+        "subdistrict": "hushu",
+        "quality_domain": "product",
+        "category": "household_appliances",
+        "problem_type": "quality",
+        "purchase_date": "2026-10-01",
+        "amount_paid": "399.00",
+        "claim_amount": "399.00",
+        "requests": ["refund"],
+        "description": "十月一日在该店购买电水壶一台，使用三天后底座漏电，商家拒绝退货。",
+        "consents": {"mediation": True, "entrusted_mediation": False, "publish": False},
+    }
+    body = copy.deepcopy(body)
+    for path, value in changes.items():
+        target = body
+        *parents, last = path.split("__")
+        for key in parents:
+            target = target.setdefault(key, {})
+        if value is ...:
+            target.pop(last, None)
+        else:
+            target[last] = value
+    return body

@@ -1,0 +1,84 @@
+"""The arq worker: thin jobs that call use cases, a relay from the outbox, and the settings that wire them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+import structlog
+from arq import Retry, cron
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker
+
+from domain.errors import NotFound
+from service.settings import Settings
+from service.store.db import create_pool
+from service.usecases import jobs
+from service.usecases.clock import utcnow
+
+log = structlog.get_logger("worker")
+BACKOFF_S = (10, 60, 300)
+
+
+async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | None = None) -> str:
+    structlog.contextvars.bind_contextvars(request_id=request_id, job="route_case", case_id=case_id)
+    try:
+        return await jobs.route_case(ctx["pool"], case_id, now=utcnow(), request_id=request_id)
+    except NotFound:
+        log.warning("route_case: no such case")
+        return "no_such_case"
+    except (asyncpg.PostgresConnectionError, OSError) as exc:
+        if ctx["job_try"] > len(BACKOFF_S):
+            await jobs.record_failure(ctx["pool"], f"route_case:{case_id}", str(exc))
+            return "gave_up"
+        raise Retry(defer=BACKOFF_S[ctx["job_try"] - 1]) from exc
+    finally:
+        structlog.contextvars.clear_contextvars()
+
+
+def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
+    async def enqueue(job: str, key: str, args: Mapping[str, Any], request_id: str | None) -> bool:
+        queued = await redis.enqueue_job(
+            f"{job}_job", **args, request_id=request_id, _job_id=key, _queue_name=queue_name
+        )
+        return queued is not None
+
+    return enqueue
+
+
+async def relay_job(ctx: dict[str, Any]) -> int:
+    handed = await jobs.relay_outbox(ctx["pool"], _enqueuer(ctx["redis"], ctx["queue_name"]))
+    if handed:
+        log.info("outbox relayed", jobs=handed)
+    return handed
+
+
+def build_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
+    """The worker for these settings; its start-up makes the pool (max_jobs stays within the pool)."""
+    assert settings.database_url and settings.redis_url, "servers are resolved before the worker is built"
+    database_url = settings.database_url
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["pool"] = await create_pool(database_url, min_size=1, max_size=settings.db_pool_max)
+        ctx["queue_name"] = settings.queue_name
+        await relay_job(ctx)  # pick up whatever waited while no worker ran
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if "pool" in ctx:
+            await ctx["pool"].close()
+
+    return Worker(
+        functions=[route_case_job],
+        cron_jobs=[cron(relay_job, second=set(range(0, 60, 3)), max_tries=3, timeout=60, unique=True)],
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        queue_name=settings.queue_name,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        max_jobs=max(1, settings.db_pool_max - 1),
+        keep_result=60,  # a failed job blocks its id for this long; keep it short (STYLE: known traps)
+        job_timeout=120,
+        max_tries=len(BACKOFF_S) + 1,
+        burst=burst,
+        handle_signals=handle_signals,
+    )
