@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger("throttle")
 
 Subject = tuple[str, str]  # (kind, value), e.g. ("no", "GS20261126-000123") or ("ip", "10.0.0.7")
 
@@ -21,15 +25,27 @@ class Throttle:
     async def retry_after(self, subjects: Sequence[Subject]) -> int | None:
         """Seconds to wait when any subject has reached its limit, else None."""
         keys = [self._key(s) for s in subjects]
-        counts = await self.redis.mget(keys)
+        try:
+            counts = await self.redis.mget(keys)
+        except RedisError as exc:
+            # Redis down: answer rather than fail every consumer; the access code still has to match
+            log.warning("throttle unavailable", error=type(exc).__name__)
+            return None
         for key, (kind, _), count in zip(keys, subjects, counts, strict=True):
             if count is not None and int(count) >= self.limits[kind]:
                 return max(int(await self.redis.ttl(key)), 1)
         return None
 
     async def failed(self, subjects: Sequence[Subject]) -> None:
+        try:
+            await self._count(subjects)
+        except RedisError as exc:
+            log.warning("throttle unavailable", error=type(exc).__name__)
+
+    async def _count(self, subjects: Sequence[Subject]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             for subject in subjects:
+                # SET NX EX then INCR: the window starts at the first failure (EXPIRE NX needs Redis 7)
+                pipe.set(self._key(subject), 0, ex=self.window_s, nx=True)
                 pipe.incr(self._key(subject))
-                pipe.expire(self._key(subject), self.window_s, nx=True)
             await pipe.execute()

@@ -21,6 +21,9 @@ from service.store.db import create_pool
 from service.store.embedded import ensure_servers
 from service.store.migrate import migrate
 
+# Benchmarks run only through `make bench` (BENCH=1): they print figures and take a while.
+collect_ignore = [] if os.environ.get("BENCH") else ["bench"]
+
 SERVER_DIRS = {"integration": ("db",), "api": ("db",), "workers": ("db", "worker")}
 
 

@@ -38,9 +38,11 @@ async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | No
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
+    # arq job ids are global to the Redis database: namespace them by queue so that two deployments
+    # (or test runs) sharing one Redis never block each other's deterministic ids.
     async def enqueue(job: str, key: str, args: Mapping[str, Any], request_id: str | None) -> bool:
         queued = await redis.enqueue_job(
-            f"{job}_job", **args, request_id=request_id, _job_id=key, _queue_name=queue_name
+            f"{job}_job", **args, request_id=request_id, _job_id=f"{queue_name}:{key}", _queue_name=queue_name
         )
         return queued is not None
 

@@ -1,0 +1,41 @@
+# The two set-up commands: `make dev` and `make test`. Nothing else needs to be installed or running.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install dev test check lint format bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make dev: install, start PostgreSQL and Redis (embedded unless DATABASE_URL/REDIS_URL are set),
+## migrate, load demo data into an empty database, serve http://127.0.0.1:8000 with a worker.
+dev: install
+	$(BIN)/disputes dev
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## make test: the checks, then the whole suite (embedded servers unless the URLs are set).
+test: check
+	$(BIN)/python -m pytest
+
+## make bench: benchmarks under tests/bench; each prints its figures.
+bench: install
+	BENCH=1 $(BIN)/python -m pytest tests/bench -s -p no:randomly
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,73 @@
+"""The intake use case on a real database: deadlines, provisional years, the outbox, nothing half-stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from domain.errors import ValidationFailed
+from service.settings import Settings
+from service.usecases import intake
+from tests.factories import complaint_body
+
+
+def ctx(settings: Settings) -> intake.IntakeContext:
+    return intake.IntakeContext(
+        secret_key=settings.secret_key, evidence_dir=settings.evidence_dir, evidence_max_files=10,
+        evidence_max_bytes=10 * 1024 * 1024, idempotency_ttl_s=86400,
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "due", "provisional", "rule_set"),
+    [
+        # 2026-12-28 (Mon): seven working days run into 2027, whose schedule is not published yet
+        (datetime(2026, 12, 28, 2, 0, tzinfo=UTC), date(2027, 1, 6), True, "order121"),
+        # 2026-09-29: National Day (Oct 1–7) and the make-up Saturday Oct 10
+        (datetime(2026, 9, 29, 2, 0, tzinfo=UTC), date(2026, 10, 14), False, "order121"),
+        # 2026-02-12: Spring Festival (Feb 15–23) and the make-up Saturday Feb 28
+        (datetime(2026, 2, 12, 2, 0, tzinfo=UTC), date(2026, 2, 28), False, "order20"),
+        # 23:30 in Beijing on Nov 25 is still Nov 25 there, though Nov 25 15:30 UTC
+        (datetime(2026, 11, 25, 15, 30, tzinfo=UTC), date(2026, 12, 4), False, "order121"),
+    ],
+)
+async def test_acceptance_deadline_in_working_days(
+    pool: asyncpg.Pool, settings: Settings, now: datetime, due: date, provisional: bool, rule_set: str
+) -> None:
+    receipt = await intake.submit_complaint(pool, complaint_body(purchase_date="2026-01-10"), ctx(settings), now=now)
+    assert receipt.acceptance_due == due
+    assert receipt.acceptance_due_provisional is provisional
+    row = await pool.fetchrow("SELECT rule_set_id, received_on FROM cases WHERE id = $1", receipt.case_id)
+    assert row["rule_set_id"] == rule_set
+    assert receipt.tracking_no.startswith(f"GS{row['received_on']:%Y%m%d}-")
+
+
+async def test_tracking_numbers_count_up_within_a_local_day(pool: asyncpg.Pool, settings: Settings) -> None:
+    now = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    numbers = [
+        (await intake.submit_complaint(pool, complaint_body(purchase_date="2026-03-01"), ctx(settings), now=now)).tracking_no
+        for _ in range(3)
+    ]
+    assert numbers == ["GS20260303-000001", "GS20260303-000002", "GS20260303-000003"]
+
+
+async def test_invalid_input_writes_nothing(pool: asyncpg.Pool, settings: Settings) -> None:
+    counts = "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_events), (SELECT count(*) FROM outbox)"
+    before = await pool.fetchrow(counts)
+    with pytest.raises(ValidationFailed):
+        await intake.submit_complaint(pool, complaint_body(consumer__phone="x"), ctx(settings), now=datetime.now(UTC))
+    assert await pool.fetchrow(counts) == before
+
+
+async def test_access_code_is_never_stored(pool: asyncpg.Pool, settings: Settings) -> None:
+    receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    row = await pool.fetchrow("SELECT * FROM cases WHERE id = $1", receipt.case_id)
+    assert receipt.access_code.encode() not in b"".join(str(v).encode() for v in row.values())
+    assert len(bytes(row["access_code_hash"])) == 32
+
+
+def test_evidence_dir_is_under_data(settings: Settings) -> None:
+    assert Path(settings.evidence_dir).parent == settings.data_dir

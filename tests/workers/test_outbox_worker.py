@@ -1,0 +1,66 @@
+"""Outbox → relay → arq on real Redis → the routing job, idempotent, with the request id carried along."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+from redis.asyncio import Redis
+
+from service.settings import Settings
+from service.usecases import intake, jobs
+from tests.factories import complaint_body
+from tests.integration.test_intake import ctx
+from workers.main import build_worker
+
+
+async def run_burst_worker(settings: Settings) -> None:
+    worker = build_worker(settings, burst=True, handle_signals=False)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+
+async def routing_events(pool: asyncpg.Pool, case_id: int) -> list[asyncpg.Record]:
+    return list(
+        await pool.fetch(
+            "SELECT kind, request_id FROM case_events WHERE case_id = $1 AND kind = 'routing_pending'", case_id
+        )
+    )
+
+
+async def test_a_submitted_complaint_reaches_the_routing_job(pool: asyncpg.Pool, settings: Settings) -> None:
+    receipt = await intake.submit_complaint(
+        pool, complaint_body(), ctx(settings), now=datetime.now(UTC), request_id="req-worker-1"
+    )
+    await run_burst_worker(settings)
+    events = await routing_events(pool, receipt.case_id)
+    assert [(e["kind"], e["request_id"]) for e in events] == [("routing_pending", "req-worker-1")]
+    row = await pool.fetchrow("SELECT enqueued_at, done_at FROM outbox WHERE job_key = $1", f"route_case:{receipt.case_id}")
+    assert row["enqueued_at"] is not None and row["done_at"] is not None
+
+
+async def test_the_job_is_idempotent(pool: asyncpg.Pool, settings: Settings) -> None:
+    receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    assert await jobs.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "recorded"
+    assert await jobs.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "already_recorded"
+    assert len(await routing_events(pool, receipt.case_id)) == 1
+
+
+async def test_redis_losing_everything_loses_no_complaint(pool: asyncpg.Pool, settings: Settings, redis: Redis) -> None:
+    receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    key = f"route_case:{receipt.case_id}"
+
+    async def lost_enqueue(*_: object) -> bool:
+        return True  # "enqueued", but the job never reaches Redis: as if Redis restarted empty
+
+    await jobs.relay_outbox(pool, lost_enqueue)
+    assert await pool.fetchval("SELECT enqueued_at IS NOT NULL FROM outbox WHERE job_key = $1", key)
+    await run_burst_worker(settings)  # the row is not stale yet: nothing re-enqueued
+    assert await routing_events(pool, receipt.case_id) == []
+    # the sweeper re-enqueues what Postgres says is unfinished once it is stale
+    await pool.execute("UPDATE outbox SET enqueued_at = now() - interval '1 hour' WHERE job_key = $1", key)
+    await run_burst_worker(settings)
+    assert len(await routing_events(pool, receipt.case_id)) == 1
+    assert await pool.fetchval("SELECT done_at IS NOT NULL FROM outbox WHERE job_key = $1", key)
