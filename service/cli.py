@@ -34,10 +34,10 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-def _resolve(settings: Settings) -> tuple[Settings, EmbeddedServers]:
-    """Start embedded servers for unset URLs and check that both servers answer."""
+def _resolve(settings: Settings, *, redis: bool = True) -> tuple[Settings, EmbeddedServers]:
+    """Start embedded servers for unset URLs and check that they answer (Redis only when needed)."""
     try:
-        servers = ensure_servers(settings.database_url, settings.redis_url, settings.data_dir)
+        servers = ensure_servers(settings.database_url, settings.redis_url, settings.data_dir, redis=redis)
     except Exception as exc:
         fail(f"could not start the embedded servers under {settings.data_dir}: {exc}")
         raise  # unreachable: fail() exits
@@ -49,6 +49,8 @@ def _resolve(settings: Settings) -> tuple[Settings, EmbeddedServers]:
     except Exception as exc:
         servers.stop()
         fail(f"PostgreSQL unreachable at {_safe_url(servers.database_url)}: {exc}")
+    if not redis:
+        return resolved, servers
     try:
         redis_sync.Redis.from_url(servers.redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
     except Exception as exc:
@@ -88,7 +90,7 @@ def _with_conn(settings: Settings, work: Callable[[asyncpg.Connection], Awaitabl
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
     from service.store.migrate import MigrationError, migrate
 
-    settings, servers = _resolve(settings)
+    settings, servers = _resolve(settings, redis=False)
     try:
         applied = _with_conn(settings, lambda conn: migrate(conn, settings.migrations_dir))
     except MigrationError as exc:
@@ -144,7 +146,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> None:
-    settings, servers = _resolve(settings)
+    settings, servers = _resolve(settings, redis=False)
     try:
         receipts = asyncio.run(_seed(settings, args.cases, args.seed))
     finally:
@@ -241,7 +243,7 @@ def cmd_calendar_show(settings: Settings, args: argparse.Namespace) -> None:
 
     from service.store import reference
 
-    settings, servers = _resolve(settings)
+    settings, servers = _resolve(settings, redis=False)
 
     async def show(conn: asyncpg.Connection) -> None:
         year = args.year

@@ -94,7 +94,9 @@ async def database_url(databases: Databases) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, server_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    database_url: str, server_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=server_urls[1],

@@ -12,7 +12,11 @@ USCC = "91330105MA2H00001" + uscc_check_char("91330105MA2H00001")
 
 def complaint_body(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "consumer": {"name": "张三", "phone": "13812345678", "address": "杭州市拱墅区莫干山路100号1单元101室"},
+        "consumer": {
+            "name": "张三",
+            "phone": "13812345678",
+            "address": "杭州市拱墅区莫干山路100号1单元101室",
+        },
         "merchant": {"name": "杭州某某电器有限公司", "address": "杭州市拱墅区湖墅南路200号", "uscc": USCC},
         "subdistrict": "hushu",
         "quality_domain": "product",

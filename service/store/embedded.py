@@ -57,13 +57,18 @@ def start_redis(data_dir: Path) -> tuple[str, Any]:
     return f"unix://{server.socket_file}?db=0", server
 
 
-def ensure_servers(database_url: str | None, redis_url: str | None, data_dir: Path) -> EmbeddedServers:
-    """Return URLs for both servers, starting an embedded one for each URL that is not configured."""
+def ensure_servers(
+    database_url: str | None, redis_url: str | None, data_dir: Path, *, redis: bool = True
+) -> EmbeddedServers:
+    """Return URLs for the servers, starting an embedded one for each URL that is not configured.
+
+    With redis=False (e.g. for migrations) no Redis is started and its URL is returned as given.
+    """
     handles: list[Any] = []
     if database_url is None:
         database_url, handle = start_postgres(data_dir)
         handles.append(handle)
-    if redis_url is None:
+    if redis_url is None and redis:
         redis_url, handle = start_redis(data_dir)
         handles.append(handle)
-    return EmbeddedServers(database_url, redis_url, handles)
+    return EmbeddedServers(database_url, redis_url or "", handles)

@@ -23,7 +23,14 @@ async def test_submit_returns_the_receipt(client: Client) -> None:
     r = await submit(client, complaint_body())
     assert r.status_code == 201, r.text
     out = r.json()
-    assert set(out) >= {"tracking_no", "access_code", "status", "received_at", "acceptance_due", "acceptance_due_provisional"}
+    assert set(out) >= {
+        "tracking_no",
+        "access_code",
+        "status",
+        "received_at",
+        "acceptance_due",
+        "acceptance_due_provisional",
+    }
     assert re.fullmatch(r"GS\d{8}-\d{6}", out["tracking_no"])
     assert re.fullmatch(r"[34679ACDEFGHJKMNPQRTWXY]{8}", out["access_code"])
     assert out["status"] == "received"
@@ -33,20 +40,26 @@ async def test_submit_returns_the_receipt(client: Client) -> None:
 
 async def test_consumer_sees_own_case_with_the_code(client: Client) -> None:
     receipt = (await submit(client, complaint_body())).json()
-    r = await client.get(f"/api/v1/complaints/{receipt['tracking_no']}", headers={"X-Access-Code": receipt["access_code"]})
+    r = await client.get(
+        f"/api/v1/complaints/{receipt['tracking_no']}", headers={"X-Access-Code": receipt["access_code"]}
+    )
     assert r.status_code == 200, r.text
     case = r.json()
     assert case["tracking_no"] == receipt["tracking_no"]
     assert case["status"] == "received"
     assert case["amount_paid"] == "399.00"
-    assert [e["kind"] for e in case["timeline"]][0] == "registered"
+    assert case["timeline"][0]["kind"] == "registered"
     assert "13812345678" not in r.text and "张三" not in r.text  # the API view carries no personal data
 
 
 async def test_wrong_code_and_unknown_number_answer_alike(client: Client) -> None:
     receipt = (await submit(client, complaint_body())).json()
-    wrong = await client.get(f"/api/v1/complaints/{receipt['tracking_no']}", headers={"X-Access-Code": "AAAAAAAA"})
-    unknown = await client.get("/api/v1/complaints/GS20200101-999999", headers={"X-Access-Code": receipt["access_code"]})
+    wrong = await client.get(
+        f"/api/v1/complaints/{receipt['tracking_no']}", headers={"X-Access-Code": "AAAAAAAA"}
+    )
+    unknown = await client.get(
+        "/api/v1/complaints/GS20200101-999999", headers={"X-Access-Code": receipt["access_code"]}
+    )
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()
 
@@ -102,7 +115,9 @@ async def test_missing_access_code_is_a_client_error(client: Client) -> None:
         ({"consumer": "张三"}, "consumer"),
     ],
 )
-async def test_each_validation_rule_names_its_field(client: Client, changes: dict[str, Any], field: str) -> None:
+async def test_each_validation_rule_names_its_field(
+    client: Client, changes: dict[str, Any], field: str
+) -> None:
     r = await submit(client, complaint_body(**changes))
     assert r.status_code == 422, r.text
     errors = r.json()["errors"]
@@ -151,7 +166,9 @@ async def test_idempotency_key_replays_the_first_response(client: Client, pool: 
 
 
 async def test_idempotency_key_with_another_body_is_409(client: Client) -> None:
-    assert (await submit(client, complaint_body(), **{"Idempotency-Key": "key-conflict-1"})).status_code == 201
+    assert (
+        await submit(client, complaint_body(), **{"Idempotency-Key": "key-conflict-1"})
+    ).status_code == 201
     r = await submit(client, complaint_body(amount_paid="1.00"), **{"Idempotency-Key": "key-conflict-1"})
     assert r.status_code == 409
 
@@ -168,9 +185,15 @@ async def test_a_violation_report_is_split_off_and_linked(client: Client, pool: 
 async def test_one_transaction_writes_case_consumer_event_and_outbox(client: Client, pool: Any) -> None:
     receipt = (await submit(client, complaint_body())).json()
     case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
-    assert await pool.fetchval("SELECT phone FROM case_consumers WHERE case_id = $1", case_id) == "13812345678"
-    event = await pool.fetchrow("SELECT kind, actor, request_id, rule_set_id FROM case_events WHERE case_id = $1", case_id)
-    assert event["kind"] == "registered" and event["actor"] == "consumer" and event["rule_set_id"] == "order121"
+    assert (
+        await pool.fetchval("SELECT phone FROM case_consumers WHERE case_id = $1", case_id) == "13812345678"
+    )
+    event = await pool.fetchrow(
+        "SELECT kind, actor, request_id, rule_set_id FROM case_events WHERE case_id = $1", case_id
+    )
+    assert (
+        event["kind"] == "registered" and event["actor"] == "consumer" and event["rule_set_id"] == "order121"
+    )
     job = await pool.fetchrow("SELECT job, args FROM outbox WHERE job_key = $1", f"route_case:{case_id}")
     assert job["job"] == "route_case" and job["args"] == {"case_id": case_id}
 
@@ -179,7 +202,10 @@ async def test_request_id_is_honoured_and_recorded(client: Client, pool: Any) ->
     r = await submit(client, complaint_body(), **{"X-Request-ID": "req-abc-123"})
     assert r.headers["x-request-id"] == "req-abc-123"
     case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", r.json()["tracking_no"])
-    assert await pool.fetchval("SELECT request_id FROM outbox WHERE args->>'case_id' = $1::text", str(case_id)) == "req-abc-123"
+    assert (
+        await pool.fetchval("SELECT request_id FROM outbox WHERE args->>'case_id' = $1::text", str(case_id))
+        == "req-abc-123"
+    )
     generated = await client.get("/health")
     assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["x-request-id"])
 
@@ -191,7 +217,13 @@ async def test_taxonomy_lists_codes_with_labels(client: Client) -> None:
     assert {c["group"] for c in t["categories"]} == {"goods", "services"}
     assert {p["code"] for p in t["problem_types"]} >= {"quality", "after_sales", "food_safety"}
     assert [r["code"] for r in t["requests"]] == [
-        "repair", "redo", "replace", "return", "make_up_quantity", "refund", "compensate"
+        "repair",
+        "redo",
+        "replace",
+        "return",
+        "make_up_quantity",
+        "refund",
+        "compensate",
     ]
 
 

@@ -16,8 +16,11 @@ from tests.factories import complaint_body
 
 def ctx(settings: Settings) -> intake.IntakeContext:
     return intake.IntakeContext(
-        secret_key=settings.secret_key, evidence_dir=settings.evidence_dir, evidence_max_files=10,
-        evidence_max_bytes=10 * 1024 * 1024, idempotency_ttl_s=86400,
+        secret_key=settings.secret_key,
+        evidence_dir=settings.evidence_dir,
+        evidence_max_files=10,
+        evidence_max_bytes=10 * 1024 * 1024,
+        idempotency_ttl_s=86400,
     )
 
 
@@ -37,7 +40,9 @@ def ctx(settings: Settings) -> intake.IntakeContext:
 async def test_acceptance_deadline_in_working_days(
     pool: asyncpg.Pool, settings: Settings, now: datetime, due: date, provisional: bool, rule_set: str
 ) -> None:
-    receipt = await intake.submit_complaint(pool, complaint_body(purchase_date="2026-01-10"), ctx(settings), now=now)
+    receipt = await intake.submit_complaint(
+        pool, complaint_body(purchase_date="2026-01-10"), ctx(settings), now=now
+    )
     assert receipt.acceptance_due == due
     assert receipt.acceptance_due_provisional is provisional
     row = await pool.fetchrow("SELECT rule_set_id, received_on FROM cases WHERE id = $1", receipt.case_id)
@@ -48,17 +53,26 @@ async def test_acceptance_deadline_in_working_days(
 async def test_tracking_numbers_count_up_within_a_local_day(pool: asyncpg.Pool, settings: Settings) -> None:
     now = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     numbers = [
-        (await intake.submit_complaint(pool, complaint_body(purchase_date="2026-03-01"), ctx(settings), now=now)).tracking_no
+        (
+            await intake.submit_complaint(
+                pool, complaint_body(purchase_date="2026-03-01"), ctx(settings), now=now
+            )
+        ).tracking_no
         for _ in range(3)
     ]
     assert numbers == ["GS20260303-000001", "GS20260303-000002", "GS20260303-000003"]
 
 
 async def test_invalid_input_writes_nothing(pool: asyncpg.Pool, settings: Settings) -> None:
-    counts = "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_events), (SELECT count(*) FROM outbox)"
+    counts = (
+        "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_events),"
+        " (SELECT count(*) FROM outbox)"
+    )
     before = await pool.fetchrow(counts)
     with pytest.raises(ValidationFailed):
-        await intake.submit_complaint(pool, complaint_body(consumer__phone="x"), ctx(settings), now=datetime.now(UTC))
+        await intake.submit_complaint(
+            pool, complaint_body(consumer__phone="x"), ctx(settings), now=datetime.now(UTC)
+        )
     assert await pool.fetchrow(counts) == before
 
 

@@ -27,7 +27,10 @@ async def test_from_empty_then_rerun_is_a_no_op(databases: Databases) -> None:
         # the calendar is seeded from chinesecalendar, and only once
         years = [r["year"] for r in await conn.fetch("SELECT year FROM calendar_years ORDER BY year")]
         assert 2026 in years and 2027 not in years
-        assert await conn.fetchval("SELECT count(*) FROM calendar_days WHERE extract(year FROM day) = 2026") == 365
+        assert (
+            await conn.fetchval("SELECT count(*) FROM calendar_days WHERE extract(year FROM day) = 2026")
+            == 365
+        )
     finally:
         await conn.close()
 
@@ -52,7 +55,9 @@ async def test_a_changed_migration_is_refused(databases: Databases, tmp_path: Pa
     conn = await asyncpg.connect(url)
     try:
         await migrate(conn, folder)
-        (folder / "0002_taxonomy.sql").write_text((folder / "0002_taxonomy.sql").read_text() + "\n-- edited\n")
+        (folder / "0002_taxonomy.sql").write_text(
+            (folder / "0002_taxonomy.sql").read_text() + "\n-- edited\n"
+        )
         with pytest.raises(MigrationError, match="changed after it was applied"):
             await migrate(conn, folder)
     finally:
@@ -66,7 +71,7 @@ async def test_a_failing_migration_applies_nothing_of_itself(databases: Database
     url = await databases.create(migrated=False)
     conn = await asyncpg.connect(url)
     try:
-        with pytest.raises(MigrationError, match="9999_broken.sql failed"):
+        with pytest.raises(MigrationError, match=r"9999_broken\.sql failed"):
             await migrate(conn, folder)
         assert await conn.fetchval("SELECT to_regclass('half_done')") is None
         assert await conn.fetchval("SELECT count(*) FROM schema_migrations WHERE version = '9999'") == 0
@@ -77,7 +82,7 @@ async def test_a_failing_migration_applies_nothing_of_itself(databases: Database
 
 def test_badly_named_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "first.sql").write_text("SELECT 1;")
-    with pytest.raises(MigrationError, match="NNNN_name.sql"):
+    with pytest.raises(MigrationError, match=r"NNNN_name\.sql"):
         discover(tmp_path)
 
 
@@ -88,7 +93,9 @@ async def test_case_events_refuse_update_and_delete(pool: asyncpg.Pool) -> None:
     if case_id is None:
         pytest.skip("needs a case")  # pragma: no cover - other tests in the session create cases
     async with pool.acquire() as conn:
-        event_id = await cases.add_event(conn, case_id, "test_event", actor="system", at=await conn.fetchval("SELECT now()"))
+        event_id = await cases.add_event(
+            conn, case_id, "test_event", actor="system", at=await conn.fetchval("SELECT now()")
+        )
         with pytest.raises(asyncpg.PostgresError, match="append-only"):
             await conn.execute("UPDATE case_events SET kind = 'edited' WHERE id = $1", event_id)
         with pytest.raises(asyncpg.PostgresError, match="append-only"):

@@ -25,7 +25,8 @@ async def run_burst_worker(settings: Settings) -> None:
 async def routing_events(pool: asyncpg.Pool, case_id: int) -> list[asyncpg.Record]:
     return list(
         await pool.fetch(
-            "SELECT kind, request_id FROM case_events WHERE case_id = $1 AND kind = 'routing_pending'", case_id
+            "SELECT kind, request_id FROM case_events WHERE case_id = $1 AND kind = 'routing_pending'",
+            case_id,
         )
     )
 
@@ -37,7 +38,9 @@ async def test_a_submitted_complaint_reaches_the_routing_job(pool: asyncpg.Pool,
     await run_burst_worker(settings)
     events = await routing_events(pool, receipt.case_id)
     assert [(e["kind"], e["request_id"]) for e in events] == [("routing_pending", "req-worker-1")]
-    row = await pool.fetchrow("SELECT enqueued_at, done_at FROM outbox WHERE job_key = $1", f"route_case:{receipt.case_id}")
+    row = await pool.fetchrow(
+        "SELECT enqueued_at, done_at FROM outbox WHERE job_key = $1", f"route_case:{receipt.case_id}"
+    )
     assert row["enqueued_at"] is not None and row["done_at"] is not None
 
 
@@ -48,7 +51,9 @@ async def test_the_job_is_idempotent(pool: asyncpg.Pool, settings: Settings) -> 
     assert len(await routing_events(pool, receipt.case_id)) == 1
 
 
-async def test_redis_losing_everything_loses_no_complaint(pool: asyncpg.Pool, settings: Settings, redis: Redis) -> None:
+async def test_redis_losing_everything_loses_no_complaint(
+    pool: asyncpg.Pool, settings: Settings, redis: Redis
+) -> None:
     receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
     key = f"route_case:{receipt.case_id}"
 

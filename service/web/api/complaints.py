@@ -88,7 +88,9 @@ class ComplaintController(Controller):
         self,
         request: Request[Any, Any, Any],
         services: NamedDependency[Services],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=200)] = None,
+        idempotency_key: Annotated[
+            str | None, HeaderParameter(name="Idempotency-Key", max_length=200)
+        ] = None,
     ) -> ReceiptOut:
         raw = await request.body()
         try:

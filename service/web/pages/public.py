@@ -33,7 +33,9 @@ TEXT_FIELDS = (
 )  # fmt: skip
 CONSENTS = ("mediation", "entrusted_mediation", "publish")
 FORM_LIMIT = MAX_FILES * MAX_BYTES + 1024 * 1024
-NOT_FOUND_MESSAGE = "查询号或查询码不正确，请核对后重试。"
+NOT_FOUND_MESSAGE = "投诉编号或查询码不正确，请核对后重试。"
+# Pages that show an access code must not be kept by browsers or proxies.
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class PublicPages(Controller):
             "complaint_done.html",
             context={"receipt": receipt, "received_at_local": local_time(receipt.received_at)},
             status_code=201,
+            headers=PRIVATE,
         )
 
     @get("/track", operation_id="TrackForm")
@@ -188,9 +191,11 @@ class PublicPages(Controller):
             "access_code": access_code,
             "upload_errors": [],
             "uploaded": None,
+            "max_files": MAX_FILES,
+            "max_mb": MAX_BYTES // (1024 * 1024),
             **extra,
         }
-        return Template("track_result.html", context=context, status_code=extra.pop("status", 200))
+        return Template("track_result.html", context=context, headers=PRIVATE)
 
     @post("/track", operation_id="TrackCase")
     async def track(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Template:

@@ -1,0 +1,161 @@
+"""Intake rules as tables: pure, no servers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.errors import ValidationFailed
+from domain.evidence import check_file, sniff
+from domain.intake import parse_complaint
+from domain.money import format_yuan, parse_yuan
+from domain.taxonomy import Label, Taxonomy
+from domain.tracking import (
+    ACCESS_CODE_ALPHABET,
+    format_tracking_no,
+    new_access_code,
+    normalize_access_code,
+    normalize_tracking_no,
+)
+from tests.factories import complaint_body
+
+TODAY = date(2026, 11, 26)
+TAXONOMY = Taxonomy(
+    quality_domains=tuple(Label(c, c, c) for c in ("product", "service", "engineering", "environment")),
+    categories=(
+        Label("household_appliances", "家用电器", "Appliances", "goods"),
+        Label("food", "食品", "Food", "goods"),
+    ),
+    problem_types=(Label("quality", "质量", "Quality"),),
+    subdistricts=(Label("hushu", "湖墅街道", "Hushu"),),
+)
+
+
+def errors_of(body: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_complaint(body, TAXONOMY, TODAY)
+    return {e.field: e.code for e in caught.value.errors}
+
+
+def test_a_valid_body_parses_to_a_draft() -> None:
+    draft = parse_complaint(complaint_body(), TAXONOMY, TODAY)
+    assert draft.amount_paid_fen == 39900
+    assert draft.requests == ("refund",)
+    assert draft.channel == "web"
+    assert draft.consents.mediation is True
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("+86 138-1234-5678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        ("0571-87654321", "0571-87654321"),
+    ],
+)
+def test_phones_are_normalised(raw: str, normalised: str) -> None:
+    assert parse_complaint(complaint_body(consumer__phone=raw), TAXONOMY, TODAY).consumer.phone == normalised
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"consumer__name": "  "}, "consumer.name", "required"),
+        ({"consumer__name": "张" * 51}, "consumer.name", "too_long"),
+        ({"consumer__name": "张\x00三"}, "consumer.name", "invalid_chars"),
+        ({"consumer__address": "杭州"}, "consumer.address", "too_short"),
+        ({"consumer__phone": "1381234567"}, "consumer.phone", "invalid_phone"),
+        ({"merchant__uscc": "91330105MA2H0000I1"}, "merchant.uscc", "invalid_uscc"),
+        ({"purchase_date": "2026-11-27"}, "purchase_date", "in_future"),
+        ({"purchase_date": "1990-01-01"}, "purchase_date", "too_old"),
+        ({"purchase_date": "26/11/2026"}, "purchase_date", "invalid_date"),
+        ({"amount_paid": "10000000.01"}, "amount_paid", "too_large"),
+        ({"amount_paid": "abc"}, "amount_paid", "invalid_amount"),
+        ({"claim_amount": ...}, "claim_amount", "required"),
+        ({"requests": "refund"}, "requests", "invalid_type"),
+        ({"category": "foods"}, "category", "unknown_code"),
+        ({"subdistrict": "gongshu"}, "subdistrict", "unknown_code"),
+        ({"consents": []}, "consents", "invalid_type"),
+        ({"reports_violation": "x" * 2001}, "reports_violation", "too_long"),
+    ],
+)
+def test_rule_table(changes: dict[str, Any], field: str, code: str) -> None:
+    assert errors_of(complaint_body(**changes)).get(field) == code
+
+
+def test_requests_keep_statutory_order_without_repeats() -> None:
+    draft = parse_complaint(complaint_body(requests=["refund", "repair", "refund"]), TAXONOMY, TODAY)
+    assert draft.requests == ("repair", "refund")
+
+
+def test_purchase_today_is_fine() -> None:
+    assert parse_complaint(complaint_body(purchase_date="2026-11-26"), TAXONOMY, TODAY).purchase_date == TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [("0", 0), ("399", 39900), ("399.5", 39950), ("399.05", 39905), ("1,299.00", 129900), ("３９９", 39900)],
+)
+def test_yuan_to_fen(text: str, fen: int) -> None:
+    assert parse_yuan(text) == fen
+
+
+@pytest.mark.parametrize("text", ["", "-1", "1.234", "1e3", "abc", "1..2", ".5", "12345678901.00"])
+def test_bad_yuan(text: str) -> None:
+    assert parse_yuan(text) is None
+
+
+def test_fen_to_yuan() -> None:
+    assert [format_yuan(f) for f in (0, 5, 39900, 39905, -150)] == [
+        "0.00",
+        "0.05",
+        "399.00",
+        "399.05",
+        "-1.50",
+    ]
+
+
+def test_tracking_numbers_and_codes() -> None:
+    assert format_tracking_no(date(2026, 11, 26), 123) == "GS20261126-000123"
+    assert normalize_tracking_no(" gs20261126-000123 ") == "GS20261126-000123"
+    assert normalize_tracking_no("GS2026-1") is None
+    code = new_access_code(lambda alphabet: alphabet[3])
+    assert len(code) == 8 and set(code) <= set(ACCESS_CODE_ALPHABET)
+    assert not set("01OIL5S2Z8BUV") & set(ACCESS_CODE_ALPHABET)  # no look-alike characters
+    assert normalize_access_code(" abcd-efgh ") == "ABCDEFGH"
+
+
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 16
+HEIC_MIF1 = b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1heicmiaf" + b"\x00" * 16
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 16
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"%PDF-1.7\n", "application/pdf"),
+        (HEIC, "image/heic"),
+        (HEIC_MIF1, "image/heic"),
+        (MP4, None),
+        (b"GIF89a", None),
+        (b"<html>", None),
+        (b"MZ\x90\x00", None),
+        (b"", None),
+    ],
+)
+def test_files_are_recognised_by_content(head: bytes, kind: str | None) -> None:
+    assert sniff(head) == kind
+
+
+def test_file_checks() -> None:
+    assert check_file("a.jpg", 100, b"\xff\xd8\xff\xe0", 1000) == "image/jpeg"
+    problems = [
+        check_file("a.jpg", 0, b"", 1000),
+        check_file("a.jpg", 1001, b"\xff\xd8\xff\xe0", 1000),
+        check_file("photo.jpg", 100, b"MZ\x90\x00", 1000),  # named .jpg, is not one
+    ]
+    assert [p.code for p in problems if not isinstance(p, str)] == ["empty", "too_large", "bad_type"]
