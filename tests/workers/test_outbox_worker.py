@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 import asyncpg
@@ -69,3 +71,23 @@ async def test_redis_losing_everything_loses_no_complaint(
     await run_burst_worker(settings)
     assert len(await routing_events(pool, receipt.case_id)) == 1
     assert await pool.fetchval("SELECT done_at IS NOT NULL FROM outbox WHERE job_key = $1", key)
+
+
+async def test_a_running_worker_picks_up_new_complaints_promptly(
+    pool: asyncpg.Pool, settings: Settings
+) -> None:
+    worker = build_worker(settings, handle_signals=False)
+    running = asyncio.create_task(worker.async_run())
+    try:
+        await asyncio.sleep(0.5)  # started and listening
+        receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+        for _ in range(100):  # the NOTIFY wakes the relay; polling alone would take up to 5 s
+            if await routing_events(pool, receipt.case_id):
+                break
+            await asyncio.sleep(0.05)
+        assert len(await routing_events(pool, receipt.case_id)) == 1
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await worker.close()
