@@ -35,6 +35,9 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "received": ("已登记，等待受理审查", "Registered, awaiting the acceptance decision"),
     "accepted": ("已受理", "Accepted"),
     "rejected": ("不予受理", "Not accepted"),
+    "first_payment": ("先行赔付处理中", "First-payment compensation in progress"),
+    "mediation": ("调解中", "In mediation"),
+    "arbitration": ("已转第三方质量争议仲裁", "Referred to third-party quality arbitration"),
     "closed": ("已办结", "Closed"),
 }
 
@@ -49,7 +52,24 @@ PUBLIC_EVENTS: dict[str, tuple[str, str]] = {
     ),
     "accepted": ("已受理", "Accepted"),
     "rejected": ("不予受理", "Not accepted"),
+    "paused": ("办理期限暂停计算（如商品检验检测）", "Clock paused (e.g. product testing)"),
+    "resumed": ("办理期限恢复计算", "Clock restarted"),
     "closed": ("已办结", "Closed"),
+}
+
+# Every event kind, for staff (who see the whole history).
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    **PUBLIC_EVENTS,
+    "registered": ("登记投诉", "Complaint registered"),
+    "report_split": ("举报线索已分离，转执法部门", "Report split off for enforcement"),
+    "routing_pending": ("等待分流", "Awaiting routing"),
+    "acceptance_overdue": ("受理期限已过，尚未决定", "Acceptance deadline passed undecided"),
+    "deadline_recomputed": (
+        "期限已按公布的节假日安排重新计算",
+        "Deadline recomputed with the published calendar",
+    ),
+    "paused": ("暂停计时", "Clock paused"),
+    "resumed": ("恢复计时", "Clock restarted"),
 }
 
 

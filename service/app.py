@@ -20,7 +20,10 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.store.embedded import EmbeddedServers, ensure_servers
 from service.throttle import Throttle
+from service.usecases.auth import AuthPolicy
 from service.usecases.intake import IntakeContext
+from service.web.api.auth import issue_token
+from service.web.api.cases import CaseController
 from service.web.api.complaints import ComplaintController
 from service.web.api.health import health
 from service.web.api.taxonomy import taxonomy
@@ -28,6 +31,7 @@ from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware
 from service.web.pages.public import PublicPages
+from service.web.pages.staff import StaffPages
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -60,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 window_s=settings.track_failure_window_s,
                 limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
             ),
+            auth_policy=AuthPolicy(),
         )
         try:
             yield
@@ -69,7 +74,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             servers.stop()
 
     return Litestar(
-        route_handlers=[health, taxonomy, ComplaintController, PublicPages],
+        route_handlers=[
+            health,
+            taxonomy,
+            issue_token,
+            ComplaintController,
+            CaseController,
+            PublicPages,
+            StaffPages,
+        ],
         lifespan=[lifespan],
         state=State({}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},

@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from service.settings import Settings
 from service.throttle import Throttle
+from service.usecases.auth import AuthPolicy
 from service.usecases.intake import IntakeContext
 
 
@@ -19,3 +20,4 @@ class Services:
     redis: Redis
     intake: IntakeContext
     throttle: Throttle
+    auth_policy: AuthPolicy

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
@@ -264,6 +265,96 @@ def cmd_calendar_show(settings: Settings, args: argparse.Namespace) -> None:
         servers.stop()
 
 
+def cmd_calendar_load(settings: Settings, args: argparse.Namespace) -> None:
+    from service.store.calendar_source import ScheduleError, parse_schedule_file
+    from service.store.db import create_pool
+    from service.usecases.calendar import load_year
+    from service.usecases.clock import utcnow
+
+    try:
+        year, rows = parse_schedule_file(Path(args.file))
+    except (OSError, ScheduleError) as exc:
+        fail(f"cannot load {args.file}: {exc}")
+    settings, servers = _resolve(settings, redis=False)
+
+    async def load() -> Any:
+        assert settings.database_url
+        pool = await create_pool(settings.database_url, max_size=2)
+        try:
+            return await load_year(pool, year, rows, now=utcnow())
+        finally:
+            await pool.close()
+
+    try:
+        result = asyncio.run(load())
+    finally:
+        servers.stop()
+    print(
+        f"{result.year}: {result.days} days loaded ({result.holidays} holidays, "
+        f"{result.makeup_workdays} make-up workdays); "
+        f"deadlines recomputed on {len(result.cases_recomputed)} case(s)"
+    )
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> None:
+    from domain.errors import ValidationFailed
+    from service.usecases import auth
+
+    if not args.password_stdin:
+        fail("give the password on standard input with --password-stdin (never on the command line)")
+    password = sys.stdin.readline().rstrip("\n")
+    settings, servers = _resolve(settings, redis=False)
+    try:
+        user_id = _with_pool(
+            settings, lambda pool: auth.add_user(pool, args.username, args.role, password, args.name)
+        )
+    except ValidationFailed as exc:
+        fail("; ".join(f"{e.field}: {e.message_en}" for e in exc.errors))
+    finally:
+        servers.stop()
+    print(f"user {args.username} added (id {user_id}) with roles: {', '.join(sorted(set(args.role)))}")
+
+
+def cmd_users_disable(settings: Settings, args: argparse.Namespace) -> None:
+    from service.usecases import auth
+
+    settings, servers = _resolve(settings, redis=False)
+    try:
+        found = _with_pool(settings, lambda pool: auth.disable_user(pool, args.username))
+    finally:
+        servers.stop()
+    if not found:
+        fail(f"no user {args.username}")
+    print(f"user {args.username} disabled; their sessions are ended")
+
+
+def cmd_users_list(settings: Settings, args: argparse.Namespace) -> None:
+    from service.usecases import auth
+
+    settings, servers = _resolve(settings, redis=False)
+    try:
+        rows = _with_pool(settings, auth.list_users)
+    finally:
+        servers.stop()
+    for r in rows:
+        state = "disabled" if r["disabled"] else "active"
+        print(f"{r['username']:<24} {','.join(r['roles']):<36} {state:<9} {r['display_name']}")
+
+
+def _with_pool(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    from service.store.db import create_pool
+
+    async def run() -> T:
+        assert settings.database_url
+        pool = await create_pool(settings.database_url, max_size=2)
+        try:
+            return await work(pool)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="disputes", description="质量争议处理服务 Quality Disputes")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +381,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     p = cal.add_parser("show", help="a year's holidays and make-up workdays")
     p.add_argument("year", type=int)
     p.set_defaults(run=cmd_calendar_show)
+    p = cal.add_parser("load", help="load a year's official schedule (CSV or JSON) and recompute deadlines")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_calendar_load)
+    users = sub.add_parser("users", help="staff accounts").add_subparsers(dest="action", required=True)
+    p = users.add_parser("add", help="add a staff account; the password is read from standard input")
+    p.add_argument("username")
+    p.add_argument(
+        "--role", action="append", required=True, help="clerk, mediator, supervisor, leading_group, admin"
+    )
+    p.add_argument("--name", help="display name (default: the username)")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(run=cmd_users_add)
+    p = users.add_parser("disable", help="disable an account and end its sessions")
+    p.add_argument("username")
+    p.set_defaults(run=cmd_users_disable)
+    users.add_parser("list", help="list staff accounts").set_defaults(run=cmd_users_list)
     args = parser.parse_args(argv)
     if getattr(args, "cases", 0) < 0:
         fail("--cases must be zero or more")

@@ -9,14 +9,14 @@ from typing import Any
 
 import asyncpg
 import structlog
-from arq import Retry
+from arq import Retry, cron
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 
 from domain.errors import NotFound
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases import jobs
+from service.usecases import casework, jobs
 from service.usecases.clock import utcnow
 
 log = structlog.get_logger("worker")
@@ -38,6 +38,14 @@ async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | No
         raise Retry(defer=BACKOFF_S[ctx["job_try"] - 1]) from exc
     finally:
         structlog.contextvars.clear_contextvars()
+
+
+async def flag_overdue_acceptances_job(ctx: dict[str, Any]) -> int:
+    """Every 15 minutes: flag (once each) complaints past their acceptance deadline without a decision."""
+    flagged = await casework.flag_overdue_acceptances(ctx["pool"], now=utcnow())
+    if flagged:
+        log.info("acceptance overdue flagged", cases=flagged)
+    return flagged
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
@@ -104,6 +112,15 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
 
     return Worker(
         functions=[route_case_job],
+        cron_jobs=[
+            cron(
+                flag_overdue_acceptances_job,
+                minute={0, 15, 30, 45},
+                max_tries=3,
+                timeout=300,
+                run_at_startup=True,
+            )
+        ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=settings.queue_name,
         on_startup=startup,

@@ -48,6 +48,7 @@ async def insert(
     rule_set_id: str,
     acceptance_due: date,
     provisional: bool,
+    recorded_by: int | None = None,
 ) -> NewCase:
     m, p, c = draft.merchant, draft.platform, draft.consents
     row = await conn.fetchrow(
@@ -78,6 +79,7 @@ async def insert(
         c.mediation,
         c.entrusted_mediation,
         c.publish,
+        recorded_by,
     )
     assert row is not None
     consumer = draft.consumer
@@ -152,3 +154,137 @@ async def evidence(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Recor
 async def count(conn: asyncpg.Connection) -> int:
     total: int = await conn.fetchval(SQL["cases_count"])
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    statuses: tuple[str, ...] | None = None
+    subdistrict: str | None = None
+    category: str | None = None
+    overdue_before: date | None = None  # next deadline before this day (today: overdue)
+    due_by: date | None = None  # next deadline on or before this day
+    limit: int = 50
+    offset: int = 0
+
+
+async def list_for_staff(conn: asyncpg.Connection, f: CaseFilter) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            SQL["cases_list"],
+            list(f.statuses) if f.statuses else None,
+            f.subdistrict,
+            f.category,
+            f.overdue_before,
+            f.due_by,
+            f.limit,
+            f.offset,
+        )
+    )
+
+
+async def by_id(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["cases_by_id"], case_id)
+
+
+async def decide(
+    conn: asyncpg.Connection,
+    case_id: int,
+    *,
+    status: str,
+    at: datetime,
+    by: int,
+    ground: int | None,
+    note: str | None,
+    accepted_on: date | None,
+    mediation_due: date | None,
+    mediation_due_provisional: bool,
+) -> None:
+    await conn.execute(
+        SQL["cases_decide"],
+        case_id,
+        status,
+        at,
+        by,
+        ground,
+        note,
+        accepted_on,
+        mediation_due,
+        mediation_due_provisional,
+    )
+
+
+async def set_paused(
+    conn: asyncpg.Connection,
+    case_id: int,
+    paused: bool,
+    mediation_due: date | None,
+    provisional: bool,
+    at: datetime,
+) -> None:
+    await conn.execute(SQL["cases_set_paused"], case_id, paused, mediation_due, provisional, at)
+
+
+async def open_same_consumer_merchant(
+    conn: asyncpg.Connection, case_id: int, phone: str, uscc: str | None, merchant_name: str
+) -> tuple[str, ...]:
+    rows = await conn.fetch(SQL["cases_open_same_consumer_merchant"], case_id, phone, uscc, merchant_name)
+    return tuple(r["tracking_no"] for r in rows)
+
+
+async def flag_acceptance_overdue(
+    conn: asyncpg.Connection, today: date, at: datetime
+) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["cases_flag_acceptance_overdue"], today, at))
+
+
+async def provisional_for_update(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["cases_provisional"]))
+
+
+async def set_deadlines(
+    conn: asyncpg.Connection,
+    case_id: int,
+    acceptance: tuple[date, bool],
+    mediation: tuple[date | None, bool],
+) -> None:
+    await conn.execute(SQL["cases_set_deadlines"], case_id, *acceptance, *mediation)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseRow:
+    id: int
+    reason: str
+    note: str | None
+    started_on: date
+    expected_end: date | None
+    ended_on: date | None
+
+
+async def pauses(conn: asyncpg.Connection, case_id: int) -> list[PauseRow]:
+    return [PauseRow(**dict(r)) for r in await conn.fetch(SQL["case_pauses_for_case"], case_id)]
+
+
+async def start_pause(
+    conn: asyncpg.Connection,
+    case_id: int,
+    reason: str,
+    note: str | None,
+    on: date,
+    expected_end: date | None,
+    by: int,
+) -> int:
+    pause_id: int = await conn.fetchval(SQL["case_pauses_start"], case_id, reason, note, on, expected_end, by)
+    return pause_id
+
+
+async def end_pause(conn: asyncpg.Connection, case_id: int, on: date, by: int) -> int | None:
+    pause_id: int | None = await conn.fetchval(SQL["case_pauses_end"], case_id, on, by)
+    return pause_id
+
+
+async def referrals(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["enforcement_referrals_for_case"], case_id))
+
+
+async def evidence_item(conn: asyncpg.Connection, case_id: int, evidence_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["evidence_item"], case_id, evidence_id)

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import asyncpg
 
 from domain.calendar import Unit, WorkCalendar
+from domain.deadlines import RuleSet
 from domain.taxonomy import Label, Taxonomy
 from service.store.sql import SQL
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    id: str
-    name_zh: str
-    effective_from: date
-    acceptance_days: int
-    acceptance_unit: Unit
-    mediation_days: int
-    mediation_unit: Unit
 
 
 async def taxonomy(conn: asyncpg.Connection) -> Taxonomy:
@@ -39,6 +28,16 @@ async def taxonomy(conn: asyncpg.Connection) -> Taxonomy:
 async def rule_set_in_force(conn: asyncpg.Connection, day: date) -> RuleSet:
     r = await conn.fetchrow(SQL["rule_sets_in_force"], day)
     assert r is not None, "rule_sets is seeded by migration 0001"
+    return _rule_set(r)
+
+
+async def rule_set(conn: asyncpg.Connection, rule_set_id: str) -> RuleSet:
+    r = await conn.fetchrow(SQL["rule_sets_by_id"], rule_set_id)
+    assert r is not None, f"no rule set {rule_set_id}"
+    return _rule_set(r)
+
+
+def _rule_set(r: asyncpg.Record) -> RuleSet:
     return RuleSet(
         id=r["id"],
         name_zh=r["name_zh"],
@@ -59,3 +58,12 @@ async def work_calendar(conn: asyncpg.Connection, start: date, end: date) -> Wor
         holidays={r["day"]: r["holiday_name"] for r in rows if r["holiday_name"]},
         known_years=frozenset(r["year"] for r in years),
     )
+
+
+async def work_calendar_from(conn: asyncpg.Connection, start: date, days: int = 60) -> WorkCalendar:
+    """The calendar from `start` for `days` days: enough for a period counted from that day.
+
+    Seven working days never span more than a few weeks, even across the Spring Festival; callers
+    counting longer periods (mediation, pauses) pass a longer window.
+    """
+    return await work_calendar(conn, start, start + timedelta(days=days))

@@ -7,14 +7,16 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 
-from domain import calendar as cal
+from domain import deadlines
+from domain.calendar import Deadline
+from domain.deadlines import RuleSet
 from domain.errors import Conflict, FieldError, ValidationFailed
 from domain.evidence import EvidenceProblem, check_file, sniff
 from domain.intake import ComplaintDraft, parse_complaint
@@ -22,6 +24,7 @@ from domain.tracking import format_tracking_no, new_access_code
 from service import evidence_files
 from service.evidence_files import StagedFile
 from service.store import cases, idempotency, outbox, reference
+from service.store.staff import StaffUser
 from service.usecases.access import code_hash
 from service.usecases.clock import local_date
 
@@ -62,16 +65,10 @@ class IdempotencyKey:
     body: bytes  # the raw request body, hashed to tell a replay from a different request
 
 
-async def acceptance_deadline(
-    conn: asyncpg.Connection, received_on: date
-) -> tuple[reference.RuleSet, cal.Deadline]:
+async def acceptance_deadline(conn: asyncpg.Connection, received_on: date) -> tuple[RuleSet, Deadline]:
     rules = await reference.rule_set_in_force(conn, received_on)
-    # a generous window: holidays can stretch 7 working days to a few weeks
-    calendar = await reference.work_calendar(
-        conn, received_on, received_on + timedelta(days=rules.acceptance_days * 4 + 30)
-    )
-    deadline = cal.compute_deadline(calendar, received_on, rules.acceptance_days, rules.acceptance_unit)
-    return rules, deadline
+    calendar = await reference.work_calendar_from(conn, received_on)
+    return rules, deadlines.acceptance_deadline(calendar, rules, received_on)
 
 
 def check_uploads(files: Sequence[StagedFile], ctx: IntakeContext, already: int = 0) -> list[FieldError]:
@@ -101,7 +98,7 @@ async def submit_complaint(
     files: Sequence[StagedFile] = (),
     idempotency_key: IdempotencyKey | None = None,
     request_id: str | None = None,
-    staff_channel_allowed: bool = False,
+    recorded_by: StaffUser | None = None,
     code_choice: Callable[[str], str] = secrets.choice,
 ) -> Receipt:
     """Validate and register a complaint; raise ValidationFailed with every bad field, or Conflict."""
@@ -113,7 +110,7 @@ async def submit_complaint(
             draft: ComplaintDraft | None = parse_complaint(body, taxonomy, local_date(now))
         except ValidationFailed as exc:
             errors, draft = list(exc.errors), None
-        if draft is not None and draft.channel != "web" and not staff_channel_allowed:
+        if draft is not None and draft.channel != "web" and recorded_by is None:
             errors.append(
                 FieldError(
                     "channel", "staff_only", "该登记渠道仅限工作人员使用", "This channel is for staff only"
@@ -124,7 +121,9 @@ async def submit_complaint(
             raise ValidationFailed(errors)
         for f in files:
             evidence_files.commit(ctx.evidence_dir, f)  # content-addressed: safe before the commit
-        return await _register(pool, draft, ctx, now, files, idempotency_key, request_id, code_choice)
+        return await _register(
+            pool, draft, ctx, now, files, idempotency_key, request_id, code_choice, recorded_by
+        )
     finally:
         for f in files:
             f.discard()
@@ -139,6 +138,7 @@ async def _register(
     idem: IdempotencyKey | None,
     request_id: str | None,
     code_choice: Callable[[str], str],
+    recorded_by: StaffUser | None,
 ) -> Receipt:
     received_on = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
@@ -164,12 +164,13 @@ async def _register(
             rule_set_id=rules.id,
             acceptance_due=deadline.due,
             provisional=deadline.provisional,
+            recorded_by=recorded_by.id if recorded_by else None,
         )
         await cases.add_event(
             conn,
             case.id,
             "registered",
-            actor="consumer" if draft.channel == "web" else "staff",
+            actor=recorded_by.actor if recorded_by else "consumer",
             at=now,
             payload={
                 "channel": draft.channel,

@@ -4,14 +4,16 @@ Only 5xx log a traceback; 4xx log one line."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
+from domain.lifecycle import InvalidTransition
 
 log = structlog.get_logger("web")
 
@@ -79,6 +81,14 @@ def too_many(request: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 401 and not _is_api(request):
+        return Redirect(f"/staff/login?next={quote(request.url.path)}", status_code=303)
+    if exc.status_code == 403 and not _is_api(request) and "CSRF" not in str(exc.detail):
+        return Template(
+            "error.html",
+            status_code=403,
+            context={"status": 403, "title": "没有权限", "message": "您的角色无权查看此页面或执行此操作。"},
+        )
     if exc.status_code >= 500:
         log.error("http error", status=exc.status_code, exc_info=exc)
     body: dict[str, Any] = {"detail": exc.detail}
@@ -92,7 +102,17 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, {"detail": "internal error"})
 
 
+def invalid_transition(request: Request[Any, Any, Any], exc: InvalidTransition) -> Response[Any]:
+    log.info("invalid transition", state=str(exc.state.status), action=str(exc.action))
+    if _is_api(request):
+        return Response({"detail": exc.message, "detail_en": exc.message_en}, status_code=409)
+    return Template(
+        "error.html", status_code=409, context={"status": 409, "title": "无法执行", "message": exc.message}
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    InvalidTransition: invalid_transition,
     ValidationFailed: validation_failed,
     NotFound: not_found,
     Conflict: conflict,

@@ -62,7 +62,7 @@ class EvidenceOut(msgspec.Struct):
     added: int
 
 
-def _receipt_out(receipt: intake.Receipt) -> ReceiptOut:
+def receipt_out(receipt: intake.Receipt) -> ReceiptOut:
     return ReceiptOut(
         tracking_no=receipt.tracking_no,
         access_code=receipt.access_code,
@@ -106,7 +106,7 @@ class ComplaintController(Controller):
             idempotency_key=key,
             request_id=current_request_id(),
         )
-        return _receipt_out(receipt)
+        return receipt_out(receipt)
 
     @get("/{tracking_no:str}", operation_id="GetComplaint", summary="The consumer's view of their case")
     async def view(

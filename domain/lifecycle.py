@@ -1,0 +1,137 @@
+"""The case state machine (DESIGN §2.1, §2.5): one table of moves between stages, plus the pause rules.
+
+A case is registered, accepted or rejected, routed to first payment, mediation or arbitration (and
+between them, when a route fails or a supervisor overrides it), and closed; a closed case may be
+reopened. The clock of a route stage may stop (product testing, appraisal): while it is stopped the
+case can only resume or close. Everything not listed here is refused with InvalidTransition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import DomainError
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    FIRST_PAYMENT = "first_payment"
+    MEDIATION = "mediation"
+    ARBITRATION = "arbitration"
+    CLOSED = "closed"
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    ROUTE_FIRST_PAYMENT = "route_first_payment"
+    ROUTE_MEDIATION = "route_mediation"
+    ROUTE_ARBITRATION = "route_arbitration"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseState:
+    status: Status
+    paused: bool = False  # the stage's clock is stopped (检验、检测、鉴定 …)
+
+
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.RECEIVED: ("已登记，待受理", "Registered, awaiting acceptance"),
+    Status.ACCEPTED: ("已受理", "Accepted"),
+    Status.REJECTED: ("不予受理", "Not accepted"),
+    Status.FIRST_PAYMENT: ("先行赔付", "First payment"),
+    Status.MEDIATION: ("调解中", "In mediation"),
+    Status.ARBITRATION: ("仲裁", "Arbitration"),
+    Status.CLOSED: ("已办结", "Closed"),
+}
+
+ACTION_LABELS: dict[Action, tuple[str, str]] = {
+    Action.ACCEPT: ("受理", "Accept"),
+    Action.REJECT: ("不予受理", "Reject"),
+    Action.ROUTE_FIRST_PAYMENT: ("转先行赔付", "Route to first payment"),
+    Action.ROUTE_MEDIATION: ("转调解", "Route to mediation"),
+    Action.ROUTE_ARBITRATION: ("转仲裁", "Refer to arbitration"),
+    Action.PAUSE: ("暂停计时", "Pause the clock"),
+    Action.RESUME: ("恢复计时", "Resume the clock"),
+    Action.CLOSE: ("办结", "Close"),
+    Action.REOPEN: ("重新办理", "Reopen"),
+}
+
+# Stages whose clock may stop.
+PAUSABLE: frozenset[Status] = frozenset({Status.FIRST_PAYMENT, Status.MEDIATION, Status.ARBITRATION})
+
+ROUTES: dict[Action, Status] = {
+    Action.ROUTE_FIRST_PAYMENT: Status.FIRST_PAYMENT,
+    Action.ROUTE_MEDIATION: Status.MEDIATION,
+    Action.ROUTE_ARBITRATION: Status.ARBITRATION,
+}
+ROUTE_STAGES: frozenset[Status] = frozenset(ROUTES.values())
+
+# The moves that change the stage. A route stage may hand over to another route stage (first payment
+# refused → mediation; mediation failed → arbitration; a supervisor's override), never to itself.
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.RECEIVED, Action.ACCEPT): Status.ACCEPTED,
+    (Status.RECEIVED, Action.REJECT): Status.REJECTED,
+    **{(Status.ACCEPTED, action): target for action, target in ROUTES.items()},
+    **{
+        (stage, action): target
+        for stage in ROUTE_STAGES
+        for action, target in ROUTES.items()
+        if target != stage
+    },
+    (Status.ACCEPTED, Action.CLOSE): Status.CLOSED,
+    **{(stage, Action.CLOSE): Status.CLOSED for stage in ROUTE_STAGES},
+    (Status.CLOSED, Action.REOPEN): Status.ACCEPTED,
+}
+
+# While the clock is stopped only these may happen; closing ends the pause.
+WHILE_PAUSED: frozenset[Action] = frozenset({Action.RESUME, Action.CLOSE})
+
+
+class InvalidTransition(DomainError):
+    """The action is not allowed in the case's current state (the web edge maps it to 409)."""
+
+    def __init__(self, state: CaseState, action: Action) -> None:
+        self.state = state
+        self.action = action
+        status_zh, status_en = STATUS_LABELS[state.status]
+        action_zh, action_en = ACTION_LABELS[action]
+        if state.paused:
+            status_zh, status_en = f"{status_zh}，已暂停计时", f"{status_en}, clock paused"
+        self.message = f"当前状态（{status_zh}）不能执行“{action_zh}”"
+        self.message_en = f"“{action_en}” is not allowed in the current status ({status_en})"
+        super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable (arq stores a failed job's exception)
+        return (type(self), (self.state, self.action))
+
+
+def apply(state: CaseState, action: Action) -> CaseState:
+    """The state after `action`, or InvalidTransition."""
+    after = _next(state, action)
+    if after is None:
+        raise InvalidTransition(state, action)
+    return after
+
+
+def allowed_actions(state: CaseState) -> frozenset[Action]:
+    return frozenset(action for action in Action if _next(state, action) is not None)
+
+
+def _next(state: CaseState, action: Action) -> CaseState | None:
+    if action == Action.RESUME:
+        return replace(state, paused=False) if state.paused else None
+    if state.paused and action not in WHILE_PAUSED:
+        return None
+    if action == Action.PAUSE:
+        return replace(state, paused=True) if state.status in PAUSABLE else None
+    target = TRANSITIONS.get((state.status, action))
+    return None if target is None else CaseState(target)

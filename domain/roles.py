@@ -1,0 +1,63 @@
+"""Staff roles and what each may do (DESIGN §1). One user may hold several roles."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    MEDIATOR = "mediator"
+    SUPERVISOR = "supervisor"
+    LEADING_GROUP = "leading_group"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.CLERK: ("登记员", "Intake clerk"),
+    Role.MEDIATOR: ("调解员", "Mediator"),
+    Role.SUPERVISOR: ("科长", "Supervisor"),
+    Role.LEADING_GROUP: ("领导小组办公室", "Leading-group office"),
+    Role.ADMIN: ("系统管理员", "Administrator"),
+}
+
+
+class Permission(StrEnum):
+    CASE_VIEW = "case.view"  # the queue, a case with its parties and evidence
+    CASE_RECORD = "case.record"  # record a complaint received by phone, letter or at the counter
+    CASE_DECIDE = "case.decide"  # accept or reject
+    CASE_PAUSE = "case.pause"  # stop and restart the clock
+    STATS_VIEW = "stats.view"  # statistics only: never a case
+    USERS_MANAGE = "users.manage"
+    CALENDAR_MANAGE = "calendar.manage"
+
+
+# leading_group sees statistics only, never a case; the administrator runs the system, not cases.
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.CASE_VIEW: frozenset({Role.CLERK, Role.MEDIATOR, Role.SUPERVISOR}),
+    Permission.CASE_RECORD: frozenset({Role.CLERK, Role.SUPERVISOR}),
+    Permission.CASE_DECIDE: frozenset({Role.SUPERVISOR}),
+    Permission.CASE_PAUSE: frozenset({Role.MEDIATOR, Role.SUPERVISOR}),
+    Permission.STATS_VIEW: frozenset({Role.LEADING_GROUP, Role.SUPERVISOR}),
+    Permission.USERS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.CALENDAR_MANAGE: frozenset({Role.ADMIN}),
+}
+
+
+def can(roles: frozenset[Role] | set[Role] | tuple[Role, ...], permission: Permission) -> bool:
+    return bool(GRANTS[permission] & set(roles))
+
+
+def parse_roles(names: list[str] | tuple[str, ...]) -> frozenset[Role]:
+    """Raise ValueError naming the first unknown role."""
+    roles = set()
+    for name in names:
+        try:
+            roles.add(Role(name))
+        except ValueError:
+            raise ValueError(
+                f"unknown role {name!r}; roles are: {', '.join(r.value for r in Role)}"
+            ) from None
+    if not roles:
+        raise ValueError("at least one role is required")
+    return frozenset(roles)

@@ -1,0 +1,1 @@
+SELECT * FROM rule_sets WHERE id = $1

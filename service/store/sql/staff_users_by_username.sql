@@ -1,0 +1,1 @@
+SELECT * FROM staff_users WHERE username = $1

@@ -1,0 +1,342 @@
+"""Staff case API: the queue, a case, acceptance decisions, pauses, complaints recorded by staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ClientException
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import File
+
+from domain.acceptance import GROUND_LABELS, Ground
+from domain.money import format_yuan
+from domain.roles import Permission
+from service import evidence_files
+from service.app_types import Services
+from service.store.staff import StaffUser
+from service.usecases import casework, intake
+from service.usecases.clock import local_date, utcnow
+from service.web.api.complaints import ReceiptOut, receipt_out
+from service.web.auth import provide_staff, requires
+from service.web.middleware import current_request_id
+
+STATUSES = ("received", "accepted", "rejected", "first_payment", "mediation", "arbitration", "closed")
+
+
+class QueueItemOut(msgspec.Struct):
+    id: int
+    tracking_no: str
+    status: str
+    paused: bool
+    received_at: datetime
+    merchant_name: str
+    category: str
+    subdistrict: str | None
+    next_due: date | None
+    next_due_provisional: bool
+    working_days_left: int | None
+    overdue_flagged: bool
+
+
+class QueueOut(msgspec.Struct):
+    total: int
+    items: list[QueueItemOut]
+
+
+class EventOut(msgspec.Struct):
+    id: int
+    kind: str
+    actor: str
+    at: datetime
+    payload: dict[str, Any]
+
+
+class EvidenceOut(msgspec.Struct):
+    id: int
+    sha256: str
+    size_bytes: int
+    content_type: str
+    original_name: str
+    uploaded_at: datetime
+
+
+class SuggestionOut(msgspec.Struct):
+    ground: int
+    label: str
+    reason: str
+    facts: dict[str, str]
+
+
+class ConsumerOut(msgspec.Struct):
+    name: str
+    phone: str
+    address: str
+    id_number: str | None
+
+
+class CaseOut(msgspec.Struct):
+    id: int
+    tracking_no: str
+    status: str
+    paused: bool
+    channel: str
+    received_at: datetime
+    rule_set_id: str
+    acceptance_due: date
+    acceptance_due_provisional: bool
+    mediation_due: date | None
+    mediation_due_provisional: bool
+    decided_at: datetime | None
+    rejection_ground: int | None
+    decision_note: str | None
+    consumer: ConsumerOut
+    merchant: dict[str, str | None]
+    platform: dict[str, str | None] | None
+    quality_domain: str
+    category: str
+    problem_type: str
+    subdistrict: str | None
+    purchase_date: date
+    amount_paid: str
+    claim_amount: str
+    requests: list[str]
+    description: str
+    consents: dict[str, bool]
+    allowed_actions: list[str]
+    suggested_grounds: list[SuggestionOut]
+    evidence: list[EvidenceOut]
+    events: list[EventOut]
+
+
+class AcceptIn(msgspec.Struct):
+    note: str | None = None
+
+
+class RejectIn(msgspec.Struct):
+    ground: Any = None  # validated by the domain, so a bad value is a 422 with a field, not a 400
+    note: Any = None
+
+
+class PauseIn(msgspec.Struct):
+    reason: Any = None
+    note: Any = None
+    expected_end: Any = None
+
+
+class DecisionOut(msgspec.Struct):
+    id: int
+    status: str
+    mediation_due: date | None = None
+
+
+def case_out(f: casework.CaseFile) -> CaseOut:
+    c = f.case
+    return CaseOut(
+        id=c["id"],
+        tracking_no=c["tracking_no"],
+        status=c["status"],
+        paused=c["paused"],
+        channel=c["channel"],
+        received_at=c["received_at"],
+        rule_set_id=c["rule_set_id"],
+        acceptance_due=c["acceptance_due"],
+        acceptance_due_provisional=c["acceptance_due_provisional"],
+        mediation_due=c["mediation_due"],
+        mediation_due_provisional=c["mediation_due_provisional"],
+        decided_at=c["decided_at"],
+        rejection_ground=c["rejection_ground"],
+        decision_note=c["decision_note"],
+        consumer=ConsumerOut(
+            c["consumer_name"], c["consumer_phone"], c["consumer_address"], c["consumer_id_number"]
+        ),
+        merchant={
+            "name": c["merchant_name"],
+            "address": c["merchant_address"],
+            "uscc": c["merchant_uscc"],
+            "phone": c["merchant_phone"],
+        },
+        platform={"name": c["platform_name"], "uscc": c["platform_uscc"]} if c["platform_name"] else None,
+        quality_domain=c["quality_domain"],
+        category=c["category"],
+        problem_type=c["problem_type"],
+        subdistrict=c["subdistrict"],
+        purchase_date=c["purchase_date"],
+        amount_paid=format_yuan(c["amount_paid_fen"]),
+        claim_amount=format_yuan(c["claim_amount_fen"]),
+        requests=list(c["requests"]),
+        description=c["description"],
+        consents={
+            "mediation": c["consent_mediation"],
+            "entrusted_mediation": c["consent_entrusted"],
+            "publish": c["consent_publish"],
+        },
+        allowed_actions=sorted(f.actions),
+        suggested_grounds=[
+            SuggestionOut(int(s.ground), GROUND_LABELS[Ground(s.ground)][0], s.reason, dict(s.facts))
+            for s in f.suggestions
+        ],
+        evidence=[EvidenceOut(**dict(e)) for e in f.evidence],
+        events=[EventOut(e.id, e.kind, e.actor, e.at, dict(e.payload)) for e in f.events],
+    )
+
+
+class CaseController(Controller):
+    path = "/api/v1/cases"
+    tags = ("staff: cases",)
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/", operation_id="ListCases", guards=[requires(Permission.CASE_VIEW)])
+    async def list_cases(
+        self,
+        services: NamedDependency[Services],
+        status: FromQuery[list[str] | None] = None,
+        subdistrict: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        overdue: FromQuery[bool] = False,
+        due_within: Annotated[int | None, QueryParameter(ge=0, le=365)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> QueueOut:
+        unknown = [s for s in status or [] if s not in STATUSES]
+        if unknown:
+            raise ClientException(detail=f"unknown status: {', '.join(unknown)}", status_code=422)
+        q = await casework.queue(
+            services.pool,
+            today=local_date(utcnow()),
+            statuses=status,
+            subdistrict=subdistrict,
+            category=category,
+            overdue=overdue,
+            due_within=due_within,
+            limit=limit,
+            offset=offset,
+        )
+        return QueueOut(
+            total=q.total,
+            items=[
+                QueueItemOut(
+                    id=i.id,
+                    tracking_no=i.tracking_no,
+                    status=i.status,
+                    paused=i.paused,
+                    received_at=i.received_at,
+                    merchant_name=i.merchant_name,
+                    category=i.category,
+                    subdistrict=i.subdistrict,
+                    next_due=i.next_due,
+                    next_due_provisional=i.provisional,
+                    working_days_left=i.working_days_left,
+                    overdue_flagged=i.overdue_flagged,
+                )
+                for i in q.items
+            ],
+        )
+
+    @post("/", operation_id="RecordComplaint", status_code=201, guards=[requires(Permission.CASE_RECORD)])
+    async def record(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+    ) -> ReceiptOut:
+        """A complaint taken by phone, letter, at the counter or by transfer (body as in SubmitComplaint)."""
+        try:
+            body = msgspec.json.decode(await request.body())
+        except msgspec.DecodeError as exc:
+            raise ClientException(detail=f"malformed JSON: {exc}") from exc
+        receipt = await intake.submit_complaint(
+            services.pool,
+            body,
+            services.intake,
+            now=utcnow(),
+            request_id=current_request_id(),
+            recorded_by=staff,
+        )
+        return receipt_out(receipt)
+
+    @get("/{case_id:int}", operation_id="GetCase", guards=[requires(Permission.CASE_VIEW)])
+    async def get_case(self, services: NamedDependency[Services], case_id: FromPath[int]) -> CaseOut:
+        return case_out(await casework.case_file(services.pool, case_id, today=local_date(utcnow())))
+
+    @post(
+        "/{case_id:int}/accept",
+        operation_id="AcceptCase",
+        status_code=200,
+        guards=[requires(Permission.CASE_DECIDE)],
+    )
+    async def accept(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[AcceptIn | None] = None,
+    ) -> DecisionOut:
+        due = await casework.accept(services.pool, case_id, staff, data.note if data else None, now=utcnow())
+        return DecisionOut(case_id, "accepted", due)
+
+    @post(
+        "/{case_id:int}/reject",
+        operation_id="RejectCase",
+        status_code=200,
+        guards=[requires(Permission.CASE_DECIDE)],
+    )
+    async def reject(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[RejectIn],
+    ) -> DecisionOut:
+        await casework.reject(services.pool, case_id, staff, data.ground, data.note, now=utcnow())
+        return DecisionOut(case_id, "rejected")
+
+    @post(
+        "/{case_id:int}/pause",
+        operation_id="PauseCase",
+        status_code=200,
+        guards=[requires(Permission.CASE_PAUSE)],
+    )
+    async def pause(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[PauseIn],
+    ) -> DecisionOut:
+        await casework.pause(
+            services.pool, case_id, staff, data.reason, data.note, data.expected_end, now=utcnow()
+        )
+        return DecisionOut(case_id, "paused")
+
+    @post(
+        "/{case_id:int}/resume",
+        operation_id="ResumeCase",
+        status_code=200,
+        guards=[requires(Permission.CASE_PAUSE)],
+    )
+    async def resume(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
+    ) -> DecisionOut:
+        due = await casework.resume(services.pool, case_id, staff, now=utcnow())
+        return DecisionOut(case_id, "resumed", due)
+
+    @get(
+        "/{case_id:int}/evidence/{evidence_id:int}",
+        operation_id="GetEvidenceFile",
+        guards=[requires(Permission.CASE_VIEW)],
+    )
+    async def evidence_file(
+        self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]
+    ) -> File:
+        item = await casework.evidence_item(services.pool, case_id, evidence_id)
+        return File(
+            path=evidence_files.path_of(services.settings.evidence_dir, item["sha256"]),
+            filename=item["original_name"] or f"evidence-{evidence_id}",
+            media_type=item["content_type"],
+            content_disposition_type="attachment",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+        )

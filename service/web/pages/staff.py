@@ -1,0 +1,480 @@
+"""Staff pages: sign-in, the case queue, a case's file with its decisions, notices, and recording
+complaints taken by phone, letter or at the counter."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import File, Redirect, Template
+
+from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
+from domain.errors import FieldError, ValidationFailed
+from domain.lifecycle import STATUS_LABELS, Status
+from domain.money import format_yuan
+from domain.roles import ROLE_LABELS, Permission, can
+from domain.taxonomy import CHANNELS, REQUEST_KINDS
+from domain.tracking import EVENT_LABELS
+from service import evidence_files
+from service.app_types import Services
+from service.store import reference
+from service.store.staff import StaffUser
+from service.usecases import auth, casework, intake
+from service.usecases.clock import local_date, local_time, utcnow
+from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
+from service.web.deps import stage_uploads
+from service.web.middleware import current_request_id
+from service.web.pages.public import FORM_LIMIT, PRIVATE, body_from_values, form_values
+
+STAFF_CHANNELS = [(code, zh) for code, (zh, _) in CHANNELS.items() if code != "web"]
+NOTICES = {
+    "accepted": "已受理。",
+    "rejected": "已作出不予受理决定。",
+    "paused": "已暂停计时。",
+    "resumed": "已恢复计时。",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    at_local: datetime
+    kind: str
+    label: str
+    actor: str
+    payload: dict[str, Any]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the staff area: never an open redirect."""
+    if target and target.startswith("/staff") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/staff"
+
+
+def _errors(errors: list[FieldError]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in errors:
+        out.setdefault(e.field, e.message)
+    return out
+
+
+class StaffPages(Controller):
+    path = "/staff"
+    include_in_schema = False
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/login", operation_id="StaffLoginPage")
+    async def login_page(
+        self, next_path: Annotated[str | None, QueryParameter(name="next")] = None
+    ) -> Template:
+        return Template(
+            "staff_login.html", context={"error": None, "next": _safe_next(next_path), "values": {}}
+        )
+
+    @post("/login", operation_id="StaffLogin")
+    async def login(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template | Redirect:
+        form = await request.form()
+        username = str(form.get("username") or "")[:64]
+        password = str(form.get("password") or "")[:256]
+        target = _safe_next(str(form.get("next") or ""))
+        try:
+            session = await auth.sign_in(
+                services.pool, username, password, kind="cookie", now=utcnow(), policy=services.auth_policy
+            )
+        except auth.SignInFailed as exc:
+            message = "用户名或密码不正确。"
+            if exc.locked_until:
+                message = (
+                    f"登录失败次数过多，账户已暂时锁定，请于 {local_time(exc.locked_until):%H:%M} 后再试。"
+                )
+            return Template(
+                "staff_login.html",
+                status_code=401,
+                context={"error": message, "next": target, "values": {"username": username}},
+            )
+        redirect = Redirect(target, status_code=303)
+        redirect.set_cookie(
+            Cookie(
+                key=SESSION_COOKIE,
+                value=session.token,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+                max_age=int(services.auth_policy.session_max.total_seconds()),
+            )
+        )
+        return redirect
+
+    @post("/logout", operation_id="StaffLogout")
+    async def logout(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Redirect:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            await auth.sign_out(services.pool, token)
+        redirect = Redirect("/staff/login", status_code=303)
+        redirect.delete_cookie(SESSION_COOKIE, path="/")
+        return redirect
+
+    @get("/", operation_id="StaffHome")
+    async def home(self, request: Request[Any, Any, Any]) -> Template:
+        user = await current_staff(request)
+        if user is None:
+            raise NotAuthorizedException()
+        return Template("staff_home.html", context=self._base(user))
+
+    def _base(self, user: StaffUser) -> dict[str, Any]:
+        return {
+            "staff": user,
+            "role_labels": [ROLE_LABELS[r][0] for r in sorted(user.roles)],
+            "can": {p.value.replace(".", "_"): can(user.roles, p) for p in Permission},
+        }
+
+    @get("/cases", operation_id="StaffCasesPage", guards=[requires(Permission.CASE_VIEW)])
+    async def cases_page(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        status: FromQuery[list[str] | None] = None,
+        subdistrict: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        overdue: FromQuery[bool] = False,
+        due_within: Annotated[int | None, QueryParameter(ge=0, le=365)] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> Template:
+        limit = 50
+        statuses = [s for s in status or [] if s in Status.__members__.values()]
+        today = local_date(utcnow())
+        queue = await casework.queue(
+            services.pool,
+            today=today,
+            statuses=statuses or None,
+            subdistrict=subdistrict or None,
+            category=category or None,
+            overdue=overdue,
+            due_within=due_within,
+            limit=limit,
+            offset=offset,
+        )
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        filters = {
+            "status": statuses,
+            "subdistrict": subdistrict or "",
+            "category": category or "",
+            "overdue": overdue,
+            "due_within": due_within,
+        }
+
+        def page_url(new_offset: int) -> str:
+            query = [("status", s) for s in statuses] + [
+                (k, str(v))
+                for k, v in (
+                    ("subdistrict", subdistrict),
+                    ("category", category),
+                    ("overdue", "true" if overdue else None),
+                    ("due_within", due_within),
+                    ("offset", new_offset or None),
+                )
+                if v not in (None, "")
+            ]
+            return "/staff/cases" + (f"?{urlencode(query)}" if query else "")
+
+        context = {
+            **self._base(staff),
+            "queue": queue,
+            "filters": filters,
+            "taxonomy": taxonomy,
+            "today": today,
+            "status_labels": {s.value: STATUS_LABELS[s][0] for s in Status},
+            "prev_url": page_url(max(offset - limit, 0)) if offset > 0 else None,
+            "next_url": page_url(offset + limit) if offset + limit < queue.total else None,
+            "offset": offset,
+        }
+        return Template("staff_cases.html", context=context)
+
+    async def _case_page(
+        self,
+        services: Services,
+        staff: StaffUser,
+        case_id: int,
+        *,
+        errors: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        notice: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        f = await casework.case_file(services.pool, case_id, today=local_date(utcnow()))
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        c = f.case
+        timeline = [
+            TimelineRow(
+                local_time(e.at),
+                e.kind,
+                EVENT_LABELS.get(e.kind, (e.kind, e.kind))[0],
+                f.actor_names.get(e.actor, e.actor),
+                dict(e.payload),
+            )
+            for e in f.events
+        ]
+        context = {
+            **self._base(staff),
+            "f": f,
+            "c": c,
+            "timeline": timeline,
+            "taxonomy": taxonomy,
+            "status_label": STATUS_LABELS[Status(c["status"])][0],
+            "request_labels": [REQUEST_KINDS[r][0] for r in c["requests"] if r in REQUEST_KINDS],
+            "channel_label": CHANNELS.get(c["channel"], (c["channel"],))[0],
+            "amount_paid": format_yuan(c["amount_paid_fen"]),
+            "claim_amount": format_yuan(c["claim_amount_fen"]),
+            "received_at_local": local_time(c["received_at"]),
+            "decided_at_local": local_time(c["decided_at"]) if c["decided_at"] else None,
+            "grounds": [(int(g), GROUND_LABELS[g][0]) for g in Ground],
+            "ground_label": GROUND_LABELS[Ground(c["rejection_ground"])][0]
+            if c["rejection_ground"]
+            else None,
+            "pause_reasons": [(k, v[0]) for k, v in casework.PAUSE_REASONS.items()],
+            "actions": {a.value for a in f.actions},
+            "errors": errors or {},
+            "values": values or {},
+            "notice": notice,
+        }
+        return Template("staff_case.html", context=context, status_code=status_code, headers=PRIVATE)
+
+    @get("/cases/{case_id:int}", operation_id="StaffCasePage", guards=[requires(Permission.CASE_VIEW)])
+    async def case_page(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return await self._case_page(services, staff, case_id, notice=NOTICES.get(done or ""))
+
+    async def _act(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        staff: StaffUser,
+        case_id: int,
+        done: str,
+        action: Any,
+    ) -> Template | Redirect:
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items() if k != "_csrf_token"}
+        try:
+            await action(values)
+        except ValidationFailed as exc:
+            return await self._case_page(
+                services, staff, case_id, errors=_errors(exc.errors), values=values, status_code=422
+            )
+        return Redirect(f"/staff/cases/{case_id}?done={done}", status_code=303)
+
+    @post(
+        "/cases/{case_id:int}/accept", operation_id="StaffAccept", guards=[requires(Permission.CASE_DECIDE)]
+    )
+    async def accept(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            await casework.accept(services.pool, case_id, staff, v.get("note"), now=utcnow())
+
+        return await self._act(request, services, staff, case_id, "accepted", run)
+
+    @post(
+        "/cases/{case_id:int}/reject", operation_id="StaffReject", guards=[requires(Permission.CASE_DECIDE)]
+    )
+    async def reject(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            ground: object = v.get("ground")
+            if isinstance(ground, str) and ground.isdigit():
+                ground = int(ground)
+            await casework.reject(services.pool, case_id, staff, ground, v.get("note"), now=utcnow())
+
+        return await self._act(request, services, staff, case_id, "rejected", run)
+
+    @post("/cases/{case_id:int}/pause", operation_id="StaffPause", guards=[requires(Permission.CASE_PAUSE)])
+    async def pause(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            await casework.pause(
+                services.pool,
+                case_id,
+                staff,
+                v.get("reason"),
+                v.get("note"),
+                v.get("expected_end"),
+                now=utcnow(),
+            )
+
+        return await self._act(request, services, staff, case_id, "paused", run)
+
+    @post("/cases/{case_id:int}/resume", operation_id="StaffResume", guards=[requires(Permission.CASE_PAUSE)])
+    async def resume(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(_: dict[str, str]) -> None:
+            await casework.resume(services.pool, case_id, staff, now=utcnow())
+
+        return await self._act(request, services, staff, case_id, "resumed", run)
+
+    @get(
+        "/cases/{case_id:int}/notice",
+        operation_id="StaffRejectionNotice",
+        guards=[requires(Permission.CASE_VIEW)],
+    )
+    async def notice(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
+    ) -> Template:
+        f = await casework.case_file(services.pool, case_id, today=local_date(utcnow()))
+        c = f.case
+        if c["status"] != Status.REJECTED:
+            return Template(
+                "error.html",
+                status_code=409,
+                context={"status": 409, "title": "无告知书", "message": "该投诉未作出不予受理决定。"},
+            )
+        context = {
+            "c": c,
+            "ground": int(c["rejection_ground"]),
+            "ground_label": GROUND_LABELS[Ground(c["rejection_ground"])][0],
+            "note": c["decision_note"],
+            "decided_at_local": local_time(c["decided_at"]),
+            "other_routes": [zh for zh, _ in OTHER_ROUTES],
+            "received_at_local": local_time(c["received_at"]),
+        }
+        return Template("staff_notice.html", context=context, headers=PRIVATE)
+
+    @get(
+        "/evidence/{case_id:int}/{evidence_id:int}",
+        operation_id="StaffEvidence",
+        guards=[requires(Permission.CASE_VIEW)],
+    )
+    async def evidence(
+        self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]
+    ) -> File:
+        item = await casework.evidence_item(services.pool, case_id, evidence_id)
+        return File(
+            path=evidence_files.path_of(services.settings.evidence_dir, item["sha256"]),
+            filename=item["original_name"] or f"evidence-{evidence_id}",
+            media_type=item["content_type"],
+            content_disposition_type="attachment",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+        )
+
+    async def _record_form(
+        self,
+        services: Services,
+        staff: StaffUser,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status: int = 200,
+    ) -> Template:
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        context = {
+            **self._base(staff),
+            "values": values,
+            "errors": errors,
+            "taxonomy": taxonomy,
+            "request_kinds": REQUEST_KINDS,
+            "today": local_date(utcnow()).isoformat(),
+            "max_files": 10,
+            "max_mb": 10,
+            "form_action": "/staff/complaints/new",
+            "channels": STAFF_CHANNELS,
+            "form_key": values.get("form_key")
+            or hashlib.sha256(msgspec.json.encode([staff.id, str(utcnow())])).hexdigest()[:32],
+        }
+        return Template("complaint_new.html", context=context, status_code=status)
+
+    @get("/complaints/new", operation_id="StaffRecordForm", guards=[requires(Permission.CASE_RECORD)])
+    async def record_form(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]
+    ) -> Template:
+        return await self._record_form(services, staff, {"channel": "phone"}, {})
+
+    @post(
+        "/complaints/new",
+        operation_id="StaffRecord",
+        guards=[requires(Permission.CASE_RECORD)],
+        request_max_body_size=FORM_LIMIT,
+    )
+    async def record(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+    ) -> Template | Redirect:
+        from litestar.datastructures import UploadFile
+
+        form = await request.form()
+        values = form_values(form)
+        values["channel"] = str(form.get("channel") or "")
+        body = body_from_values(values)
+        body["channel"] = values["channel"]
+        uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
+        staged = await stage_uploads(services, uploads)
+        form_key = str(form.get("form_key") or "")[:64]
+        key = None
+        if form_key:
+            fingerprint = msgspec.json.encode([body, sorted(s.sha256 for s in staged)])
+            key = intake.IdempotencyKey(
+                f"staff-form:{staff.id}:{form_key}", hashlib.sha256(fingerprint).digest()
+            )
+        try:
+            receipt = await intake.submit_complaint(
+                services.pool,
+                body,
+                services.intake,
+                now=utcnow(),
+                files=staged,
+                idempotency_key=key,
+                request_id=current_request_id(),
+                recorded_by=staff,
+            )
+        except ValidationFailed as exc:
+            values["form_key"] = form_key
+            return await self._record_form(services, staff, values, _errors(exc.errors), status=422)
+        return Template(
+            "complaint_done.html",
+            status_code=201,
+            headers=PRIVATE,
+            context={
+                "receipt": receipt,
+                "received_at_local": local_time(receipt.received_at),
+                "staff": staff,
+                "case_url": f"/staff/cases/{receipt.case_id}",
+            },
+        )
