@@ -114,7 +114,7 @@ async def sign_in(
     pool: asyncpg.Pool, username: str, password: str, *, kind: str, now: datetime, policy: AuthPolicy
 ) -> Session:
     """Check the password and open a session ("cookie") or an API token ("bearer")."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         row = await staff.by_username(conn, username.strip().lower())
         if row is None:
             _verify(_DUMMY_HASH, password)
@@ -122,11 +122,11 @@ async def sign_in(
         if row["locked_until"] is not None and row["locked_until"] > now:
             raise SignInFailed(locked_until=row["locked_until"])
         if row["disabled"] or not _verify(row["password_hash"], password):
+            # no transaction around this: the refusal below must not roll the count back
             failed = await staff.login_failed(conn, row["id"], policy.max_failures, now + policy.lockout)
-            locked = (
-                failed["locked_until"] if failed["locked_until"] and failed["locked_until"] > now else None
-            )
-            raise SignInFailed(locked_until=locked)
+            lock = failed["locked_until"]
+            raise SignInFailed(locked_until=lock if lock and lock > now else None)
+    async with pool.acquire() as conn, conn.transaction():
         await staff.login_ok(conn, row["id"])
         if _hasher.check_needs_rehash(row["password_hash"]):
             await staff.set_password(conn, row["id"], _hasher.hash(password))

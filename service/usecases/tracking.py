@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
+from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
 from domain.money import format_yuan
 from domain.taxonomy import REQUEST_KINDS
@@ -51,6 +53,11 @@ class CaseView:
     claim_amount: str
     evidence_count: int
     timeline: tuple[TimelineEntry, ...]
+    mediation_due: date | None = None
+    mediation_due_provisional: bool = False
+    rejection_ground_label: str | None = None
+    decision_note: str | None = None
+    other_routes: tuple[str, ...] = ()
 
 
 async def _authorised_case(
@@ -110,7 +117,21 @@ async def view_case(
         claim_amount=format_yuan(row["claim_amount_fen"]),
         evidence_count=evidence_count,
         timeline=timeline,
+        mediation_due=row["mediation_due"],
+        mediation_due_provisional=row["mediation_due_provisional"],
+        **_decision(row),
     )
+
+
+def _decision(row: asyncpg.Record) -> dict[str, Any]:
+    """What a consumer is told of a non-acceptance decision: the ground, the reason, and what remains."""
+    if row["status"] != "rejected":
+        return {}
+    return {
+        "rejection_ground_label": GROUND_LABELS[Ground(row["rejection_ground"])][0],
+        "decision_note": row["decision_note"],
+        "other_routes": tuple(zh for zh, _ in OTHER_ROUTES),
+    }
 
 
 async def add_evidence(

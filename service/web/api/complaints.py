@@ -56,6 +56,14 @@ class CaseOut(msgspec.Struct):
     claim_amount: str
     evidence_count: int
     timeline: list[TimelineOut]
+    mediation_due: date | None
+    mediation_due_provisional: bool
+    rejection_ground: str | None
+    decision_note: str | None
+    other_routes: list[str]
+
+
+_CONVERTED = {"requests", "timeline", "rejection_ground", "other_routes"}
 
 
 class EvidenceOut(msgspec.Struct):
@@ -125,8 +133,10 @@ class ComplaintController(Controller):
             client=client_address(request.scope),
         )
         return CaseOut(
-            **{f: getattr(case, f) for f in CaseOut.__struct_fields__ if f not in {"requests", "timeline"}},
+            **{f: getattr(case, f) for f in CaseOut.__struct_fields__ if f not in _CONVERTED},
             requests=list(case.requests),
+            rejection_ground=case.rejection_ground_label,
+            other_routes=list(case.other_routes),
             timeline=[TimelineOut(e.at, e.kind, e.label, e.label_en) for e in case.timeline],
         )
 

@@ -1,0 +1,31 @@
+"""Staff accounts for the API tests: one per role, created once per session on the session database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from litestar.testing import AsyncTestClient
+
+from service.usecases import auth
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("clerk", "mediator", "supervisor", "leading_group", "admin")
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    user_id: int
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def make_staff(pool: asyncpg.Pool, client: AsyncTestClient, username: str, roles: list[str]) -> Staff:  # type: ignore[type-arg]
+    user_id = await auth.add_user(pool, username, roles, PASSWORD, display_name=f"测试{username}")
+    r = await client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return Staff(username, user_id, r.json()["access_token"])
