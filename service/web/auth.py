@@ -31,6 +31,10 @@ async def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> Staff
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token:
         kind = "bearer"
+    elif connection.url.path.startswith("/api/"):
+        # the API takes bearer tokens only: a browser's cookie riding along on a forged cross-site
+        # request must not act for the user (pages have CSRF tokens; the JSON API has none)
+        kind, token = "bearer", ""
     else:
         kind, token = "cookie", connection.cookies.get(SESSION_COOKIE, "")
     user = None
