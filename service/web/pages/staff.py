@@ -474,7 +474,7 @@ class StaffPages(Controller):
             context={
                 "receipt": receipt,
                 "received_at_local": local_time(receipt.received_at),
-                "staff": staff,
+                **self._base(staff),
                 "case_url": f"/staff/cases/{receipt.case_id}",
             },
         )
