@@ -149,18 +149,29 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> None:
     settings, servers = _resolve(settings, redis=False)
     try:
-        receipts = asyncio.run(_seed(settings, args.cases, args.seed))
+        result = asyncio.run(_seed(settings, args.cases, args.seed))
     finally:
         servers.stop()
-    if not receipts:
+    _report_demo(result)
+
+
+def _report_demo(result: Any) -> None:
+    if not result.receipts:
         print("the database already has cases; demo data is loaded only into an empty one")
         return
-    print(f"loaded {len(receipts)} demo complaints; try tracking these:")
-    for r in receipts[-3:]:
+    print(
+        f"loaded {len(result.receipts)} demo complaints "
+        f"({result.accepted} accepted, {result.rejected} rejected); track these at /track:"
+    )
+    for r in result.receipts[-3:]:
         print(f"  {r.tracking_no}  access code {r.access_code}")
+    if result.accounts:
+        print("demo staff accounts (sign in at /staff/login; passwords are shown only now):")
+        for username, password in result.accounts.items():
+            print(f"  {username:<18} {password}")
 
 
-async def _seed(settings: Settings, count: int, seed: int) -> list[Any]:
+async def _seed(settings: Settings, count: int, seed: int) -> Any:
     from service.store.db import create_pool
     from service.usecases.clock import local_date, utcnow
     from service.usecases.demo import seed_demo
@@ -192,12 +203,7 @@ def cmd_dev(settings: Settings, args: argparse.Namespace) -> None:
         except MigrationError as exc:
             fail(f"migration failed: {exc}")
         print(f"migrations: {len(applied)} applied")
-        receipts = asyncio.run(_seed(settings, args.cases, 2026))
-        if receipts:
-            print(
-                f"demo data: {len(receipts)} complaints; e.g. "
-                f"{receipts[-1].tracking_no} / {receipts[-1].access_code}"
-            )
+        _report_demo(asyncio.run(_seed(settings, args.cases, 2026)))
         env = {
             **os.environ,
             "DATABASE_URL": settings.database_url or "",
