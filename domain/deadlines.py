@@ -20,6 +20,8 @@ class RuleSet:
     acceptance_unit: Unit
     mediation_days: int
     mediation_unit: Unit
+    merchant_reply_days: int = 5
+    merchant_reply_unit: Unit = Unit.CALENDAR_DAYS
 
 
 def acceptance_deadline(cal: WorkCalendar, rules: RuleSet, received_on: date) -> Deadline:
@@ -32,3 +34,9 @@ def mediation_deadline(
 ) -> Deadline:
     """Mediation runs from acceptance; time paused for testing, a recusal or evidence does not count."""
     return compute_deadline(cal, accepted_on, rules.mediation_days, rules.mediation_unit, pauses, today)
+
+
+def reply_deadline(cal: WorkCalendar, rules: RuleSet, notified_on: date) -> Deadline:
+    """A merchant answers within N days of notice; one that does not is "wilfully delaying"
+    (Zhejiang measures art. 31), which triggers first payment where a commitment exists."""
+    return compute_deadline(cal, notified_on, rules.merchant_reply_days, rules.merchant_reply_unit)

@@ -46,6 +46,8 @@ def _rule_set(r: asyncpg.Record) -> RuleSet:
         acceptance_unit=Unit(r["acceptance_unit"]),
         mediation_days=r["mediation_days"],
         mediation_unit=Unit(r["mediation_unit"]),
+        merchant_reply_days=r["merchant_reply_days"],
+        merchant_reply_unit=Unit(r["merchant_reply_unit"]),
     )
 
 
