@@ -30,6 +30,13 @@ class Permission(StrEnum):
     STATS_VIEW = "stats.view"  # statistics only: never a case
     USERS_MANAGE = "users.manage"
     CALENDAR_MANAGE = "calendar.manage"
+    MERCHANTS_VIEW = "merchants.view"  # the registry, commitments, deposits
+    MERCHANTS_MANAGE = "merchants.manage"  # add and edit merchants, commitments, agreements; import
+    DEPOSIT_MANAGE = "deposit.manage"  # record top-ups and recoveries
+    PAYOUT_APPROVE = "payout.approve"  # pay a consumer from a guarantee deposit
+    ROUTE_OVERRIDE = "route.override"  # change a case's route, with a reason
+    CASE_WORK = "case.work"  # record testing, arbitration referrals and awards, merchant answers by phone
+    CLUSTERS_DECIDE = "clusters.decide"
 
 
 # leading_group sees statistics only, never a case; the administrator runs the system, not cases.
@@ -41,6 +48,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.STATS_VIEW: frozenset({Role.LEADING_GROUP, Role.SUPERVISOR}),
     Permission.USERS_MANAGE: frozenset({Role.ADMIN}),
     Permission.CALENDAR_MANAGE: frozenset({Role.ADMIN}),
+    Permission.MERCHANTS_VIEW: frozenset({Role.CLERK, Role.MEDIATOR, Role.SUPERVISOR, Role.ADMIN}),
+    Permission.MERCHANTS_MANAGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Permission.DEPOSIT_MANAGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Permission.PAYOUT_APPROVE: frozenset({Role.SUPERVISOR}),
+    Permission.ROUTE_OVERRIDE: frozenset({Role.SUPERVISOR}),
+    Permission.CASE_WORK: frozenset({Role.MEDIATOR, Role.SUPERVISOR}),
+    Permission.CLUSTERS_DECIDE: frozenset({Role.SUPERVISOR}),
 }
 
 

@@ -54,6 +54,17 @@ PUBLIC_EVENTS: dict[str, tuple[str, str]] = {
     "rejected": ("不予受理", "Not accepted"),
     "paused": ("办理期限暂停计算（如商品检验检测）", "Clock paused (e.g. product testing)"),
     "resumed": ("办理期限恢复计算", "Clock restarted"),
+    "routed": ("已确定处理方式", "Route decided"),
+    "route_overridden": ("处理方式已调整", "Route changed"),
+    "first_payment_opened": ("已通知商家先行赔付", "The merchant was asked to pay first"),
+    "merchant_paid": ("商家已向您赔付", "The merchant paid you"),
+    "merchant_refused": ("商家拒绝先行赔付", "The merchant refused first payment"),
+    "merchant_deadline_missed": ("商家逾期未答复", "The merchant missed its deadline"),
+    "deposit_payout": ("已从质量保证金中向您先行赔付", "You were paid from the guarantee deposit"),
+    "testing_started": ("商品送检，办理期限暂停计算", "Product testing: the clock is paused"),
+    "testing_finished": ("检验检测结果已出", "Testing finished"),
+    "arbitration_referred": ("已移送仲裁机构", "Referred to the arbitration institution"),
+    "arbitration_award": ("仲裁机构已作出裁决", "The arbitration award was made"),
     "closed": ("已办结", "Closed"),
 }
 
@@ -70,6 +81,12 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ),
     "paused": ("暂停计时", "Clock paused"),
     "resumed": ("恢复计时", "Clock restarted"),
+    "merchant_linked": ("已关联商家档案", "Linked to the merchant registry"),
+    "merchant_link_issued": ("已生成商家答复链接", "Merchant link issued"),
+    "recourse_opened": ("已向商家追偿，通知补足保证金", "Recourse opened; deposit top-up due"),
+    "deposit_recovered": ("商家已补足保证金", "The merchant refilled its deposit"),
+    "topup_overdue": ("商家逾期未补足保证金", "Deposit top-up overdue"),
+    "cluster_alert": ("群体性投诉提醒", "Cluster alert"),
 }
 
 

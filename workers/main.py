@@ -16,7 +16,7 @@ from arq.worker import Worker
 from domain.errors import NotFound
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases import casework, jobs
+from service.usecases import casework, first_payment, jobs, routing
 from service.usecases.clock import utcnow
 
 log = structlog.get_logger("worker")
@@ -27,7 +27,7 @@ RELAY_POLL_S = 5.0
 async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | None = None) -> str:
     structlog.contextvars.bind_contextvars(request_id=request_id, job="route_case", case_id=case_id)
     try:
-        return await jobs.route_case(ctx["pool"], case_id, now=utcnow(), request_id=request_id)
+        return await routing.route_case(ctx["pool"], case_id, now=utcnow(), request_id=request_id)
     except NotFound:
         log.warning("route_case: no such case")
         return "no_such_case"
@@ -40,12 +40,15 @@ async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | No
         structlog.contextvars.clear_contextvars()
 
 
-async def flag_overdue_acceptances_job(ctx: dict[str, Any]) -> int:
-    """Every 15 minutes: flag (once each) complaints past their acceptance deadline without a decision."""
-    flagged = await casework.flag_overdue_acceptances(ctx["pool"], now=utcnow())
-    if flagged:
-        log.info("acceptance overdue flagged", cases=flagged)
-    return flagged
+async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every 15 minutes: raise, once each, the flags of deadlines that passed. Nothing is decided."""
+    now = utcnow()
+    acceptance = await casework.flag_overdue_acceptances(ctx["pool"], now=now)
+    replies, topups = await first_payment.flag_deadlines(ctx["pool"], now=now)
+    flags = {"acceptance_overdue": acceptance, "merchant_deadline_missed": replies, "topup_overdue": topups}
+    if any(flags.values()):
+        log.info("deadline flags raised", **flags)
+    return flags
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
@@ -114,7 +117,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         functions=[route_case_job],
         cron_jobs=[
             cron(
-                flag_overdue_acceptances_job,
+                deadlines_job,
                 minute={0, 15, 30, 45},
                 max_tries=3,
                 timeout=300,

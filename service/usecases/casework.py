@@ -17,7 +17,7 @@ from domain import acceptance, deadlines
 from domain.calendar import Deadline, Pause, add_working_days, working_days_between
 from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.lifecycle import Action, CaseState, Status, allowed_actions, apply
-from service.store import cases, reference, staff
+from service.store import cases, outbox, reference, staff
 from service.store.staff import StaffUser
 from service.usecases.clock import local_date
 
@@ -219,6 +219,9 @@ async def accept(pool: asyncpg.Pool, case_id: int, actor: StaffUser, note: objec
                 "on_time": today <= row["acceptance_due"],
             },
         )
+        # routing runs as a job once the acceptance commits (the same idempotent job as at intake)
+        key = f"route_case:{case_id}:accepted"
+        await outbox.add(conn, "route_case", key=key, args={"case_id": case_id}, request_id=None)
     return due.due
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 import asyncpg
 import structlog
 
-from domain.errors import NotFound
-from service.store import cases, outbox
+from service.store import outbox
 
 log = structlog.get_logger("jobs")
 
@@ -33,27 +31,6 @@ async def relay_outbox(pool: asyncpg.Pool, enqueue: Enqueue, *, stale_after_s: f
         handed += len(rows)
         if len(rows) < RELAY_BATCH:
             return handed
-
-
-async def route_case(
-    pool: asyncpg.Pool, case_id: int, *, now: datetime, request_id: str | None = None
-) -> str:
-    """Placeholder routing step: record that the case waits for routing (routing proper is a later issue).
-
-    Idempotent: the case row is locked and the event is written at most once.
-    """
-    async with pool.acquire() as conn, conn.transaction():
-        if await cases.lock(conn, case_id) is None:
-            raise NotFound(f"case {case_id}")
-        outcome = "already_recorded"
-        if not await cases.has_event(conn, case_id, "routing_pending"):
-            await cases.add_event(
-                conn, case_id, "routing_pending", actor="system", at=now, request_id=request_id
-            )
-            outcome = "recorded"
-        await outbox.mark_done(conn, f"route_case:{case_id}")
-    log.info("route_case", case_id=case_id, outcome=outcome)
-    return outcome
 
 
 async def record_failure(pool: asyncpg.Pool, job_key: str, error: str) -> None:

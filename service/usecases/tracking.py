@@ -16,11 +16,12 @@ import asyncpg
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
 from domain.money import format_yuan
+from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
 from domain.tracking import PUBLIC_EVENTS, normalize_access_code, normalize_tracking_no, status_label
 from service import evidence_files
 from service.evidence_files import StagedFile
-from service.store import cases, reference
+from service.store import cases, first_payments, reference
 from service.throttle import Throttle
 from service.usecases.access import code_matches
 from service.usecases.intake import IntakeContext, check_uploads, content_type
@@ -58,6 +59,12 @@ class CaseView:
     rejection_ground_label: str | None = None
     decision_note: str | None = None
     other_routes: tuple[str, ...] = ()
+    route: str | None = None
+    route_label: str | None = None
+    route_summary: str | None = None
+    route_reasons: tuple[str, ...] = ()
+    first_payment_state: str | None = None
+    first_payment_paid: str | None = None  # yuan, once paid (by the merchant or from the deposit)
 
 
 async def _authorised_case(
@@ -96,6 +103,7 @@ async def view_case(
         taxonomy = await reference.taxonomy(conn)
         events = await cases.events(conn, row["id"])
         evidence_count = await cases.evidence_count(conn, row["id"])
+        flow = await first_payments.get(conn, row["id"])
     timeline = tuple(
         TimelineEntry(e.at, e.kind, *PUBLIC_EVENTS[e.kind]) for e in events if e.kind in PUBLIC_EVENTS
     )
@@ -120,7 +128,23 @@ async def view_case(
         mediation_due=row["mediation_due"],
         mediation_due_provisional=row["mediation_due_provisional"],
         **_decision(row),
+        **_route(row, flow),
     )
+
+
+def _route(row: asyncpg.Record, flow: asyncpg.Record | None) -> dict[str, Any]:
+    """The route and why, in the plain Chinese the routing rules wrote (only the rules that fired)."""
+    if row["route"] is None:
+        return {}
+    explanation = row["route_explanation"] or {}
+    return {
+        "route": row["route"],
+        "route_label": ROUTE_LABELS[Route(row["route"])][0],
+        "route_summary": explanation.get("summary"),
+        "route_reasons": tuple(hit.get("reason", "") for hit in explanation.get("fired", [])),
+        "first_payment_state": flow["state"] if flow else None,
+        "first_payment_paid": format_yuan(flow["paid_fen"]) if flow and flow["paid_fen"] else None,
+    }
 
 
 def _decision(row: asyncpg.Record) -> dict[str, Any]:

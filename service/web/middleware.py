@@ -13,6 +13,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# merchant links carry their credential in the path: never log it
+_SECRET_IN_PATH = re.compile(r"^(/m/)[^/]+")
 
 
 def current_request_id() -> str | None:
@@ -46,7 +48,7 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
             log.info(
                 "request",
                 method=scope.get("method"),
-                path=scope.get("path"),
+                path=_SECRET_IN_PATH.sub(r"\1[token]", str(scope.get("path"))),
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )

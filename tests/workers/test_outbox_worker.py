@@ -10,7 +10,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from service.settings import Settings
-from service.usecases import intake, jobs
+from service.usecases import intake, jobs, routing
 from tests.factories import complaint_body
 from tests.integration.test_intake import ctx
 from workers.main import build_worker
@@ -48,8 +48,8 @@ async def test_a_submitted_complaint_reaches_the_routing_job(pool: asyncpg.Pool,
 
 async def test_the_job_is_idempotent(pool: asyncpg.Pool, settings: Settings) -> None:
     receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
-    assert await jobs.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "recorded"
-    assert await jobs.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "already_recorded"
+    assert await routing.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "awaiting_acceptance"
+    assert await routing.route_case(pool, receipt.case_id, now=datetime.now(UTC)) == "already_recorded"
     assert len(await routing_events(pool, receipt.case_id)) == 1
 
 

@@ -61,9 +61,15 @@ class CaseOut(msgspec.Struct):
     rejection_ground: str | None
     decision_note: str | None
     other_routes: list[str]
+    route: str | None
+    route_label: str | None
+    route_summary: str | None
+    route_reasons: list[str]
+    first_payment_state: str | None
+    first_payment_paid: str | None
 
 
-_CONVERTED = {"requests", "timeline", "rejection_ground", "other_routes"}
+_CONVERTED = {"requests", "timeline", "rejection_ground", "other_routes", "route_reasons"}
 
 
 class EvidenceOut(msgspec.Struct):
@@ -137,6 +143,7 @@ class ComplaintController(Controller):
             requests=list(case.requests),
             rejection_ground=case.rejection_ground_label,
             other_routes=list(case.other_routes),
+            route_reasons=list(case.route_reasons),
             timeline=[TimelineOut(e.at, e.kind, e.label, e.label_en) for e in case.timeline],
         )
 

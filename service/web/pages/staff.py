@@ -18,17 +18,21 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import File, Redirect, Template
 
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
-from domain.errors import FieldError, ValidationFailed
+from domain.damages import BASIS_LABELS, Basis, punitive
+from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.ledger import Account
 from domain.lifecycle import STATUS_LABELS, Status
-from domain.money import format_yuan
+from domain.money import format_yuan, parse_yuan
 from domain.roles import ROLE_LABELS, Permission, can
+from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
 from domain.tracking import EVENT_LABELS
 from service import evidence_files
 from service.app_types import Services
-from service.store import reference
+from service.store import first_payments, ledger, reference
+from service.store import routing as routing_store
 from service.store.staff import StaffUser
-from service.usecases import auth, casework, intake
+from service.usecases import auth, casework, first_payment, intake, routing
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
 from service.web.deps import stage_uploads
@@ -41,7 +45,64 @@ NOTICES = {
     "rejected": "已作出不予受理决定。",
     "paused": "已暂停计时。",
     "resumed": "已恢复计时。",
+    "routed": "处理方式已调整。",
+    "answered": "已记录商家答复。",
+    "paid": "已从质量保证金中先行赔付，并已向商家追偿。",
 }
+FP_STATES = {
+    "notified": "已通知商家，等待答复",
+    "paid_by_merchant": "商家已直接赔付",
+    "refused": "商家拒绝",
+    "deadline_missed": "商家逾期未答复",
+    "paid_from_deposit": "已从保证金中赔付，追偿中",
+    "cancelled": "已取消",
+}
+
+
+async def routing_context(
+    services: Services, staff: StaffUser, c: Any, *, new_link: str | None, damages_query: dict[str, str]
+) -> dict[str, Any]:
+    """What the case page shows of routing, first payment and the damages calculator."""
+    async with services.pool.acquire() as conn:
+        fp = await first_payments.get(conn, c["id"])
+        merchant = await routing_store.merchant(conn, c["merchant_id"]) if c["merchant_id"] else None
+        balance = None
+        if fp is not None:
+            balance = format_yuan((await ledger.balances(conn, fp["payer_id"]))[Account.DEPOSIT])
+    damages, damages_error = None, None
+    if damages_query.get("basis"):
+        loss_fen = parse_yuan(damages_query.get("loss") or "0")
+        if damages_query["basis"] not in {b.value for b in Basis} or loss_fen is None:
+            damages_error = "请选择依据，损失金额以元为单位、最多两位小数。"
+        else:
+            calc = punitive(Basis(damages_query["basis"]), c["amount_paid_fen"], loss_fen)
+            damages = {
+                "statute": calc.statute,
+                "on_top_of": calc.on_top_of,
+                "note": calc.note,
+                "options": [
+                    {"label": o.label, "amount": format_yuan(o.amount_fen), "formula": o.formula}
+                    for o in calc.options
+                ],
+            }
+    return {
+        "explanation": c["route_explanation"],
+        "route_label": ROUTE_LABELS[Route(c["route"])][0] if c["route"] else None,
+        "route_options": [(r.value, label[0]) for r, label in ROUTE_LABELS.items()],
+        "can_override": can(staff.roles, Permission.ROUTE_OVERRIDE),
+        "fp": fp,
+        "fp_amount": format_yuan(fp["amount_fen"]) if fp else None,
+        "fp_paid": format_yuan(fp["paid_fen"]) if fp and fp["paid_fen"] else None,
+        "fp_state_label": FP_STATES.get(fp["state"], fp["state"]) if fp else None,
+        "merchant": merchant,
+        "deposit_balance": balance,
+        "new_link": new_link,
+        "damage_bases": [(b.value, BASIS_LABELS[b][0]) for b in Basis],
+        "damages_query": damages_query,
+        "damages": damages,
+        "damages_error": damages_error,
+        "amount_paid": format_yuan(c["amount_paid_fen"]),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +274,8 @@ class StaffPages(Controller):
         values: dict[str, Any] | None = None,
         notice: str | None = None,
         status_code: int = 200,
+        new_link: str | None = None,
+        damages_query: dict[str, str] | None = None,
     ) -> Template:
         f = await casework.case_file(services.pool, case_id, today=local_date(utcnow()))
         async with services.pool.acquire() as conn:
@@ -250,6 +313,9 @@ class StaffPages(Controller):
             "errors": errors or {},
             "values": values or {},
             "notice": notice,
+            "routing": await routing_context(
+                services, staff, c, new_link=new_link, damages_query=damages_query or {}
+            ),
         }
         return Template("staff_case.html", context=context, status_code=status_code, headers=PRIVATE)
 
@@ -260,8 +326,97 @@ class StaffPages(Controller):
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
         done: FromQuery[str | None] = None,
+        basis: FromQuery[str | None] = None,
+        loss: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._case_page(services, staff, case_id, notice=NOTICES.get(done or ""))
+        return await self._case_page(
+            services,
+            staff,
+            case_id,
+            notice=NOTICES.get(done or ""),
+            damages_query={"basis": basis or "", "loss": loss or ""},
+        )
+
+    @post(
+        "/cases/{case_id:int}/route",
+        operation_id="StaffOverrideRoute",
+        guards=[requires(Permission.ROUTE_OVERRIDE)],
+    )
+    async def override_route(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            await routing.override(
+                services.pool, case_id, staff, v.get("route"), v.get("reason"), now=utcnow()
+            )
+
+        return await self._act(request, services, staff, case_id, "routed", run)
+
+    @post(
+        "/cases/{case_id:int}/merchant-link",
+        operation_id="StaffMerchantLink",
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def merchant_link(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template:
+        token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
+        url = f"{str(request.base_url).rstrip('/')}/m/{token}"
+        return await self._case_page(services, staff, case_id, new_link=url, notice="已生成商家答复链接。")
+
+    @post(
+        "/cases/{case_id:int}/first-payment/answer",
+        operation_id="StaffMerchantAnswer",
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def merchant_answer(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            await first_payment.answer(
+                services.pool,
+                case_id,
+                answer=v.get("answer"),
+                note=v.get("note"),
+                amount=v.get("amount"),
+                ctx=services.intake,
+                now=utcnow(),
+                staff=staff,
+            )
+
+        return await self._act(request, services, staff, case_id, "answered", run)
+
+    @post(
+        "/cases/{case_id:int}/first-payment/payout",
+        operation_id="StaffPayout",
+        guards=[requires(Permission.PAYOUT_APPROVE)],
+    )
+    async def payout(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(_: dict[str, str]) -> None:
+            try:
+                await first_payment.approve_payout(services.pool, case_id, staff, now=utcnow())
+            except Conflict as exc:
+                raise ValidationFailed([FieldError("", "conflict", str(exc), str(exc))]) from exc
+
+        return await self._act(request, services, staff, case_id, "paid", run)
 
     async def _act(
         self,

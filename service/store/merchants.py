@@ -1,0 +1,227 @@
+"""The merchant registry: merchants, their first-payment commitments and published arbitration clauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+from domain.merchants import AgreementDraft, CommitmentDraft, MerchantDraft
+from service.store.sql import SQL
+
+
+@dataclass(frozen=True, slots=True)
+class Merchant:
+    id: int
+    name: str
+    uscc: str | None
+    address: str
+    subdistrict: str | None
+    kind: str
+    parent_id: int | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    verified: bool
+    ends_on: date | None
+    topup_overdue_since: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    parent_name: str | None
+    parent_kind: str | None
+    deposit_balance_fen: int  # the 'deposit' ledger account's balance; 0 when it has none
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: int
+    merchant_id: int
+    scope_requests: tuple[str, ...]
+    scope_categories: tuple[str, ...] | None  # None: every category
+    per_claim_cap_fen: int
+    active_from: date
+    active_until: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    id: int
+    merchant_id: int
+    kind: str
+    institution: str
+    signed_on: date | None
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MerchantFilter:
+    q: str | None = None  # part of the name, or a whole USCC
+    kind: str | None = None
+    unverified: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    id: int
+    kind: str
+
+
+def _merchant(row: asyncpg.Record) -> Merchant:
+    return Merchant(**{k: v for k, v in row.items() if k != "total"})
+
+
+def _commitment(row: asyncpg.Record) -> Commitment:
+    cats = row["scope_categories"]
+    return Commitment(
+        id=row["id"],
+        merchant_id=row["merchant_id"],
+        scope_requests=tuple(row["scope_requests"]),
+        scope_categories=tuple(cats) if cats is not None else None,
+        per_claim_cap_fen=row["per_claim_cap_fen"],
+        active_from=row["active_from"],
+        active_until=row["active_until"],
+        created_at=row["created_at"],
+    )
+
+
+async def insert(conn: asyncpg.Connection, draft: MerchantDraft, *, verified: bool = True) -> int:
+    """Raises asyncpg.UniqueViolationError when the USCC is already registered."""
+    merchant_id: int = await conn.fetchval(
+        SQL["merchants_insert"],
+        draft.name,
+        draft.uscc,
+        draft.address,
+        draft.subdistrict,
+        draft.kind,
+        draft.parent_id,
+        draft.contact_name,
+        draft.contact_phone,
+        draft.contact_email,
+        draft.ends_on,
+        verified,
+    )
+    return merchant_id
+
+
+async def insert_from_complaint(
+    conn: asyncpg.Connection,
+    name: str,
+    address: str,
+    uscc: str | None,
+    subdistrict: str | None,
+    phone: str | None,
+) -> int | None:
+    """An unverified shop; None when a merchant with this USCC exists already."""
+    merchant_id: int | None = await conn.fetchval(
+        SQL["merchants_insert_from_complaint"], name, uscc, address, subdistrict, phone
+    )
+    return merchant_id
+
+
+async def by_id(conn: asyncpg.Connection, merchant_id: int) -> Merchant | None:
+    row = await conn.fetchrow(SQL["merchants_by_id"], merchant_id)
+    return _merchant(row) if row else None
+
+
+async def exists(conn: asyncpg.Connection, merchant_id: int) -> bool:
+    found: bool = await conn.fetchval(SQL["merchants_exists"], merchant_id)
+    return found
+
+
+async def registered(conn: asyncpg.Connection, usccs: list[str]) -> dict[str, Registered]:
+    """The merchants already registered under these USCCs, by USCC."""
+    rows = await conn.fetch(SQL["merchants_kinds_by_uscc"], usccs)
+    return {r["uscc"]: Registered(r["id"], r["kind"]) for r in rows}
+
+
+async def by_name_address(conn: asyncpg.Connection, name: str, address: str, uscc: str | None) -> int | None:
+    merchant_id: int | None = await conn.fetchval(SQL["merchants_by_name_address"], name, address, uscc)
+    return merchant_id
+
+
+async def lock_name_address(conn: asyncpg.Connection, name: str, address: str) -> None:
+    """Held until the transaction ends."""
+    await conn.execute(SQL["merchants_lock_name_address"], name, address)
+
+
+async def list_for_staff(conn: asyncpg.Connection, f: MerchantFilter) -> tuple[list[Merchant], int]:
+    rows = await conn.fetch(SQL["merchants_list"], f.q, f.kind, f.unverified, f.limit, f.offset)
+    return [_merchant(r) for r in rows], (rows[0]["total"] if rows else 0)
+
+
+async def set_verified(conn: asyncpg.Connection, merchant_id: int, at: datetime) -> bool:
+    found = await conn.fetchval(SQL["merchants_verify"], merchant_id, at)
+    return found is not None
+
+
+async def add_commitment(conn: asyncpg.Connection, merchant_id: int, draft: CommitmentDraft) -> Commitment:
+    row = await conn.fetchrow(
+        SQL["commitments_insert"],
+        merchant_id,
+        list(draft.scope_requests),
+        list(draft.scope_categories) if draft.scope_categories is not None else None,
+        draft.per_claim_cap_fen,
+        draft.active_from,
+        draft.active_until,
+    )
+    assert row is not None
+    return _commitment(row)
+
+
+async def commitments(conn: asyncpg.Connection, merchant_id: int) -> list[Commitment]:
+    return [_commitment(r) for r in await conn.fetch(SQL["commitments_for_merchant"], merchant_id)]
+
+
+async def add_agreement(conn: asyncpg.Connection, merchant_id: int, draft: AgreementDraft) -> Agreement:
+    assert draft.kind == "published", "an agreement signed for a case belongs to the case"
+    row = await conn.fetchrow(
+        SQL["arbitration_agreements_insert_published"],
+        merchant_id,
+        draft.institution,
+        draft.signed_on,
+        draft.note,
+    )
+    assert row is not None
+    return Agreement(**dict(row))
+
+
+async def published_agreements(conn: asyncpg.Connection, merchant_id: int) -> list[Agreement]:
+    return [
+        Agreement(**dict(r)) for r in await conn.fetch(SQL["arbitration_agreements_published"], merchant_id)
+    ]
+
+
+async def find_or_create_for_complaint(
+    conn: asyncpg.Connection,
+    name: str,
+    address: str,
+    uscc: str | None,
+    *,
+    subdistrict: str | None = None,
+    phone: str | None = None,
+) -> tuple[int, str]:
+    """The registry merchant a complaint is against, and how it was found: "uscc", "name_address" or
+    "created" (an unverified shop made from the complaint's data).
+
+    Runs in the caller's transaction: two complaints against the same new merchant take turns on a lock
+    held until commit, so they link to one merchant. A merchant registered under another USCC never
+    matches by name and address. `uscc` is expected normalised (as intake stores it).
+    """
+    if uscc:
+        found = (await registered(conn, [uscc])).get(uscc)
+        if found is not None:
+            return found.id, "uscc"
+    await lock_name_address(conn, name, address)
+    same = await by_name_address(conn, name, address, uscc)
+    if same is not None:
+        return same, "name_address"
+    created = await insert_from_complaint(conn, name, address, uscc, subdistrict, phone)
+    if created is None:  # registered under this USCC by another transaction since we looked
+        assert uscc
+        return (await registered(conn, [uscc]))[uscc].id, "uscc"
+    return created, "created"

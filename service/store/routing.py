@@ -1,0 +1,41 @@
+"""What routing reads (the merchant, commitments with deposits, agreements, the policy) and writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+
+from service.store.sql import SQL
+
+
+async def policy(conn: asyncpg.Connection, day: date) -> asyncpg.Record:
+    row = await conn.fetchrow(SQL["routing_policies_in_force"], day)
+    assert row is not None, "routing_policies is seeded by migration 0005"
+    return row
+
+
+async def merchant(conn: asyncpg.Connection, merchant_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["routing_merchant"], merchant_id)
+
+
+async def commitments(conn: asyncpg.Connection, merchant_id: int) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["routing_commitments_for"], merchant_id))
+
+
+async def agreement(conn: asyncpg.Connection, case_id: int, merchant_id: int | None) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["routing_agreement_for"], case_id, merchant_id)
+
+
+async def set_route(
+    conn: asyncpg.Connection,
+    case_id: int,
+    *,
+    status: str,
+    route: str,
+    explanation: dict[str, Any],
+    merchant_id: int | None,
+    at: datetime,
+) -> None:
+    await conn.execute(SQL["cases_set_route"], case_id, status, route, explanation, merchant_id, at)

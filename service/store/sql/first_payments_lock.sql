@@ -1,0 +1,1 @@
+SELECT * FROM first_payments WHERE case_id = $1 FOR UPDATE

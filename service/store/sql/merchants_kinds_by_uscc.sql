@@ -1,0 +1,1 @@
+SELECT uscc, id, kind FROM merchants WHERE uscc = any($1::text[])

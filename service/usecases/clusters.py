@@ -1,0 +1,107 @@
+"""Clusters of complaints (DESIGN §2.5.5): when accepted complaints against the same merchant and category
+reach the routing policy's threshold within its window, the supervisor is alerted once; joint complaint,
+enforcement referral or support for public-interest litigation are decisions for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from domain import arbitration as rules
+from domain.errors import NotFound
+from service.store import arbitration as store
+from service.store import cases
+from service.store.arbitration import AlertRow
+from service.store.staff import StaffUser
+from service.usecases.clock import local_date
+
+RECENT_DAYS = 90  # decided alerts listed beside the open ones
+LIST_LIMIT = 200
+
+
+async def detect(pool: asyncpg.Pool, *, now: datetime) -> list[int]:
+    """Raise an alert for each new cluster (an event on each of its cases); returns the new alert ids.
+
+    Idempotent: a cluster with an open alert raises nothing new (later cases join the open alert); after
+    a decision, a new alert only when the cluster has grown beyond the cases the decision covered.
+    """
+    today = local_date(now)
+    raised: list[int] = []
+    async with pool.acquire() as conn, conn.transaction():
+        await store.lock_sweep(conn)
+        policy = await store.cluster_policy(conn, today)
+        window = rules.cluster_window(policy, today)
+        candidates = await store.cluster_candidates(conn, window[0], window[1], policy.threshold)
+        for step in rules.cluster_steps(candidates, policy):
+            c = step.candidate
+            if step.kind == "raise":
+                alert_id = await store.add_alert(
+                    conn, c.merchant_id, c.category, window, list(c.case_ids), now
+                )
+                if alert_id is None:
+                    continue
+                count: int | None = len(c.case_ids)
+                raised.append(alert_id)
+            else:
+                assert c.last_alert_id is not None
+                alert_id = c.last_alert_id
+                count = await store.grow_alert(conn, alert_id, list(step.new_case_ids), window[1])
+                if count is None:
+                    continue
+            for case_id in step.new_case_ids:
+                await cases.add_event(
+                    conn,
+                    case_id,
+                    "cluster_alert",
+                    actor="system",
+                    at=now,
+                    payload={
+                        "alert_id": alert_id,
+                        "count": count,
+                        "merchant_id": c.merchant_id,
+                        "category": c.category,
+                        "window_start": window[0].isoformat(),
+                        "window_end": window[1].isoformat(),
+                    },
+                )
+    return raised
+
+
+async def decide(
+    pool: asyncpg.Pool, alert_id: int, actor: StaffUser, decision: object, note: object, *, now: datetime
+) -> None:
+    """The supervisor's decision on an alert (once); recorded on the alert and on each of its cases."""
+    chosen, clean_note = rules.cluster_decision_input(decision, note)
+    async with pool.acquire() as conn, conn.transaction():
+        alert = await store.lock_alert(conn, alert_id)
+        if alert is None:
+            raise NotFound(f"cluster alert {alert_id}")
+        if alert["decided_at"] is not None:
+            raise rules.CaseworkConflict("alert_decided", "该预警已作出处置决定")
+        await store.decide_alert(conn, alert_id, at=now, decision=chosen.value, note=clean_note, by=actor.id)
+        for case_id in alert["case_ids"]:
+            await cases.add_event(
+                conn,
+                case_id,
+                "cluster_decided",
+                actor=actor.actor,
+                at=now,
+                payload={"alert_id": alert_id, "decision": chosen.value, "note": clean_note},
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Alerts:
+    open: list[AlertRow]
+    recent: list[AlertRow]  # decided in the last RECENT_DAYS days, newest first
+
+
+async def alerts(pool: asyncpg.Pool, *, now: datetime) -> Alerts:
+    async with pool.acquire() as conn:
+        rows = await store.alerts(conn, decided_since=now - timedelta(days=RECENT_DAYS), limit=LIST_LIMIT)
+    return Alerts(
+        open=[r for r in rows if r.decided_at is None], recent=[r for r in rows if r.decided_at is not None]
+    )

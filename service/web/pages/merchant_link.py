@@ -1,0 +1,105 @@
+"""The merchant's link (/m/{token}): the complaints against it awaiting its answer, with the consumer's
+contact details masked; it pays the consumer itself (with proof) or refuses first payment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from domain.errors import Conflict, NotFound, ValidationFailed
+from domain.evidence import MAX_BYTES
+from domain.taxonomy import REQUEST_KINDS
+from service.app_types import Services
+from service.store import reference
+from service.usecases import first_payment
+from service.usecases.clock import utcnow
+from service.web.deps import stage_uploads
+from service.web.pages.public import PRIVATE
+
+DONE = {"pay": "已记录：您已向消费者赔付。", "refuse": "已记录：您拒绝先行赔付。"}
+
+
+class MerchantLinkPages(Controller):
+    path = "/m"
+    include_in_schema = False
+
+    async def _page(
+        self,
+        services: Services,
+        token: str,
+        *,
+        errors: dict[str, str] | None = None,
+        case_id: int | None = None,
+        notice: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        try:
+            view = await first_payment.merchant_view(services.pool, token, now=utcnow())
+        except NotFound:
+            return Template(
+                "error.html",
+                status_code=404,
+                headers=PRIVATE,
+                context={
+                    "status": 404,
+                    "title": "链接无效",
+                    "message": "该链接无效或已过期，请联系拱墅区市场监督管理局。",
+                },
+            )
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        context = {
+            "view": view,
+            "token": token,
+            "taxonomy": taxonomy,
+            "request_kinds": REQUEST_KINDS,
+            "errors": errors or {},
+            "error_case": case_id,
+            "notice": notice,
+        }
+        return Template("merchant_link.html", context=context, status_code=status_code, headers=PRIVATE)
+
+    @get("/{token:str}", operation_id="MerchantLinkPage")
+    async def page(
+        self, services: NamedDependency[Services], token: FromPath[str], done: FromQuery[str | None] = None
+    ) -> Template:
+        return await self._page(services, token, notice=DONE.get(done or ""))
+
+    @post(
+        "/{token:str}/cases/{case_id:int}/answer",
+        operation_id="MerchantAnswer",
+        request_max_body_size=MAX_BYTES + 1024 * 1024,
+    )
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        token: FromPath[str],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        form = await request.form()
+        uploads = [v for v in form.getall("proof", []) if isinstance(v, UploadFile) and v.filename][:1]
+        staged = await stage_uploads(services, uploads)
+        try:
+            kind = await first_payment.answer(
+                services.pool,
+                case_id,
+                answer=form.get("answer"),
+                note=form.get("note"),
+                amount=form.get("amount"),
+                proof=staged,
+                ctx=services.intake,
+                now=utcnow(),
+                token=token,
+            )
+        except ValidationFailed as exc:
+            errors = {e.field: e.message for e in exc.errors}
+            return await self._page(services, token, errors=errors, case_id=case_id, status_code=422)
+        except Conflict as exc:
+            return await self._page(services, token, errors={"": str(exc)}, case_id=case_id, status_code=409)
+        return Redirect(f"/m/{token}?done={kind}", status_code=303)
