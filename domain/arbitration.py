@@ -237,7 +237,11 @@ def referral_input(
                 "请选择已有的仲裁协议，或登记新的协议，二者选一",
                 "Choose an existing agreement or record a new one, not both",
             )
-        elif isinstance(agreement_id, bool) or not isinstance(agreement_id, int) or not 0 < agreement_id < ID_MAX:
+        elif (
+            isinstance(agreement_id, bool)
+            or not isinstance(agreement_id, int)
+            or not 0 < agreement_id < ID_MAX
+        ):
             f.fail("agreement_id", "invalid_type", "仲裁协议编号应为正整数", "Must be a positive integer")
         f.done()
         assert isinstance(agreement_id, int)

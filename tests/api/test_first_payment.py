@@ -132,6 +132,16 @@ async def test_commitment_missed_deadline_and_payout_from_the_deposit(
     assert (
         await client.post(f"/api/v1/cases/{case['case_id']}/first-payment/payout", headers=sup)
     ).status_code == 409
+    track = await client.get("/track")
+    page = await client.post(
+        "/track",
+        data={
+            "tracking_no": case["tracking_no"],
+            "access_code": case["access_code"],
+            "_csrf_token": csrf_token(track.text),
+        },
+    )
+    assert "处理方式：先行赔付" in page.text and "已向您先行赔付 399.00 元" in page.text
 
     # recourse: the merchant must top up within its deadline, else it is flagged
     fp = await pool.fetchrow(

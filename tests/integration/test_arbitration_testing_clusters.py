@@ -35,9 +35,11 @@ async def supervisor(pool: asyncpg.Pool) -> StaffUser:
     return StaffUser(user_id, "t_arbitration_sup", "仲裁科长", frozenset())
 
 
-async def new_merchant(pool: asyncpg.Pool, name: str = "杭州某某电器有限公司") -> int:
+async def new_merchant(pool: asyncpg.Pool, name: str | None = None) -> int:
+    """A registry merchant of its own (a name no complaint uses, so routing never links others to it)."""
     merchant_id: int = await pool.fetchval(
-        "INSERT INTO merchants (name, address) VALUES ($1, '杭州市拱墅区湖墅南路200号') RETURNING id", name
+        "INSERT INTO merchants (name, address) VALUES ($1, '杭州市拱墅区仲裁测试路1号') RETURNING id",
+        name or f"仲裁测试商店{uuid.uuid4().hex[:8]}",
     )
     return merchant_id
 
@@ -255,7 +257,7 @@ async def test_the_award_is_validated_and_recorded_once(
         now=at(date(2026, 5, 8)),
     )
     now = at(date(2026, 6, 2))
-    bad = [
+    bad: list[tuple[dict[str, str | None], dict[str, str]]] = [
         (
             {"award_on": None, "award_for": None, "amount": None},
             {"award_on": "required", "award_for": "required"},
@@ -536,26 +538,26 @@ async def test_a_cluster_is_raised_once_and_again_only_when_it_grows_after_a_dec
     merchant_id = await new_merchant(pool, "拱墅区集中投诉电器店")
     first = [
         await accepted_case(
-            pool, settings, supervisor, accepted=date(2026, 3, 2 + i), merchant_id=merchant_id
+            pool, settings, supervisor, accepted=date(2026, 9, 1 + i), merchant_id=merchant_id
         )
         for i in range(4)
     ]
-    # not counted: another category, a case accepted before the window
+    # not counted: another category, a case accepted the day before the window
     await accepted_case(
-        pool, settings, supervisor, accepted=date(2026, 3, 10), merchant_id=merchant_id, category="food"
+        pool, settings, supervisor, accepted=date(2026, 9, 10), merchant_id=merchant_id, category="food"
     )
-    await accepted_case(pool, settings, supervisor, accepted=date(2025, 11, 3), merchant_id=merchant_id)
-    now = at(date(2026, 5, 1))
+    await accepted_case(pool, settings, supervisor, accepted=date(2026, 7, 3), merchant_id=merchant_id)
+    now = at(date(2026, 10, 1))
     await clusters.detect(pool, now=now)
     assert await alerts_of(pool, merchant_id) == []  # four in the window: below the threshold of five
 
     first.append(
-        await accepted_case(pool, settings, supervisor, accepted=date(2026, 4, 20), merchant_id=merchant_id)
+        await accepted_case(pool, settings, supervisor, accepted=date(2026, 9, 20), merchant_id=merchant_id)
     )
     raised = await clusters.detect(pool, now=now)
     (alert,) = await alerts_of(pool, merchant_id)
     assert alert["id"] in raised and alert["case_ids"] == first
-    assert (alert["window_start"], alert["window_end"]) == (date(2026, 2, 1), date(2026, 5, 1))
+    assert (alert["window_start"], alert["window_end"]) == (date(2026, 7, 4), date(2026, 10, 1))
     for case_id in first:
         payload = await pool.fetchval(
             "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'cluster_alert'", case_id
@@ -572,7 +574,7 @@ async def test_a_cluster_is_raised_once_and_again_only_when_it_grows_after_a_dec
     )
 
     sixth = await accepted_case(
-        pool, settings, supervisor, accepted=date(2026, 4, 25), merchant_id=merchant_id
+        pool, settings, supervisor, accepted=date(2026, 9, 25), merchant_id=merchant_id
     )
     assert not set(await clusters.detect(pool, now=now)) & {
         a["id"] for a in await alerts_of(pool, merchant_id)
@@ -593,12 +595,12 @@ async def test_a_cluster_is_raised_once_and_again_only_when_it_grows_after_a_dec
     with pytest.raises(Conflict):
         await clusters.decide(pool, alert["id"], supervisor, "no_action", "重复", now=now)
 
-    later = at(date(2026, 5, 2))
+    later = at(date(2026, 10, 2))
     await clusters.detect(pool, now=later)
     assert len(await alerts_of(pool, merchant_id)) == 1  # decided, not grown: nothing new
 
     seventh = await accepted_case(
-        pool, settings, supervisor, accepted=date(2026, 5, 2), merchant_id=merchant_id
+        pool, settings, supervisor, accepted=date(2026, 10, 2), merchant_id=merchant_id
     )
     raised = await clusters.detect(pool, now=later)
     old, new = await alerts_of(pool, merchant_id)

@@ -57,7 +57,7 @@ def _errors(errors: list[FieldError]) -> dict[str, str]:
 
 
 def _case_url(case_id: int, **query: str) -> str:
-    return f"/staff/cases/{case_id}?{urlencode(query)}#work"
+    return f"/staff/cases/{case_id}?{urlencode(query, safe=',.')}#work"
 
 
 async def _work(request: Request[Any, Any, Any], case_id: int, form: str, done: str, run: Run) -> Redirect:
@@ -149,7 +149,9 @@ class CaseworkExtraPages(Controller):
 
         return await _work(request, case_id, "award", "award_recorded", run)
 
-    @post("/cases/{case_id:int}/tests", operation_id="StaffStartTest", guards=[requires(Permission.CASE_WORK)])
+    @post(
+        "/cases/{case_id:int}/tests", operation_id="StaffStartTest", guards=[requires(Permission.CASE_WORK)]
+    )
     async def start_test(
         self,
         request: Request[Any, Any, Any],
@@ -214,7 +216,9 @@ class CaseworkExtraPages(Controller):
         context = {
             **_base(staff),
             "alerts": found,
-            "decisions": [(d.value, name, meaning) for d, (name, meaning, _) in rules.CLUSTER_DECISIONS.items()],
+            "decisions": [
+                (d.value, name, meaning) for d, (name, meaning, _) in rules.CLUSTER_DECISIONS.items()
+            ],
             "decision_names": {d.value: name for d, (name, _, _) in rules.CLUSTER_DECISIONS.items()},
             "local_time": local_time,
             "notice": notice,
