@@ -27,11 +27,13 @@ from service.web.api.cases import CaseController
 from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
+from service.web.api.merchants import MerchantController
 from service.web.api.taxonomy import taxonomy
 from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware
 from service.web.pages.merchant_link import MerchantLinkPages
+from service.web.pages.merchants import MerchantPages
 from service.web.pages.public import PublicPages
 from service.web.pages.staff import StaffPages
 
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             FirstPaymentController,
+            MerchantController,
+            MerchantPages,
             MerchantLinkPages,
             health,
             taxonomy,

@@ -403,6 +403,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("username")
     p.set_defaults(run=cmd_users_disable)
     users.add_parser("list", help="list staff accounts").set_defaults(run=cmd_users_list)
+    from service.cli_merchants import cmd_merchants_import
+
+    registry = sub.add_parser("merchants", help="the merchant registry")
+    reg = registry.add_subparsers(dest="action", required=True)
+    p = reg.add_parser("import", help="import merchants from a CSV file (all or nothing)")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_merchants_import)
     args = parser.parse_args(argv)
     if getattr(args, "cases", 0) < 0:
         fail("--cases must be zero or more")

@@ -17,6 +17,7 @@ from domain.identifiers import uscc_check_char
 from service.cli_merchants import cmd_merchants_import
 from service.settings import Settings
 from service.usecases import merchants
+from tests.conftest import Databases
 
 HEADER = "name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on"
 _serial = itertools.count(random.randrange(10**6) * 10)
@@ -306,3 +307,23 @@ async def test_the_file_shows_the_deposit_balance_from_the_ledger(pool: asyncpg.
     again = await merchants.merchant_file(pool, m)
     assert again.merchant.deposit_balance_fen == 750_050
     assert again.merchant.topup_overdue_since is not None
+
+
+async def test_the_import_command(databases: Databases, server_urls: tuple[str, str], tmp_path: Path) -> None:
+    from tests.unit.test_cli import run_cli
+
+    url = await databases.create(migrated=True)
+    good = tmp_path / "merchants.csv"
+    good.write_text(
+        "name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on\n"
+        "拱墅区命令行测试商店,,杭州市拱墅区湖墅南路1号,hushu,shop,,,,,\n",
+        encoding="utf-8",
+    )
+    done = run_cli("merchants", "import", str(good), DATABASE_URL=url, REDIS_URL=server_urls[1])
+    assert done.returncode == 0, done.stderr
+    assert "imported 1 merchants" in done.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text(encoding="utf-8") + "X,,短,,spaceship,,,,,\n", encoding="utf-8")
+    failed = run_cli("merchants", "import", str(bad), DATABASE_URL=url, REDIS_URL=server_urls[1])
+    assert failed.returncode == 2
+    assert "line 3" in failed.stderr and "nothing imported" in failed.stderr
