@@ -91,3 +91,32 @@ async def test_a_running_worker_picks_up_new_complaints_promptly(
         with contextlib.suppress(asyncio.CancelledError):
             await running
         await worker.close()
+
+
+async def test_acceptance_hands_the_case_to_the_routing_job(pool: asyncpg.Pool, settings: Settings) -> None:
+    from service.store.staff import StaffUser
+    from service.usecases import auth, casework
+
+    receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    user_id = await auth.add_user(pool, "t_worker_sup", ["supervisor"], "a long enough password")
+    await casework.accept(
+        pool,
+        receipt.case_id,
+        StaffUser(user_id, "t_worker_sup", "科长", frozenset()),
+        None,
+        now=datetime.now(UTC),
+    )
+    await run_burst_worker(settings)
+    row = await pool.fetchrow("SELECT status, route, merchant_id FROM cases WHERE id = $1", receipt.case_id)
+    assert row["status"] == row["route"] == "mediation" and row["merchant_id"] is not None
+    kinds = [
+        r["kind"]
+        for r in await pool.fetch(
+            "SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", receipt.case_id
+        )
+    ]
+    assert kinds.count("routed") == 1 and "merchant_linked" in kinds
+    assert await pool.fetchval(
+        "SELECT bool_and(done_at IS NOT NULL) FROM outbox WHERE job_key LIKE $1",
+        f"route_case:{receipt.case_id}%",
+    )
