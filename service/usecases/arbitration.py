@@ -26,7 +26,8 @@ from service.store.staff import StaffUser
 from service.usecases.casework import _locked
 from service.usecases.clock import local_date, local_time
 
-LABELS: dict[str, tuple[str, str]] = {**EVENT_LABELS, **rules.EVENT_LABELS}
+# The case page's labels first (the bundle reads like the case history), then those of this module.
+LABELS: dict[str, tuple[str, str]] = {**rules.EVENT_LABELS, **EVENT_LABELS}
 
 
 def event_label(kind: str) -> str:

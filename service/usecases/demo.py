@@ -13,15 +13,15 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
 from domain.acceptance import Ground
-from domain.demo import demo_access_code_choice, demo_bodies
+from domain.demo import MERCHANTS, demo_access_code_choice, demo_bodies
 from service.store import cases
 from service.store.staff import StaffUser
-from service.usecases import auth, casework
+from service.usecases import auth, casework, first_payment, merchants
 from service.usecases.intake import IntakeContext, Receipt, submit_complaint
 
 DEMO_ACCOUNTS = {
@@ -58,6 +58,7 @@ async def seed_demo(
         result.receipts.append(await submit_complaint(pool, body, ctx, now=received_at, code_choice=choice))
     supervisor = await _demo_accounts(pool, result)
     if supervisor is not None:
+        await _demo_registry(pool, supervisor, today)
         await _decide(pool, supervisor, result, random.Random(seed ^ 0xDEC1DE), today)
     return result
 
@@ -74,6 +75,44 @@ async def _demo_accounts(pool: asyncpg.Pool, result: DemoResult) -> StaffUser | 
         if "supervisor" in roles:
             supervisor = StaffUser(user_id, username, name, frozenset())
     return supervisor
+
+
+async def _demo_registry(pool: asyncpg.Pool, supervisor: StaffUser, today: date) -> None:
+    """The busiest demo merchants are registered with a first-payment commitment and a deposit, and
+    one publishes an arbitration clause, so that routing has every route to show."""
+    busiest = sorted((m for m in MERCHANTS if m.weight > 0), key=lambda m: (-m.weight, m.name))[:6]
+    for i, m in enumerate(busiest):
+        created = await merchants.create_merchant(
+            pool,
+            {
+                "name": m.name,
+                "uscc": m.uscc,
+                "address": m.address,
+                "subdistrict": m.subdistrict,
+                "kind": "shop",
+            },
+        )
+        merchant_id = created.merchant.id
+        if i == 5:
+            await merchants.add_agreement(pool, merchant_id, {"institution": "杭州仲裁委员会"})
+            continue
+        await merchants.add_commitment(
+            pool,
+            merchant_id,
+            {
+                "scope_requests": ["repair", "replace", "return", "refund", "compensate"],
+                "per_claim_cap": "3000.00",
+                "active_from": (today - timedelta(days=400)).isoformat(),
+            },
+        )
+        await first_payment.record_deposit(
+            pool,
+            merchant_id,
+            "20000.00",
+            "质量保证金（演示）",
+            supervisor,
+            now=datetime.combine(today - timedelta(days=400), datetime.min.time(), tzinfo=UTC),
+        )
 
 
 async def _decide(

@@ -377,7 +377,8 @@ async def test_the_bundle(pool: asyncpg.Pool, settings: Settings, supervisor: St
     assert kinds_in_order[-4:] == ["accepted", "testing_started", "testing_finished", "arbitration_referred"]
     assert [t.at for t in b.timeline] == sorted(t.at for t in b.timeline)
     assert all(str(t.at.tzinfo) == "Asia/Shanghai" for t in b.timeline)
-    assert b.timeline[-1].label == "移送第三方质量争议仲裁" and b.timeline[-1].actor == "仲裁科长"
+    assert b.timeline[-1].label == arbitration.event_label("arbitration_referred") != "arbitration_referred"
+    assert b.timeline[-1].actor == "仲裁科长"
     assert [s.text for s in b.merchant_position] == ["商家尚未提交书面意见"]
     assert [s.text for s in b.offers] == ["无"]
     assert b.agreement is not None and b.agreement.kind == "written" and b.institution == "杭州仲裁委员会"

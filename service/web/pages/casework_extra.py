@@ -28,13 +28,6 @@ from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import provide_staff, requires
 from service.web.pages.public import PRIVATE
 
-# `done` codes of the work forms, for the case page's notice (StaffPages' NOTICES may merge these).
-WORK_NOTICES = {
-    "referred": "已登记仲裁移送。",
-    "award_recorded": "已登记仲裁裁决。",
-    "testing_started": "已登记送检，暂停计时。",
-    "testing_finished": "已登记检验结果，恢复计时。",
-}
 CLUSTER_NOTICES = {"decided": "已作出处置决定。"}
 
 Run = Callable[[dict[str, str]], Awaitable[Any]]
