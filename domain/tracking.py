@@ -87,6 +87,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "deposit_recovered": ("商家已补足保证金", "The merchant refilled its deposit"),
     "topup_overdue": ("商家逾期未补足保证金", "Deposit top-up overdue"),
     "cluster_alert": ("群体性投诉提醒", "Cluster alert"),
+    "cluster_decided": ("群体投诉处置决定", "Cluster decision"),
 }
 
 

@@ -24,6 +24,7 @@ from service.usecases.auth import AuthPolicy
 from service.usecases.intake import IntakeContext
 from service.web.api.auth import issue_token
 from service.web.api.cases import CaseController
+from service.web.api.casework_extra import CaseworkExtraController
 from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
@@ -32,6 +33,7 @@ from service.web.api.taxonomy import taxonomy
 from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware
+from service.web.pages.casework_extra import CaseworkExtraPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
 from service.web.pages.public import PublicPages
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             FirstPaymentController,
+            CaseworkExtraController,
+            CaseworkExtraPages,
             MerchantController,
             MerchantPages,
             MerchantLinkPages,

@@ -16,7 +16,7 @@ from arq.worker import Worker
 from domain.errors import NotFound
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases import casework, first_payment, jobs, routing
+from service.usecases import casework, clusters, first_payment, jobs, routing
 from service.usecases.clock import utcnow
 
 log = structlog.get_logger("worker")
@@ -49,6 +49,14 @@ async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
     if any(flags.values()):
         log.info("deadline flags raised", **flags)
     return flags
+
+
+async def clusters_job(ctx: dict[str, Any]) -> int:
+    """Hourly: raise, once each, alerts for clusters of accepted complaints. Nothing is decided."""
+    raised = await clusters.detect(ctx["pool"], now=utcnow())
+    if raised:
+        log.info("cluster alerts raised", alerts=raised)
+    return len(raised)
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
@@ -122,7 +130,8 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
                 max_tries=3,
                 timeout=300,
                 run_at_startup=True,
-            )
+            ),
+            cron(clusters_job, minute={5}, max_tries=3, timeout=300, run_at_startup=True),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=settings.queue_name,

@@ -55,7 +55,9 @@ async def test_seed_demo_fills_an_empty_database_once(databases: Databases, sett
         assert session.user.username == "demo.supervisor"
         # routing has a registry to work with: commitments with deposits, and a published clause
         assert await pool.fetchval("SELECT count(*) FROM commitments") == 5
-        assert await pool.fetchval("SELECT count(*) FROM arbitration_agreements WHERE kind = 'published'") == 1
+        assert (
+            await pool.fetchval("SELECT count(*) FROM arbitration_agreements WHERE kind = 'published'") == 1
+        )
         assert await pool.fetchval("SELECT count(*) FROM ledger_transactions WHERE kind = 'top_up'") == 5
         # every acceptance queued its routing job
         queued = await pool.fetchval("SELECT count(*) FROM outbox WHERE job_key LIKE 'route_case:%:accepted'")

@@ -32,7 +32,7 @@ from service.app_types import Services
 from service.store import first_payments, ledger, reference
 from service.store import routing as routing_store
 from service.store.staff import StaffUser
-from service.usecases import auth, casework, first_payment, intake, routing
+from service.usecases import arbitration, auth, casework, first_payment, intake, routing
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
 from service.web.deps import stage_uploads
@@ -313,6 +313,7 @@ class StaffPages(Controller):
             "errors": errors or {},
             "values": values or {},
             "notice": notice,
+            "work": await arbitration.case_work_context(services.pool, case_id),
             "routing": await routing_context(
                 services, staff, c, new_link=new_link, damages_query=damages_query or {}
             ),
