@@ -6,6 +6,7 @@ apply the same rules (Order 121 art. 10 and DESIGN §2.3) and report every bad f
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ MAX_AMOUNT_FEN = 1_000_000_000  # 10,000,000 yuan: far above any consumer purcha
 OLDEST_PURCHASE_YEARS = 30
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 5000
 VIOLATION_MAX = 2000
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class Consumer:
     phone: str
     address: str
     id_number: str | None
+    email: str | None = None  # optional: notices by e-mail when given
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,11 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
             )
             c_id = None
 
+    c_email = r.text(consumer, "consumer.email", required=False, max_len=254)
+    if c_email is not None and not EMAIL.match(c_email):
+        r.fail("consumer.email", "invalid_email", "电子邮箱格式不正确", "Not an e-mail address")
+        c_email = None
+
     merchant = r.section("merchant", required=True)
     m_name = r.text(merchant, "merchant.name", required=True, min_len=2, max_len=100)
     m_address = r.text(merchant, "merchant.address", required=True, min_len=5, max_len=200)
@@ -219,7 +227,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
     assert quality_domain and category and problem_type and purchase_date and description
     assert amount_paid is not None and claim_amount is not None and requests
     return ComplaintDraft(
-        consumer=Consumer(c_name, c_phone, c_address, c_id),
+        consumer=Consumer(c_name, c_phone, c_address, c_id, c_email),
         merchant=MerchantRef(m_name, m_address, m_uscc, m_phone),
         platform=platform_ref,
         subdistrict=subdistrict,

@@ -90,6 +90,7 @@ async def insert(
         consumer.phone,
         consumer.address,
         consumer.id_number,
+        consumer.email,
     )
     return NewCase(**dict(row))
 
@@ -277,7 +278,7 @@ async def start_pause(
     return pause_id
 
 
-async def end_pause(conn: asyncpg.Connection, case_id: int, on: date, by: int) -> int | None:
+async def end_pause(conn: asyncpg.Connection, case_id: int, on: date, by: int | None) -> int | None:
     pause_id: int | None = await conn.fetchval(SQL["case_pauses_end"], case_id, on, by)
     return pause_id
 
@@ -288,3 +289,16 @@ async def referrals(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Reco
 
 async def evidence_item(conn: asyncpg.Connection, case_id: int, evidence_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(SQL["evidence_item"], case_id, evidence_id)
+
+
+async def close(
+    conn: asyncpg.Connection,
+    case_id: int,
+    *,
+    status: str,
+    outcome: str,
+    at: datetime,
+    relief_type: str | None,
+    relief_fen: int | None,
+) -> None:
+    await conn.execute(SQL["cases_close"], case_id, status, outcome, at, relief_type, relief_fen)

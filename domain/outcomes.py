@@ -1,0 +1,53 @@
+"""How a case ends (DESIGN §2.8): outcome codes, and which of them a person may choose when closing."""
+
+from __future__ import annotations
+
+from domain.errors import FieldError, ValidationFailed
+from domain.money import parse_yuan
+from domain.taxonomy import REQUEST_KINDS
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "settled": ("调解成功", "Settled in mediation"),
+    "paid_by_merchant": ("经营者先行赔付", "Paid by the merchant under first payment"),
+    "paid_from_deposit": ("保证金先行赔付", "Paid from the guarantee deposit"),
+    "award_for_consumer": ("仲裁支持消费者", "Arbitration award for the consumer"),
+    "award_against_consumer": ("仲裁未支持消费者", "Arbitration award against the consumer"),
+    "withdrawn": ("消费者撤回", "Withdrawn"),
+    "rejected": ("不予受理", "Not accepted"),
+    "terminated": ("终止调解", "Mediation terminated"),
+    "referred_to_enforcement": ("转执法处理", "Referred to enforcement"),
+    "duplicate": ("重复投诉", "Duplicate"),
+}
+# Set by their own flows (a settlement, a termination, a rejection), not chosen on the close form.
+FLOW_OUTCOMES = frozenset({"settled", "terminated", "rejected"})
+CLOSABLE_BY_HAND = frozenset(OUTCOMES) - FLOW_OUTCOMES
+
+
+def validate_close(
+    outcome: object, relief_type: object, relief: object, note: object
+) -> tuple[str, str | None, int | None, str | None]:
+    """A manual close: an outcome, optionally the relief obtained (kind and amount), and a note."""
+    errors = []
+    if outcome not in CLOSABLE_BY_HAND:
+        errors.append(FieldError("outcome", "unknown_code", "请选择办结结果", "Choose an outcome"))
+    kind = None
+    if relief_type not in (None, ""):
+        if relief_type not in REQUEST_KINDS:
+            errors.append(
+                FieldError("relief_type", "unknown_code", "请选择实际获得的救济方式", "Unknown relief type")
+            )
+        else:
+            kind = str(relief_type)
+    fen = None
+    if relief not in (None, ""):
+        fen = parse_yuan(str(relief))
+        if fen is None:
+            errors.append(
+                FieldError("relief", "invalid_amount", "金额格式不正确", "Yuan, at most two decimals")
+            )
+    clean_note = note.strip() if isinstance(note, str) and note.strip() else None
+    if clean_note and len(clean_note) > 2000:
+        errors.append(FieldError("note", "too_long", "说明不能超过2000字", "At most 2000 characters"))
+    if errors:
+        raise ValidationFailed(errors)
+    return str(outcome), kind, fen, clean_note
