@@ -18,7 +18,7 @@ from domain.roles import Permission
 from service import evidence_files
 from service.app_types import Services
 from service.store.staff import StaffUser
-from service.usecases import casework, intake
+from service.usecases import casework, closing, intake
 from service.usecases.clock import local_date, utcnow
 from service.web.api.complaints import ReceiptOut, receipt_out
 from service.web.auth import provide_staff, requires
@@ -125,6 +125,13 @@ class PauseIn(msgspec.Struct):
     reason: Any = None
     note: Any = None
     expected_end: Any = None
+
+
+class CloseIn(msgspec.Struct):
+    outcome: Any = None  # paid_by_merchant, paid_from_deposit, award_for_consumer, award_against_consumer,
+    relief_type: Any = None  # withdrawn, referred_to_enforcement, duplicate (settlements and terminations
+    relief: Any = None  # close themselves); relief: the remedy obtained and its amount in yuan
+    note: Any = None
 
 
 class DecisionOut(msgspec.Struct):
@@ -323,6 +330,31 @@ class CaseController(Controller):
     ) -> DecisionOut:
         due = await casework.resume(services.pool, case_id, staff, now=utcnow())
         return DecisionOut(case_id, "resumed", due)
+
+    @post(
+        "/{case_id:int}/close",
+        operation_id="CloseCase",
+        status_code=200,
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def close(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[CloseIn],
+    ) -> DecisionOut:
+        await closing.close(
+            services.pool,
+            case_id,
+            staff,
+            outcome=data.outcome,
+            relief_type=data.relief_type,
+            relief=data.relief,
+            note=data.note,
+            now=utcnow(),
+        )
+        return DecisionOut(case_id, "closed")
 
     @get(
         "/{case_id:int}/evidence/{evidence_id:int}",

@@ -25,7 +25,7 @@ from service.web.deps import stage_uploads
 from service.web.middleware import client_address, current_request_id
 
 TEXT_FIELDS = (
-    "consumer.name", "consumer.phone", "consumer.address", "consumer.id_number",
+    "consumer.name", "consumer.phone", "consumer.address", "consumer.id_number", "consumer.email",
     "merchant.name", "merchant.address", "merchant.uscc", "merchant.phone",
     "platform.name", "platform.uscc",
     "subdistrict", "quality_domain", "category", "problem_type", "purchase_date",

@@ -23,6 +23,7 @@ from domain.errors import Conflict, FieldError, ValidationFailed
 from domain.ledger import Account
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.money import format_yuan, parse_yuan
+from domain.outcomes import CLOSABLE_BY_HAND, OUTCOMES
 from domain.roles import ROLE_LABELS, Permission, can
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
@@ -32,7 +33,7 @@ from service.app_types import Services
 from service.store import first_payments, ledger, reference
 from service.store import routing as routing_store
 from service.store.staff import StaffUser
-from service.usecases import arbitration, auth, casework, first_payment, intake, routing
+from service.usecases import arbitration, auth, casework, closing, first_payment, intake, routing
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
 from service.web.deps import stage_uploads
@@ -48,6 +49,7 @@ NOTICES = {
     "routed": "处理方式已调整。",
     "answered": "已记录商家答复。",
     "paid": "已从质量保证金中先行赔付，并已向商家追偿。",
+    "closed": "案件已办结。",
 }
 FP_STATES = {
     "notified": "已通知商家，等待答复",
@@ -102,6 +104,7 @@ async def routing_context(
         "damages": damages,
         "damages_error": damages_error,
         "amount_paid": format_yuan(c["amount_paid_fen"]),
+        "relief_kinds": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],
     }
 
 
@@ -314,6 +317,7 @@ class StaffPages(Controller):
             "values": values or {},
             "notice": notice,
             "work": await arbitration.case_work_context(services.pool, case_id),
+            "close_outcomes": [(code, OUTCOMES[code][0]) for code in OUTCOMES if code in CLOSABLE_BY_HAND],
             "routing": await routing_context(
                 services, staff, c, new_link=new_link, damages_query=damages_query or {}
             ),
@@ -372,6 +376,28 @@ class StaffPages(Controller):
         token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
         url = f"{str(request.base_url).rstrip('/')}/m/{token}"
         return await self._case_page(services, staff, case_id, new_link=url, notice="已生成商家答复链接。")
+
+    @post("/cases/{case_id:int}/close", operation_id="StaffClose", guards=[requires(Permission.CASE_WORK)])
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> None:
+            await closing.close(
+                services.pool,
+                case_id,
+                staff,
+                outcome=v.get("outcome"),
+                relief_type=v.get("relief_type"),
+                relief=v.get("relief"),
+                note=v.get("note"),
+                now=utcnow(),
+            )
+
+        return await self._act(request, services, staff, case_id, "closed", run)
 
     @post(
         "/cases/{case_id:int}/first-payment/answer",
