@@ -13,8 +13,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-# merchant links carry their credential in the path: never log it
-_SECRET_IN_PATH = re.compile(r"^(/m/)[^/]+")
+# merchant and survey links carry their credential in the path: never log it
+_SECRET_IN_PATH = re.compile(r"^(/m/|/survey/)[^/]+")
 
 
 def current_request_id() -> str | None:

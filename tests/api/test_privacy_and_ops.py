@@ -49,3 +49,13 @@ async def test_health_names_the_server_that_is_down(settings: Settings) -> None:
     body: dict[str, Any] = r.json()
     assert body["postgres"] == "ok"
     assert body["redis"].startswith("down")
+
+
+async def test_link_credentials_never_reach_the_log(client: Client, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(json=True, level="INFO")
+    secret = "Zx9-secret-token-value-that-must-not-be-logged"
+    await client.get(f"/m/{secret}")
+    await client.get(f"/survey/{secret}")
+    err = capsys.readouterr().err
+    assert secret not in err
+    assert '"path":"/m/[token]"' in err
