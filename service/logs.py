@@ -69,3 +69,6 @@ def configure_logging(*, json: bool | None = None, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("uvicorn.access",):  # one line per request comes from our middleware instead
         logging.getLogger(noisy).disabled = True
+    # client libraries would log whole URLs, which may carry link tokens
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
