@@ -65,6 +65,10 @@ PUBLIC_EVENTS: dict[str, tuple[str, str]] = {
     "testing_finished": ("检验检测结果已出", "Testing finished"),
     "arbitration_referred": ("已移送仲裁机构", "Referred to the arbitration institution"),
     "arbitration_award": ("仲裁机构已作出裁决", "The arbitration award was made"),
+    "survey_answered": ("您已评价本次处理", "You rated the handling"),
+    "appeal_requested": ("已提交重新处理或申诉申请", "Reopen or appeal requested"),
+    "reopened": ("案件重新办理", "Case reopened"),
+    "appeal_declined": ("申请未获同意", "Request declined"),
     "closed": ("已办结", "Closed"),
 }
 
@@ -88,6 +92,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "topup_overdue": ("商家逾期未补足保证金", "Deposit top-up overdue"),
     "cluster_alert": ("群体性投诉提醒", "Cluster alert"),
     "cluster_decided": ("群体投诉处置决定", "Cluster decision"),
+    "survey_answered": ("消费者回访评价", "Satisfaction survey answered"),
+    "appeal_requested": ("消费者申请重新处理或申诉", "Reopen or appeal requested"),
+    "reopened": ("同意申请，案件重新办理", "Reopened on request"),
+    "appeal_declined": ("不同意申请（已说明理由）", "Request declined"),
 }
 
 

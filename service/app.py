@@ -29,6 +29,7 @@ from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
 from service.web.api.merchants import MerchantController
+from service.web.api.satisfaction import AppealController
 from service.web.api.taxonomy import taxonomy
 from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
@@ -37,6 +38,7 @@ from service.web.pages.casework_extra import CaseworkExtraPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
 from service.web.pages.public import PublicPages
+from service.web.pages.satisfaction import SatisfactionPages
 from service.web.pages.staff import StaffPages
 
 
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             FirstPaymentController,
+            AppealController,
+            SatisfactionPages,
             CaseworkExtraController,
             CaseworkExtraPages,
             MerchantController,

@@ -12,6 +12,7 @@ from domain.money import format_yuan
 from domain.outcomes import validate_close
 from service.store import cases
 from service.store.staff import StaffUser
+from service.usecases import satisfaction
 from service.usecases.casework import _locked, _state
 from service.usecases.clock import local_date
 
@@ -61,6 +62,8 @@ async def close_locked(
             **(payload or {}),
         },
     )
+    if outcome != "duplicate":  # a duplicate's follow-up is its original's
+        await satisfaction.open_survey(conn, row["id"], now)
 
 
 async def close(

@@ -22,8 +22,11 @@ from domain.tracking import PUBLIC_EVENTS, normalize_access_code, normalize_trac
 from service import evidence_files
 from service.evidence_files import StagedFile
 from service.store import cases, first_payments, reference
+from service.store import surveys as survey_store
 from service.throttle import Throttle
+from service.usecases import mediation
 from service.usecases.access import code_matches
+from service.usecases.clock import local_date, utcnow
 from service.usecases.intake import IntakeContext, check_uploads, content_type
 
 
@@ -65,6 +68,16 @@ class CaseView:
     route_reasons: tuple[str, ...] = ()
     first_payment_state: str | None = None
     first_payment_paid: str | None = None  # yuan, once paid (by the merchant or from the deposit)
+    # mediation: the open offer (answerable here when the merchant made it), the settlement and its
+    # performance, a termination, and the routes that remain when mediation did not end the dispute
+    open_offer: mediation.PublicOffer | None = None
+    settlement: mediation.PublicSettlement | None = None
+    termination: mediation.PublicTermination | None = None
+    mediation_routes: tuple[str, ...] = ()
+    first_payment_hint: str | None = None
+    survey_open: bool = False  # closed, not yet rated, link still valid: the page offers the survey
+    appeal_open: bool = False  # rated below 60, no request yet: the page offers 申请重新处理 / 申诉
+    appeal: survey_store.Appeal | None = None  # the latest request and the supervisor's answer
 
 
 async def _authorised_case(
@@ -97,6 +110,7 @@ async def view_case(
     secret_key: str,
     throttle: Throttle,
     client: str,
+    now: datetime | None = None,  # whether the survey is still open; without it none is offered
 ) -> CaseView:
     async with pool.acquire() as conn:
         row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
@@ -104,6 +118,8 @@ async def view_case(
         events = await cases.events(conn, row["id"])
         evidence_count = await cases.evidence_count(conn, row["id"])
         flow = await first_payments.get(conn, row["id"])
+        follow_up = await _follow_up(conn, row["id"], now)
+        mediated = await mediation.public_view(conn, row, local_date(now or utcnow()))
     timeline = tuple(
         TimelineEntry(e.at, e.kind, *PUBLIC_EVENTS[e.kind]) for e in events if e.kind in PUBLIC_EVENTS
     )
@@ -129,6 +145,8 @@ async def view_case(
         mediation_due_provisional=row["mediation_due_provisional"],
         **_decision(row),
         **_route(row, flow),
+        **follow_up,
+        **mediated,
     )
 
 
@@ -155,6 +173,18 @@ def _decision(row: asyncpg.Record) -> dict[str, Any]:
         "rejection_ground_label": GROUND_LABELS[Ground(row["rejection_ground"])][0],
         "decision_note": row["decision_note"],
         "other_routes": tuple(zh for zh, _ in OTHER_ROUTES),
+    }
+
+
+async def _follow_up(conn: asyncpg.Connection, case_id: int, now: datetime | None) -> dict[str, Any]:
+    """The satisfaction survey and a reopen or appeal request, as the tracking page offers them."""
+    found = await survey_store.for_case(conn, case_id)
+    if found is None:
+        return {}
+    return {
+        "survey_open": now is not None and found.case_status == "closed" and found.state.open(now),
+        "appeal_open": now is not None and found.state.appeal_open(now),
+        "appeal": await survey_store.latest_appeal(conn, case_id) if found.state.appeals else None,
     }
 
 
@@ -214,6 +244,39 @@ async def add_evidence(
     finally:
         for f in files:
             f.discard()
+
+
+async def answer_offer(
+    pool: asyncpg.Pool,
+    tracking_no: str,
+    access_code: str,
+    *,
+    offer_id: object,
+    answer: object,
+    remedy: object = None,
+    amount: object = None,
+    answer_by: object = None,
+    note: object = None,
+    secret_key: str,
+    throttle: Throttle,
+    client: str,
+    now: datetime,
+) -> mediation.AnswerResult:
+    """The consumer answers the merchant's offer (accept, refuse, counter) behind the number and code.
+    Raises NotFound or TooManyAttempts like viewing, then ValidationFailed or a MediationConflict."""
+    async with pool.acquire() as conn:
+        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
+    return await mediation.consumer_answer(
+        pool,
+        row["id"],
+        offer_id,
+        answer=answer,
+        remedy=remedy,
+        amount=amount,
+        answer_by=answer_by,
+        note=note,
+        now=now,
+    )
 
 
 def _no_files() -> FieldError:

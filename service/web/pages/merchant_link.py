@@ -16,12 +16,19 @@ from domain.evidence import MAX_BYTES
 from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
 from service.store import reference
-from service.usecases import first_payment
+from service.usecases import first_payment, mediation
 from service.usecases.clock import utcnow
 from service.web.deps import stage_uploads
 from service.web.pages.public import PRIVATE
 
-DONE = {"pay": "已记录：您已向消费者赔付。", "refuse": "已记录：您拒绝先行赔付。"}
+DONE = {
+    "pay": "已记录：您已向消费者赔付。",
+    "refuse": "已记录：您拒绝先行赔付。",
+    "offer_accept": "已记录：您已接受调解方案，双方达成调解协议，调解书已生成。请按约定期限履行。",
+    "offer_refuse": "已记录：您已拒绝该调解方案。",
+    "offer_counter": "已记录：您的方案已提交，等待消费者答复。",
+}
+OFFER_FIELDS = ("answer", "remedy", "amount", "answer_by", "note")
 
 
 class MerchantLinkPages(Controller):
@@ -37,6 +44,8 @@ class MerchantLinkPages(Controller):
         case_id: int | None = None,
         notice: str | None = None,
         status_code: int = 200,
+        form: str | None = None,
+        values: dict[str, str] | None = None,
     ) -> Template:
         try:
             view = await first_payment.merchant_view(services.pool, token, now=utcnow())
@@ -53,6 +62,9 @@ class MerchantLinkPages(Controller):
             )
         async with services.pool.acquire() as conn:
             taxonomy = await reference.taxonomy(conn)
+        offers = await mediation.merchant_offers(
+            services.pool, view.merchant_id, [c.id for c in view.cases], now=utcnow()
+        )
         context = {
             "view": view,
             "token": token,
@@ -61,6 +73,10 @@ class MerchantLinkPages(Controller):
             "errors": errors or {},
             "error_case": case_id,
             "notice": notice,
+            "offers": offers,  # case id -> the open mediation offer
+            "error_form": form,  # "offer" when the offer form failed
+            "offer_values": values or {},
+            "remedies": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],
         }
         return Template("merchant_link.html", context=context, status_code=status_code, headers=PRIVATE)
 
@@ -103,3 +119,38 @@ class MerchantLinkPages(Controller):
         except Conflict as exc:
             return await self._page(services, token, errors={"": str(exc)}, case_id=case_id, status_code=409)
         return Redirect(f"/m/{token}?done={kind}", status_code=303)
+
+    @post("/{token:str}/offers/{offer_id:int}/answer", operation_id="MerchantAnswerOffer")
+    async def answer_offer(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        token: FromPath[str],
+        offer_id: FromPath[int],
+    ) -> Template | Redirect:
+        """The merchant accepts, refuses or counters the consumer's offer in mediation."""
+        form = await request.form()
+        values = {k: str(form.get(k) or "")[:2000] for k in OFFER_FIELDS}
+        case_id = int(str(form.get("case_id") or "0")) if str(form.get("case_id") or "").isdigit() else None
+        try:
+            result = await mediation.merchant_answer(
+                services.pool,
+                token,
+                offer_id,
+                answer=values["answer"],
+                remedy=values["remedy"],
+                amount=values["amount"],
+                answer_by=values["answer_by"],
+                note=values["note"],
+                now=utcnow(),
+            )
+        except ValidationFailed as exc:
+            errors = {e.field: e.message for e in exc.errors}
+            return await self._page(
+                services, token, errors=errors, case_id=case_id, status_code=422, form="offer", values=values
+            )
+        except Conflict as exc:
+            return await self._page(
+                services, token, errors={"": str(exc)}, case_id=case_id, status_code=409, form="offer"
+            )
+        return Redirect(f"/m/{token}?done=offer_{result.answer}", status_code=303)

@@ -14,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.errors import Conflict, FieldError, NotFound, TooManyAttempts, ValidationFailed
 from domain.evidence import MAX_BYTES, MAX_FILES
 from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
@@ -75,6 +75,16 @@ def _errors_by_field(errors: list[FieldError]) -> dict[str, str]:
     for e in errors:
         shown.setdefault(e.field, e.message)
     return shown
+
+
+OFFER_FIELDS = ("offer_id", "answer", "remedy", "amount", "answer_by", "note")
+
+
+def _answered_with(page: Template, status: int) -> Template:
+    """A refused offer answer shows the case page again with its message, under the error's status."""
+    if page.template_name == "track_result.html":
+        page.status_code = status
+    return page
 
 
 class PublicPages(Controller):
@@ -161,6 +171,7 @@ class PublicPages(Controller):
                 secret_key=services.settings.secret_key,
                 throttle=services.throttle,
                 client=client_address(request.scope),
+                now=utcnow(),
             )
         except NotFound:
             return Template(
@@ -193,6 +204,7 @@ class PublicPages(Controller):
             "uploaded": None,
             "max_files": MAX_FILES,
             "max_mb": MAX_BYTES // (1024 * 1024),
+            "remedies": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],  # a counter-offer's choices
             **extra,
         }
         return Template("track_result.html", context=context, headers=PRIVATE)
@@ -206,6 +218,49 @@ class PublicPages(Controller):
             str(form.get("tracking_no") or "")[:40],
             str(form.get("access_code") or "")[:40],
         )
+
+    @post("/track/offer", operation_id="TrackAnswerOffer")
+    async def track_offer(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        """The consumer answers the merchant's offer: accept, refuse, or a counter-offer (checked and
+        throttled like viewing: the tracking number and access code ride along as hidden fields)."""
+        form = await request.form()
+        tracking_no = str(form.get("tracking_no") or "")[:40]
+        access_code = str(form.get("access_code") or "")[:40]
+        values = {k: str(form.get(k) or "")[:2000] for k in OFFER_FIELDS}
+        try:
+            answered = await tracking.answer_offer(
+                services.pool,
+                tracking_no,
+                access_code,
+                offer_id=values["offer_id"],
+                answer=values["answer"],
+                remedy=values["remedy"],
+                amount=values["amount"],
+                answer_by=values["answer_by"],
+                note=values["note"],
+                secret_key=services.settings.secret_key,
+                throttle=services.throttle,
+                client=client_address(request.scope),
+                now=utcnow(),
+            )
+        except ValidationFailed as exc:
+            page = await self._result(
+                request,
+                services,
+                tracking_no,
+                access_code,
+                offer_errors=[e.message for e in exc.errors],
+                offer_values=values,
+            )
+            return _answered_with(page, 422)
+        except Conflict as exc:
+            page = await self._result(request, services, tracking_no, access_code, offer_errors=[str(exc)])
+            return _answered_with(page, 409)
+        except (NotFound, TooManyAttempts):
+            return await self._result(request, services, tracking_no, access_code)
+        return await self._result(request, services, tracking_no, access_code, offer_answered=answered.answer)
 
     @post("/track/evidence", operation_id="TrackAddEvidence", request_max_body_size=FORM_LIMIT)
     async def track_evidence(

@@ -1,0 +1,1 @@
+SELECT * FROM appeals WHERE id = $1 FOR UPDATE

@@ -1,0 +1,3 @@
+UPDATE cases SET status = $2, outcome = NULL, closed_at = NULL, relief_type = NULL, relief_fen = NULL,
+                 updated_at = $3
+WHERE id = $1

@@ -1,0 +1,4 @@
+SELECT month, version, definitions, content_hash, created_at, created_by, restatement_of, changes, reason
+FROM monthly_returns
+WHERE month = $1
+ORDER BY version

@@ -1,0 +1,7 @@
+-- Who can be told about a case, and where: the consumer, the merchant (once linked), the mediator.
+SELECT c.id, c.tracking_no, c.merchant_id, c.assigned_to, cc.email AS consumer_email,
+       m.contact_email AS merchant_email
+FROM cases c
+LEFT JOIN case_consumers cc ON cc.case_id = c.id
+LEFT JOIN merchants m ON m.id = c.merchant_id
+WHERE c.id = $1

@@ -1,0 +1,1 @@
+SELECT case_id FROM offers WHERE id = $1

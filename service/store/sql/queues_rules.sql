@@ -1,0 +1,2 @@
+-- The active queues, in the order a case tries them.
+SELECT code, subdistricts, categories, sort, active FROM queues WHERE active ORDER BY sort, code

@@ -1,0 +1,230 @@
+"""Statistics and monthly returns: aggregates by local month (GROUP BY in SQL over indexed ranges; no case is
+ever loaded), the indicator definitions of a version, and the stored return snapshots.
+
+Only classification columns, dates, amounts and business names are read: never a consumer's details, a
+description, a note or a survey comment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from domain.indicators import Definition, MerchantRow, MonthCounts, MonthTables
+from service.store.sql import SQL
+
+TIMEOUT_S = 600  # a month of a million cases is read in seconds, not in the pool's default 30
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """One version of a month's return, as stored (frozen); `created`: stored by the call that returned it."""
+
+    month: date
+    version: int
+    definitions: str
+    figures: dict[str, Any]
+    content_hash: str
+    created_at: datetime
+    created_by: str
+    restatement_of: int | None
+    changes: list[dict[str, Any]] | None
+    reason: str | None
+    created: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnListItem:
+    month: date
+    version: int
+    versions: int
+    definitions: str
+    content_hash: str
+    created_at: datetime
+    created_by: str
+    restatement_of: int | None
+
+
+async def month_counts(conn: asyncpg.Connection, first: date, end: date) -> dict[date, MonthCounts]:
+    """The aggregates of each local month in [first, end) (month starts); months without any are absent."""
+    acc: dict[date, dict[str, Any]] = defaultdict(
+        lambda: {
+            "rejections_by_ground": {},
+            "outcomes": {},
+            "handling_days": {},
+            "awards_by_party": {},
+            "survey_scores": {},
+        }
+    )
+    for r in await conn.fetch(SQL["stats_received"], first, end, timeout=TIMEOUT_S):
+        acc[r["month"]]["received"] = r["received"]
+    for r in await conn.fetch(SQL["stats_decided"], first, end, timeout=TIMEOUT_S):
+        m = acc[r["month"]]
+        if r["by_ground"] == 1:
+            m.update(decided=r["decided"], decided_on_time=r["on_time"], accepted=r["accepted"])
+            m["rejected"] = r["rejected"]
+        elif r["rejection_ground"] is not None:
+            m["rejections_by_ground"][r["rejection_ground"]] = r["decided"]
+    for r in await conn.fetch(SQL["stats_closed"], first, end, timeout=TIMEOUT_S):
+        m = acc[r["month"]]
+        if r["by_outcome"] == 0:
+            m["outcomes"][r["outcome"]] = r["closed"]
+        elif r["by_days"] == 0:
+            m["handling_days"][r["days"]] = r["closed"]
+        else:
+            m.update(
+                closed=r["closed"],
+                closed_on_time=r["on_time"],
+                relief_beyond_first_payment_fen=r["relief_extra_fen"],
+                surveys_sent=r["surveys_sent"],
+                surveys_responded=r["surveys_responded"],
+            )
+    for r in await conn.fetch(SQL["stats_first_payments"], first, end, timeout=TIMEOUT_S):
+        who = "by_merchant" if r["state"] == "paid_by_merchant" else "from_deposit"
+        acc[r["month"]][f"first_payments_{who}"] = r["payments"]
+        acc[r["month"]][f"first_payments_{who}_fen"] = r["paid_fen"]
+    for r in await conn.fetch(SQL["stats_arbitration"], first, end, timeout=TIMEOUT_S):
+        if r["kind"] == "referral":
+            acc[r["month"]]["arbitration_referrals"] = r["n"]
+        else:
+            acc[r["month"]]["awards_by_party"][r["award_for"]] = r["n"]
+    for r in await conn.fetch(SQL["stats_reports"], first, end, timeout=TIMEOUT_S):
+        acc[r["month"]]["reports_split"] = r["reports"]
+    for r in await conn.fetch(SQL["stats_survey_scores"], first, end, timeout=TIMEOUT_S):
+        m = acc[r["month"]]
+        m["surveys_answered"] = m.get("surveys_answered", 0) + r["answers"]
+        if r["score"] is not None:
+            m["survey_scores"][Decimal(r["score"])] = r["answers"]
+    return {month: MonthCounts(**values) for month, values in acc.items()}
+
+
+async def month_tables(conn: asyncpg.Connection, month: date, end: date, top_merchants: int) -> MonthTables:
+    """The breakdowns of complaints received in one month, and the merchants with most of them."""
+    by_dimension: dict[str, dict[str | None, int]] = defaultdict(dict)
+    for r in await conn.fetch(SQL["stats_breakdowns"], month, end, timeout=TIMEOUT_S):
+        by_dimension[r["dimension"]][r["code"]] = r["n"]
+    merchants = [
+        MerchantRow(r["key"], r["name"], r["uscc"], r["complaints"], r["replies_due"], r["replies_on_time"])
+        for r in await conn.fetch(SQL["stats_merchants"], month, end, top_merchants, timeout=TIMEOUT_S)
+    ]
+    return MonthTables(by_dimension=dict(by_dimension), merchants=tuple(merchants))
+
+
+async def first_month(conn: asyncpg.Connection) -> date | None:
+    """The local month of the first complaint ever received."""
+    month: date | None = await conn.fetchval(SQL["stats_first_month"])
+    return month
+
+
+async def definitions(conn: asyncpg.Connection, version: str) -> list[Definition]:
+    return [
+        Definition(
+            code=r["code"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            formula=r["formula"],
+            numerator=r["numerator"],
+            denominator=r["denominator"],
+            unit=r["unit"],
+            period=r["period"],
+            sort=r["sort"],
+            kind=r["kind"],
+            target=float(r["target"]) if r["target"] is not None else None,
+        )
+        for r in await conn.fetch(SQL["stats_definitions"], version)
+    ]
+
+
+# --- monthly returns --------------------------------------------------------------------------------
+
+
+def _return(r: asyncpg.Record) -> Return:
+    return Return(
+        month=r["month"],
+        version=r["version"],
+        definitions=r["definitions"],
+        figures=r["figures"],
+        content_hash=r["content_hash"],
+        created_at=r["created_at"],
+        created_by=r["created_by"],
+        restatement_of=r["restatement_of"],
+        changes=r["changes"],
+        reason=r["reason"],
+    )
+
+
+async def lock_month(conn: asyncpg.Connection, month: date) -> None:
+    await conn.execute(SQL["monthly_returns_lock"], month)
+
+
+async def latest_return(conn: asyncpg.Connection, month: date) -> Return | None:
+    r = await conn.fetchrow(SQL["monthly_returns_latest"], month)
+    return _return(r) if r else None
+
+
+async def get_return(conn: asyncpg.Connection, month: date, version: int) -> Return | None:
+    r = await conn.fetchrow(SQL["monthly_returns_get"], month, version)
+    return _return(r) if r else None
+
+
+async def insert_return(
+    conn: asyncpg.Connection,
+    *,
+    month: date,
+    version: int,
+    definitions: str,
+    figures: dict[str, Any],
+    content_hash: str,
+    created_at: datetime,
+    created_by: str,
+    restatement_of: int | None,
+    changes: list[dict[str, Any]] | None,
+    reason: str | None,
+) -> Return:
+    r = await conn.fetchrow(
+        SQL["monthly_returns_insert"],
+        month,
+        version,
+        definitions,
+        figures,
+        content_hash,
+        created_at,
+        created_by,
+        restatement_of,
+        changes,
+        reason,
+    )
+    assert r is not None
+    return _return(r)
+
+
+async def list_returns(conn: asyncpg.Connection, limit: int) -> list[ReturnListItem]:
+    return [
+        ReturnListItem(
+            month=r["month"],
+            version=r["version"],
+            versions=r["versions"],
+            definitions=r["definitions"],
+            content_hash=r["content_hash"],
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            restatement_of=r["restatement_of"],
+        )
+        for r in await conn.fetch(SQL["monthly_returns_list"], limit)
+    ]
+
+
+async def versions(conn: asyncpg.Connection, month: date) -> list[asyncpg.Record]:
+    return list(await conn.fetch(SQL["monthly_returns_versions"], month))
+
+
+async def summaries(conn: asyncpg.Connection, months: Sequence[date]) -> dict[date, dict[str, Any]]:
+    """The latest stored summary of each of `months` that has a return: month → {version, summary}."""
+    rows = await conn.fetch(SQL["monthly_returns_summaries"], list(months))
+    return {r["month"]: {"version": r["version"], "summary": r["summary"]} for r in rows}

@@ -1,0 +1,194 @@
+"""Satisfaction surveys (one per case, reached by a hashed token), their weights, and the reopen or
+appeal requests a low score offers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+from domain.satisfaction import QUESTIONS, SurveyState
+from service.store.sql import SQL
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    case_id: int
+    tracking_no: str
+    case_status: str
+    case_outcome: str | None
+    closed_at: datetime | None
+    state: SurveyState
+    points: Mapping[str, int | None]  # question → stored points (None: don't know, or not answered yet)
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Appeal:
+    id: int
+    case_id: int
+    kind: str
+    reason: str
+    requested_at: datetime
+    decided_at: datetime | None
+    decision: str | None
+    decision_reason: str | None
+    decided_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealRow:
+    """An appeal as the supervisor's list shows it: with its case and the answers that led to it."""
+
+    appeal: Appeal
+    tracking_no: str
+    case_status: str
+    merchant_name: str
+    case_outcome: str | None
+    closed_at: datetime | None
+    score: float | None
+    points: Mapping[str, int | None]
+    comment: str | None
+    answered_at: datetime | None
+    decided_by_name: str | None
+
+
+def _score(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _to_survey(row: asyncpg.Record) -> Survey:
+    return Survey(
+        case_id=row["case_id"],
+        tracking_no=row["tracking_no"],
+        case_status=row["case_status"],
+        case_outcome=row["case_outcome"],
+        closed_at=row["closed_at"],
+        state=SurveyState(
+            expires_at=row["expires_at"],
+            answered_at=row["answered_at"],
+            score=_score(row["score"]),
+            appeals=row["appeals"],
+        ),
+        points={q: row[q] for q in QUESTIONS},
+        comment=row["comment"],
+    )
+
+
+def _to_appeal(row: asyncpg.Record) -> Appeal:
+    return Appeal(
+        id=row["id"],
+        case_id=row["case_id"],
+        kind=row["kind"],
+        reason=row["reason"],
+        requested_at=row["requested_at"],
+        decided_at=row["decided_at"],
+        decision=row["decision"],
+        decision_reason=row["decision_reason"],
+        decided_by=row["decided_by"],
+    )
+
+
+async def insert(
+    conn: asyncpg.Connection, case_id: int, token_hash: bytes, created_at: datetime, expires_at: datetime
+) -> bool:
+    """A new survey; False when the case already has one."""
+    return await conn.fetchval(SQL["surveys_insert"], case_id, token_hash, created_at, expires_at) is not None
+
+
+async def by_token(conn: asyncpg.Connection, token_hash: bytes) -> Survey | None:
+    row = await conn.fetchrow(SQL["surveys_by_token"], token_hash)
+    return _to_survey(row) if row else None
+
+
+async def for_case(conn: asyncpg.Connection, case_id: int) -> Survey | None:
+    row = await conn.fetchrow(SQL["surveys_for_case"], case_id)
+    return _to_survey(row) if row else None
+
+
+async def answer(
+    conn: asyncpg.Connection,
+    case_id: int,
+    *,
+    at: datetime,
+    points: Mapping[str, int | None],
+    score: float | None,
+    comment: str | None,
+    weights_version: str,
+) -> bool:
+    """Store the answers once; False when the survey was already answered."""
+    done = await conn.fetchval(
+        SQL["surveys_answer"],
+        case_id,
+        at,
+        *(points.get(q) for q in QUESTIONS),
+        score,
+        comment,
+        weights_version,
+    )
+    return done is not None
+
+
+async def weights_in_force(conn: asyncpg.Connection, on: date) -> tuple[str, dict[str, float]]:
+    """The question weights in force on a local date, and their version."""
+    row = await conn.fetchrow(SQL["survey_weights_in_force"], on)
+    if row is None:
+        raise LookupError(f"no survey weights in force on {on}")
+    return row["version"], {q: float(row[q]) for q in QUESTIONS}
+
+
+async def add_appeal(
+    conn: asyncpg.Connection, case_id: int, kind: str, reason: str, at: datetime
+) -> int | None:
+    """A new request; None when the case already has an open one."""
+    appeal_id: int | None = await conn.fetchval(SQL["appeals_insert"], case_id, kind, reason, at)
+    return appeal_id
+
+
+async def appeal(conn: asyncpg.Connection, appeal_id: int) -> Appeal | None:
+    row = await conn.fetchrow(SQL["appeals_by_id"], appeal_id)
+    return _to_appeal(row) if row else None
+
+
+async def lock_appeal(conn: asyncpg.Connection, appeal_id: int) -> Appeal | None:
+    row = await conn.fetchrow(SQL["appeals_lock"], appeal_id)
+    return _to_appeal(row) if row else None
+
+
+async def decide_appeal(
+    conn: asyncpg.Connection, appeal_id: int, *, decision: str, reason: str | None, at: datetime, by: int
+) -> bool:
+    return await conn.fetchval(SQL["appeals_decide"], appeal_id, at, decision, reason, by) is not None
+
+
+async def latest_appeal(conn: asyncpg.Connection, case_id: int) -> Appeal | None:
+    row = await conn.fetchrow(SQL["appeals_latest_for_case"], case_id)
+    return _to_appeal(row) if row else None
+
+
+async def appeals(conn: asyncpg.Connection, *, decided_since: datetime, limit: int) -> list[AppealRow]:
+    """Open requests (oldest first), then those decided since `decided_since` (newest first)."""
+    rows = await conn.fetch(SQL["appeals_list"], decided_since, limit)
+    return [
+        AppealRow(
+            appeal=_to_appeal(r),
+            tracking_no=r["tracking_no"],
+            case_status=r["case_status"],
+            merchant_name=r["merchant_name"],
+            case_outcome=r["case_outcome"],
+            closed_at=r["closed_at"],
+            score=_score(r["score"]),
+            points={q: r[q] for q in QUESTIONS},
+            comment=r["comment"],
+            answered_at=r["answered_at"],
+            decided_by_name=r["decided_by_name"],
+        )
+        for r in rows
+    ]
+
+
+async def reopen_case(conn: asyncpg.Connection, case_id: int, *, status: str, at: datetime) -> None:
+    """A closed case back to work: its outcome and relief are cleared (the `closed` event keeps them)."""
+    await conn.execute(SQL["cases_reopen"], case_id, status, at)

@@ -1,0 +1,198 @@
+"""Notices to the parties and staff: queued with the data they concern, sent later by a job with retries.
+
+Queuing works like the outbox: inside the caller's transaction, once per dedupe key. Sending takes one
+due notice at a time, locked with SKIP LOCKED for the length of its try, so workers running side by
+side never send the same notice twice; every try is written down, and after the fifth failure the
+notice is 'failed' — a state staff see on the case page and in the failed list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+
+import asyncpg
+import structlog
+
+from domain import notices
+from domain.errors import NotFound
+from domain.notices import Party
+from service.notify import ChannelFor, DeliveryError, Outgoing
+from service.store import cases
+from service.store import notifications as store
+from service.store.notifications import Notice
+
+log = structlog.get_logger("notifications")
+
+SUPERVISORS = "staff:supervisors"
+ERROR_MAX = 500
+
+
+async def queue_notification(
+    conn: asyncpg.Connection,
+    *,
+    case_id: int | None,
+    recipient: str,
+    template: str,
+    fields: Mapping[str, object],
+    channel: str,
+    address: str | None,
+    dedupe_key: str | None,
+    now: datetime | None = None,
+) -> int | None:
+    """Queue a notice in the caller's transaction; its id, or None when the dedupe key was queued before.
+
+    `now` (default: the database's clock) is when it was created and first becomes due.
+    """
+    if channel not in ("log", "email"):
+        raise ValueError(f"unknown channel {channel!r}")
+    if channel == "email" and not address:
+        raise ValueError("an e-mail notice needs an address")
+    subject, body = notices.render(template, fields)
+    return await store.insert(
+        conn,
+        case_id=case_id,
+        recipient=recipient,
+        channel=channel,
+        address=address if channel == "email" else None,
+        template=template,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        at=now,
+    )
+
+
+async def notify_case(
+    conn: asyncpg.Connection,
+    case_id: int,
+    template: str,
+    fields: Mapping[str, object],
+    *,
+    now: datetime,
+    smtp_configured: bool = False,
+    to: Collection[Party] | None = None,
+    key: str = "",
+) -> list[int]:
+    """Queue the template for the case's parties (the template's audience unless `to` names them).
+
+    The consumer gets e-mail when the case has an address and SMTP is configured, else a logged notice;
+    the merchant likewise with its contact address; staff always a logged notice — the assigned
+    mediator, or the supervisors while nobody is assigned. `tracking_no` is filled in when the template
+    uses it. Each (template, case, recipient, key) is queued once: pass `key` (an offer id, a date) for
+    a notice that may rightly repeat. Returns the ids queued now.
+    """
+    r = await store.recipients(conn, case_id)
+    if r is None:
+        raise NotFound(f"case {case_id}")
+    values = dict(fields)
+    if "tracking_no" in notices.template(template).fields:
+        values.setdefault("tracking_no", r.tracking_no)
+    parties = notices.template(template).audience if to is None else tuple(to)
+    queued = []
+    for party in Party:  # a stable order: consumer, merchant, staff
+        if party not in parties:
+            continue
+        recipient, email = _recipient(r, party)
+        channel = "email" if email and smtp_configured else "log"
+        notice_id = await queue_notification(
+            conn,
+            case_id=case_id,
+            recipient=recipient,
+            template=template,
+            fields=values,
+            channel=channel,
+            address=email if channel == "email" else None,
+            dedupe_key=":".join(filter(None, (template, str(case_id), recipient, key))),
+            now=now,
+        )
+        if notice_id is not None:
+            queued.append(notice_id)
+    return queued
+
+
+def _recipient(r: store.Recipients, party: Party) -> tuple[str, str | None]:
+    if party == Party.CONSUMER:
+        return "consumer", r.consumer_email
+    if party == Party.MERCHANT:
+        return (f"merchant:{r.merchant_id}", r.merchant_email) if r.merchant_id else ("merchant", None)
+    return (f"staff:{r.assigned_to}" if r.assigned_to else SUPERVISORS), None
+
+
+async def send_due(
+    pool: asyncpg.Pool, channel_for: ChannelFor, *, now: datetime, batch: int = 50
+) -> tuple[int, int]:
+    """Try up to `batch` notices due at `now`; return (sent, failed tries).
+
+    Each notice is claimed in its own transaction (FOR UPDATE SKIP LOCKED) that lasts through its try,
+    so concurrent runs skip it and a crash mid-try rolls back to 'pending' and it is tried again
+    (delivery is at least once). A failed try waits 1 min, 5 min, 30 min, then 2 h; the fifth failure
+    makes the notice 'failed' and writes an event on its case.
+    """
+    sent = failed = 0
+    async with pool.acquire() as conn:
+        for _ in range(batch):
+            async with conn.transaction():
+                pending = await store.claim_due(conn, now)
+                if pending is None:
+                    break
+                error = await _try(channel_for, pending)
+                if error is None:
+                    await store.add_attempt(conn, pending.id, now, ok=True)
+                    await store.mark_sent(conn, pending.id, now)
+                    sent += 1
+                    continue
+                failed += 1
+                await store.add_attempt(conn, pending.id, now, ok=False, error=error)
+                wait = notices.next_try(pending.attempts + 1)
+                await store.mark_failed_try(
+                    conn, pending.id, error, next_attempt_at=now + wait if wait else now, give_up=wait is None
+                )
+                if wait is None:
+                    log.warning("notice gave up", notice_id=pending.id, attempts=pending.attempts + 1)
+                    if pending.case_id is not None:
+                        await cases.add_event(
+                            conn,
+                            pending.case_id,
+                            "notification_failed",
+                            actor="system",
+                            at=now,
+                            payload={
+                                "notification_id": pending.id,
+                                "recipient": pending.recipient,
+                                "template": pending.template,
+                            },
+                        )
+    return sent, failed
+
+
+async def _try(channel_for: ChannelFor, pending: store.Pending) -> str | None:
+    """None when delivered, else the reason (kept short: it is stored and shown to staff)."""
+    message = Outgoing(
+        id=pending.id,
+        recipient=pending.recipient,
+        address=pending.address,
+        template=pending.template,
+        subject=pending.subject,
+        body=pending.body,
+    )
+    try:
+        await channel_for(pending.channel).send(message)
+    except DeliveryError as exc:
+        return str(exc)[:ERROR_MAX] or "delivery failed"
+    except Exception as exc:  # a channel's own bug must not stop the batch: record it like any failure
+        log.exception("notice channel raised", notice_id=pending.id, channel=pending.channel)
+        return f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+    return None
+
+
+async def notifications_for_case(pool: asyncpg.Pool, case_id: int) -> list[Notice]:
+    """A case's notices, oldest first, with their status and tries (for the case page)."""
+    async with pool.acquire() as conn:
+        return await store.for_case(conn, case_id)
+
+
+async def failed_notifications(pool: asyncpg.Pool, *, limit: int = 100) -> list[asyncpg.Record]:
+    """Notices that gave up, newest first, with their case's tracking number: staff follow them up."""
+    async with pool.acquire() as conn:
+        return await store.failed(conn, limit)

@@ -1,0 +1,128 @@
+"""Staff pages for team queues: "我的案件" (a mediator's cases and the team queues, with a one-click claim)
+and the supervisor's overview of every queue's load.
+
+Forms answer with a redirect (PRG): a claimed case opens its page; anything else comes back to
+/staff/queue with `notice=<code>` (codes, never free text, in the URL).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from domain.lifecycle import STATUS_LABELS, Status
+from domain.queues import QUEUE_MANAGE, OpenCaseLimit, QueueConflict, limit_message
+from domain.roles import Permission
+from service.app_types import Services
+from service.store import reference
+from service.store.staff import StaffUser
+from service.usecases import queues
+from service.usecases.clock import local_date, local_time, utcnow
+from service.web.auth import provide_staff, requires
+from service.web.pages.public import PRIVATE
+from service.web.pages.staff import StaffPages
+
+# notice code -> (message, kind): kind "ok" is a success line, "info" a panel, "error" a warning
+NOTICES: dict[str, tuple[str, str]] = {
+    "empty": ("队列中暂无可领取的案件", "info"),
+    "released": ("案件已退回队列。", "ok"),
+    "not_assigned": ("该案件目前没有承办调解员。", "error"),
+    "not_assignee": ("只有承办该案件的调解员或科长可以退回该案件。", "error"),
+}
+
+
+def _back(**query: str) -> Redirect:
+    return Redirect(f"/staff/queue?{urlencode(query)}", status_code=303)
+
+
+class QueuePages(Controller):
+    path = "/staff"
+    include_in_schema = False
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    def _base(self, staff: StaffUser) -> dict[str, Any]:
+        # the staff header's context, exactly as the other staff pages build it (it reads nothing of self)
+        return StaffPages._base(cast(StaffPages, self), staff)
+
+    @get("/queue", operation_id="StaffQueuePage", guards=[requires(Permission.CASE_WORK)])
+    async def queue_page(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        notice: FromQuery[str | None] = None,
+        n: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
+    ) -> Template:
+        today = local_date(utcnow())
+        bench = await queues.workbench(services.pool, staff, today=today)
+        async with services.pool.acquire() as conn:
+            taxonomy = await reference.taxonomy(conn)
+        message, kind = NOTICES.get(notice or "", (None, None))
+        if notice == "limit" and n is not None:
+            message, kind = limit_message(n), "error"
+        context = {
+            **self._base(staff),
+            "bench": bench,
+            "taxonomy": taxonomy,
+            "today": today,
+            "status_labels": {s.value: STATUS_LABELS[s][0] for s in Status},
+            "notice": message,
+            "notice_kind": kind,
+            "local_time": local_time,
+        }
+        return Template("staff_queue.html", context=context, headers=PRIVATE)
+
+    @post("/queue/{queue:str}/claim", operation_id="StaffClaimNext", guards=[requires(Permission.CASE_WORK)])
+    async def claim(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], queue: FromPath[str]
+    ) -> Redirect:
+        try:
+            claimed = await queues.claim(services.pool, queue, staff, now=utcnow())
+        except OpenCaseLimit as exc:
+            return _back(notice="limit", n=str(exc.limit))
+        if claimed is None:
+            return _back(notice="empty")
+        return Redirect(f"/staff/cases/{claimed.id}", status_code=303)
+
+    @post(
+        "/queue/release/{case_id:int}",
+        operation_id="StaffReleaseCase",
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def release(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Redirect:
+        form = await request.form()
+        reason = str(form.get("reason") or "")[:500]
+        try:
+            await queues.release(services.pool, case_id, staff, reason or None, now=utcnow())
+        except QueueConflict as exc:
+            return _back(notice=exc.code if exc.code in NOTICES else "not_assignee")
+        return _back(notice="released")
+
+    @get("/queues", operation_id="StaffQueuesOverview", guards=[requires(QUEUE_MANAGE)])
+    async def overview_page(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]
+    ) -> Template:
+        today = local_date(utcnow())
+        loads = await queues.overview(services.pool, today=today)
+        context = {
+            **self._base(staff),
+            "loads": loads,
+            "today": today,
+            "totals": {
+                "unassigned": sum(q.unassigned for q in loads),
+                "assigned": sum(q.assigned for q in loads),
+                "overdue": sum(q.overdue for q in loads),
+            },
+            "local_time": local_time,
+        }
+        return Template("staff_queues_overview.html", context=context, headers=PRIVATE)

@@ -1,0 +1,279 @@
+"""The follow-up survey as the consumer meets it (the link, the tracking page), a low score's request,
+and the supervisor's answer on the page and through the API; role checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from domain.satisfaction import QUESTIONS
+from service.app import create_app
+from service.settings import Settings
+from service.usecases import satisfaction
+from service.web.api.satisfaction import AppealController
+from service.web.pages.satisfaction import SatisfactionPages
+from tests.api.staff_fixtures import PASSWORD, Staff
+from tests.api.test_first_payment import consumer_view
+from tests.api.test_pages import csrf_token
+from tests.factories import complaint_body
+
+Client = AsyncTestClient  # type: ignore[type-arg]
+LOW = {**dict.fromkeys(QUESTIONS, "dissatisfied"), "overall": "very_dissatisfied"}  # 24
+GOOD = {**dict.fromkeys(QUESTIONS, "very_satisfied"), "outcome": "dont_know"}  # 100
+
+
+def app_with_satisfaction(settings: Settings) -> Litestar:
+    """The app, with the satisfaction routes registered here until service/app.py wires them."""
+    app = create_app(settings)
+    paths = {route.path for route in app.routes}
+    if "/staff/appeals" not in paths:
+        app.register(SatisfactionPages)
+    if "/api/v1/appeals" not in paths:
+        app.register(AppealController)
+    return app
+
+
+@pytest.fixture(scope="module")
+async def web(settings: Settings) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=app_with_satisfaction(settings)) as c:
+        yield c
+
+
+@pytest.fixture
+async def supervisor_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
+    browser: Client = AsyncTestClient(app=app_with_satisfaction(settings))
+    async with browser:
+        browser.follow_redirects = False
+        page = await browser.get("/staff/login")
+        r = await browser.post(
+            "/staff/login",
+            data={
+                "username": "t_supervisor",
+                "password": PASSWORD,
+                "next": "/staff/appeals",
+                "_csrf_token": csrf_token(page.text),
+            },
+        )
+        assert r.status_code == 303, r.text
+        yield browser
+
+
+async def closed_case(web: Client, staff: dict[str, Staff], pool: asyncpg.Pool) -> tuple[dict[str, Any], str]:
+    """A complaint filed, accepted and closed through the API, with a survey token for it."""
+    receipt = (await web.post("/api/v1/complaints", json=complaint_body())).json()
+    case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
+    r = await web.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
+    assert r.status_code == 200, r.text
+    r = await web.post(
+        f"/api/v1/cases/{case_id}/close",
+        json={"outcome": "withdrawn", "note": "消费者撤回"},
+        headers=staff["mediator"].headers,
+    )
+    assert r.status_code == 200, r.text
+    async with pool.acquire() as conn, conn.transaction():
+        # once closing opens the survey itself its token went to the notification: make a fresh one here
+        await conn.execute("DELETE FROM surveys WHERE case_id = $1", case_id)
+        token = await satisfaction.open_survey(conn, case_id, datetime.now(UTC))
+    assert token is not None
+    return {**receipt, "case_id": case_id}, token
+
+
+async def track(web: Client, case: dict[str, Any]) -> str:
+    page = await web.get("/track")
+    r = await web.post(
+        "/track",
+        data={
+            "tracking_no": case["tracking_no"],
+            "access_code": case["access_code"],
+            "_csrf_token": csrf_token(page.text),
+        },
+    )
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def creds(case: dict[str, Any], html: str, **more: str) -> dict[str, str]:
+    return {
+        "tracking_no": case["tracking_no"],
+        "access_code": case["access_code"],
+        "_csrf_token": csrf_token(html),
+        **more,
+    }
+
+
+async def test_the_survey_link_works_once(web: Client, staff: dict[str, Staff], pool: asyncpg.Pool) -> None:
+    case, token = await closed_case(web, staff, pool)
+    page = await web.get(f"/survey/{token}")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    for zh in ("办理及时", "处理公正", "工作人员态度", "处理结果", "总体评价", "不了解", case["tracking_no"]):
+        assert zh in page.text
+
+    bad = await web.post(
+        f"/survey/{token}", data={"_csrf_token": csrf_token(page.text), "timeliness": "satisfied"}
+    )
+    assert bad.status_code == 422
+    assert "请选择对“处理公正”的评价" in bad.text and 'value="satisfied" required checked' in bad.text
+
+    done = await web.post(
+        f"/survey/{token}", data={**GOOD, "comment": "很满意", "_csrf_token": csrf_token(page.text)}
+    )
+    assert done.status_code == 200, done.text
+    assert "感谢您的评价" in done.text and "100分" in done.text and "申请重新处理" not in done.text
+
+    again = await web.post(f"/survey/{token}", data={**LOW, "_csrf_token": csrf_token(page.text)})
+    assert again.status_code == 409 and "您已评价过" in again.text
+    assert (
+        float(await pool.fetchval("SELECT score FROM surveys WHERE case_id = $1", case["case_id"])) == 100.0
+    )
+    shown = await web.get(f"/survey/{token}")
+    assert shown.status_code == 200 and "您已评价过" in shown.text
+
+
+async def test_an_unknown_link_is_a_friendly_404(web: Client) -> None:
+    r = await web.get("/survey/no-such-token")
+    assert r.status_code == 404 and "链接无效" in r.text and "已过期" in r.text
+
+
+async def test_the_tracking_page_offers_the_survey(
+    web: Client, staff: dict[str, Staff], pool: asyncpg.Pool
+) -> None:
+    case, _ = await closed_case(web, staff, pool)
+    html = await track(web, case)
+    assert "评价本次处理" in html and 'action="/track/survey"' in html
+
+    form = await web.post("/track/survey", data=creds(case, html))
+    assert form.status_code == 200 and "提交评价" in form.text
+    assert f'name="access_code" value="{case["access_code"]}"' in form.text
+
+    wrong = await web.post("/track/survey", data={**creds(case, html), "access_code": "AAAAAAAA"})
+    assert wrong.status_code == 404 and "查询码不正确" in wrong.text
+
+    done = await web.post("/track/survey", data=creds(case, form.text, step="answer", **LOW))
+    assert done.status_code == 200, done.text
+    assert "24分" in done.text and 'action="/track/survey/appeal"' in done.text
+
+    again = await web.post("/track/survey", data=creds(case, form.text, step="answer", **GOOD))
+    assert again.status_code == 409 and "您已评价过" in again.text
+
+    after = await track(web, case)  # rated low: the page now offers the request instead of the survey
+    assert "开始评价" not in after and 'action="/track/survey/appeal"' in after
+
+
+async def test_low_score_request_accepted_by_the_supervisor_reopens_the_case(
+    web: Client, staff: dict[str, Staff], pool: asyncpg.Pool, supervisor_browser: Client
+) -> None:
+    case, token = await closed_case(web, staff, pool)
+    page = await web.get(f"/survey/{token}")
+    done = await web.post(f"/survey/{token}", data={**LOW, "_csrf_token": csrf_token(page.text)})
+    assert "申请重新处理" in done.text and "申诉" in done.text
+
+    missing = await web.post(
+        f"/survey/{token}/appeal", data={"kind": "reopen", "reason": "", "_csrf_token": csrf_token(done.text)}
+    )
+    assert missing.status_code == 422 and "请写明理由" in missing.text
+    sent = await web.post(
+        f"/survey/{token}/appeal",
+        data={
+            "kind": "reopen",
+            "reason": "商家至今未退款",
+            "step": "send",
+            "_csrf_token": csrf_token(done.text),
+        },
+    )
+    assert sent.status_code == 201 and "已提交您的申请" in sent.text
+    twice = await web.post(
+        f"/survey/{token}/appeal",
+        data={"kind": "appeal", "reason": "再来一次", "_csrf_token": csrf_token(done.text)},
+    )
+    assert twice.status_code == 409 and "已提交过申请" in twice.text
+
+    listing = await supervisor_browser.get("/staff/appeals")
+    assert listing.status_code == 200
+    appeal_id = await pool.fetchval("SELECT id FROM appeals WHERE case_id = $1", case["case_id"])
+    assert f'id="appeal-{appeal_id}"' in listing.text and "商家至今未退款" in listing.text
+    assert f'href="/staff/cases/{case["case_id"]}"' in listing.text
+    assert 'aria-current="page"' in listing.text  # the nav marks the page
+
+    r = await supervisor_browser.post(
+        f"/staff/appeals/{appeal_id}/decide",
+        data={"decision": "accepted", "_csrf_token": csrf_token(listing.text)},
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/staff/appeals?done=accepted")
+    seen = await consumer_view(web, case)
+    assert seen["status"] == "accepted"
+    kinds = [
+        r["kind"]
+        for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1", case["case_id"])
+    ]
+    assert kinds[-3:] == ["survey_answered", "appeal_requested", "reopened"]
+    html = await track(web, case)
+    assert "科长已同意您的申请" in html
+
+
+async def test_declined_request_shows_the_reason_on_the_tracking_page(
+    web: Client, staff: dict[str, Staff], pool: asyncpg.Pool
+) -> None:
+    case, _ = await closed_case(web, staff, pool)
+    html = await track(web, case)
+    form = await web.post("/track/survey", data=creds(case, html))
+    done = await web.post("/track/survey", data=creds(case, form.text, step="answer", **LOW))
+    sent = await web.post(
+        "/track/survey/appeal", data=creds(case, done.text, step="send", kind="appeal", reason="调解员态度差")
+    )
+    assert sent.status_code == 201, sent.text
+    appeal_id = await pool.fetchval("SELECT id FROM appeals WHERE case_id = $1", case["case_id"])
+    sup = staff["supervisor"].headers
+
+    listed = (await web.get("/api/v1/appeals", headers=sup)).json()
+    mine = next(a for a in listed["open"] if a["id"] == appeal_id)
+    assert (mine["tracking_no"], mine["kind"], mine["reason"], mine["score"]) == (
+        case["tracking_no"],
+        "appeal",
+        "调解员态度差",
+        24.0,
+    )
+    assert mine["answers"]["overall"] == "very_dissatisfied"
+
+    url = f"/api/v1/appeals/{appeal_id}/decide"
+    r = await web.post(url, json={"decision": "declined"}, headers=sup)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    r = await web.post(
+        url, json={"decision": "declined", "reason": "经核查，调解过程依法依规。"}, headers=sup
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == {
+        "id": appeal_id,
+        "case_id": case["case_id"],
+        "decision": "declined",
+        "case_status": "closed",
+    }
+    again = await web.post(url, json={"decision": "accepted"}, headers=sup)
+    assert again.status_code == 409
+
+    html = await track(web, case)
+    assert "科长未同意您的申请" in html and "经核查，调解过程依法依规。" in html
+
+
+async def test_only_a_supervisor_answers_requests(web: Client, staff: dict[str, Staff]) -> None:
+    assert (await web.get("/api/v1/appeals")).status_code == 401
+    assert (await web.post("/api/v1/appeals/1/decide", json={"decision": "accepted"})).status_code == 401
+    for role in ("clerk", "mediator", "leading_group", "admin"):
+        headers = staff[role].headers
+        assert (await web.get("/api/v1/appeals", headers=headers)).status_code == 403, role
+        r = await web.post("/api/v1/appeals/1/decide", json={"decision": "accepted"}, headers=headers)
+        assert r.status_code == 403, role
+        assert (await web.get("/staff/appeals", headers=headers)).status_code == 403, role
+    assert (await web.get("/api/v1/appeals", headers=staff["supervisor"].headers)).status_code == 200
+    r = await web.post(
+        "/api/v1/appeals/999999999/decide", json={"decision": "accepted"}, headers=staff["supervisor"].headers
+    )
+    assert r.status_code == 404
+    page = await web.get("/staff/appeals", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/staff/login")

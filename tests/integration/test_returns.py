@@ -1,0 +1,616 @@
+"""Indicators and monthly returns on a fresh database holding a small hand-made dataset: every figure of
+January 2026 is worked out by hand below; February and December give month-over-month, March is empty.
+
+Rows are inserted with SQL directly (dates, statuses and outcomes chosen), times in UTC as stored.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import pytest
+
+from domain import indicators as ind
+from domain.identifiers import uscc_check_char
+from service import exports
+from service.store.db import create_pool
+from service.usecases import returns
+from tests.conftest import Databases
+from workers.returns import monthly_return_job
+
+USCC_X = "91330105MA2H0000X"[:17]
+USCC_X += uscc_check_char(USCC_X)
+USCC_Y = "91330105MA2H0001Y"[:17]
+USCC_Y += uscc_check_char(USCC_Y)
+
+# Personal values that must never reach a figure, a file or a page.
+SECRETS = {
+    "name": "欧阳保密",
+    "phone": "13900007777",
+    "id_number": "33010519900101777X",
+    "address": "拱墅区保密路777号3单元",
+    "email": "secret777@example.com",
+    "description": "保密的投诉描述777",
+    "note": "保密的办案备注777",
+    "comment": "保密的回访评论777",
+    "merchant_phone": "13900007778",
+    "report": "保密的举报线索777",
+    "terms": "保密的调解协议条款777",
+}
+
+
+def utc(year: int, month: int, day: int, hour: int = 2, minute: int = 0) -> datetime:
+    """A stored instant; hour 2 UTC is 10:00 in Beijing on the same day."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+class Data:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.seq = 0
+        self.ids: dict[str, int] = {}
+
+    async def case(self, name: str, received: datetime, **cols: Any) -> int:
+        self.seq += 1
+        local = (received + timedelta(hours=8)).date()
+        row: dict[str, Any] = {
+            "tracking_no": f"T{self.seq:06d}",
+            "access_code_hash": b"x",
+            "status": "received",
+            "channel": "web",
+            "received_at": received,
+            "received_on": local,
+            "rule_set_id": "order20",
+            "acceptance_due": local + timedelta(days=9),
+            "acceptance_due_provisional": False,
+            "quality_domain": "product",
+            "category": "household_appliances",
+            "problem_type": "quality",
+            "subdistrict": "hushu",
+            "merchant_name": "丁建材商行",
+            "merchant_address": "杭州市拱墅区某路1号",
+            "merchant_phone": SECRETS["merchant_phone"],
+            "purchase_date": local - timedelta(days=10),
+            "amount_paid_fen": 39900,
+            "claim_amount_fen": 39900,
+            "requests": ["refund"],
+            "description": SECRETS["description"],
+            "decision_note": SECRETS["note"],
+        }
+        row.update(cols)
+        names = ", ".join(row)
+        params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+        case_id: int = await self.conn.fetchval(
+            f"INSERT INTO cases ({names}) VALUES ({params}) RETURNING id", *row.values()
+        )
+        await self.conn.execute(
+            "INSERT INTO case_consumers (case_id, name, phone, address, id_number, email) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            case_id,
+            SECRETS["name"],
+            SECRETS["phone"],
+            SECRETS["address"],
+            SECRETS["id_number"],
+            SECRETS["email"],
+        )
+        self.ids[name] = case_id
+        return case_id
+
+    async def first_payment(self, name: str, payer: int, state: str, reply_due: date, **cols: Any) -> None:
+        row = {"case_id": self.ids[name], "payer_id": payer, "amount_fen": 50000, "state": state}
+        row |= {"reply_due": reply_due, "merchant_note": SECRETS["note"], **cols}
+        names = ", ".join(row)
+        params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+        await self.conn.execute(f"INSERT INTO first_payments ({names}) VALUES ({params})", *row.values())
+
+    async def survey(self, name: str, created: datetime, answered: datetime | None = None, **scores: Any) -> None:
+        await self.conn.execute(
+            """INSERT INTO surveys (case_id, token_hash, created_at, expires_at, answered_at, timeliness, fairness,
+                                    attitude, outcome, overall, score, comment, weights_version)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'equal-2020')""",
+            self.ids[name],
+            f"token-{name}".encode(),
+            created,
+            created + timedelta(days=30),
+            answered,
+            scores.get("timeliness"),
+            scores.get("fairness"),
+            scores.get("attitude"),
+            scores.get("outcome"),
+            scores.get("overall"),
+            scores.get("score"),
+            SECRETS["comment"],
+        )
+
+
+async def load(conn: asyncpg.Connection) -> Data:
+    data = Data(conn)
+    x = await conn.fetchval(
+        "INSERT INTO merchants (name, uscc, address) VALUES ('杭州甲电器有限公司', $1, '湖墅南路1号') RETURNING id",
+        USCC_X,
+    )
+    to_x = {"merchant_id": x, "merchant_name": "甲电器（湖墅店）", "merchant_uscc": USCC_X}
+    mediated = {"status": "closed", "route": "mediation"}
+
+    # --- received in January 2026 (local): A B C D H K N O P = 9 -------------------------------------
+    # A: decided on time, mediation, settled 20 Jan (15 days), relief 399.00; survey all 100.
+    await data.case(
+        "A", utc(2026, 1, 5), **to_x, **mediated, decided_at=utc(2026, 1, 7), accepted_on=d("2026-01-07"),
+        mediation_due=d("2026-03-08"), outcome="settled", closed_at=utc(2026, 1, 20), relief_fen=39900,
+    )  # fmt: skip
+    # B: decided late (due 15 Jan), closed in February (a later month than received): terminated on time.
+    await data.case(
+        "B", utc(2026, 1, 6), **mediated, channel="phone", quality_domain="service", category="catering_lodging",
+        problem_type="contract", subdistrict="wulin", merchant_name="杭州乙餐饮有限公司", merchant_uscc=USCC_Y,
+        acceptance_due=d("2026-01-15"), decided_at=utc(2026, 1, 20), accepted_on=d("2026-01-20"),
+        mediation_due=d("2026-03-01"), outcome="terminated", closed_at=utc(2026, 2, 10),
+    )  # fmt: skip
+    # C: rejected on ground 4 (time-barred), on time; no sub-district given.
+    await data.case(
+        "C", utc(2026, 1, 8), status="rejected", category="food", problem_type="food_safety", subdistrict=None,
+        merchant_name="丙食品店", decided_at=utc(2026, 1, 9), rejection_ground=4,
+    )  # fmt: skip
+    # D: first payment paid by the merchant (200.00 on 14 Jan, reply due 17 Jan), closed 15 Jan with relief
+    #    250.00 (50.00 beyond the first payment); no mediation deadline: on time. Survey with a "don't know".
+    await data.case(
+        "D", utc(2026, 1, 10), **to_x, status="closed", route="first_payment", channel="counter",
+        problem_type="after_sales", decided_at=utc(2026, 1, 12), accepted_on=d("2026-01-12"),
+        outcome="paid_by_merchant", closed_at=utc(2026, 1, 15), relief_fen=25000,
+    )  # fmt: skip
+    # H: a report split off (12 Jan); closed as referred to enforcement on 28 Jan (16 days).
+    await data.case(
+        "H", utc(2026, 1, 12), **to_x, **mediated, category="cosmetics", problem_type="safety",
+        decided_at=utc(2026, 1, 13), accepted_on=d("2026-01-13"), outcome="referred_to_enforcement",
+        closed_at=utc(2026, 1, 28),
+    )  # fmt: skip
+    # K: received 00:30 on 1 January in Beijing (16:30 UTC on 31 December): January's. Undecided.
+    await data.case(
+        "K", utc(2025, 12, 31, 16, 30), channel="letter", quality_domain="engineering",
+        category="building_materials", subdistrict="banshan",
+    )  # fmt: skip
+    # N, O, P: against X, accepted on time; first-payment notices: refused in time / deadline missed / pending.
+    for name, day in (("N", 20), ("O", 21), ("P", 22)):
+        await data.case(
+            name, utc(2026, 1, day), **to_x, status="first_payment", route="first_payment",
+            decided_at=utc(2026, 1, day + 1), accepted_on=date(2026, 1, day + 1),
+        )  # fmt: skip
+
+    # --- received earlier ------------------------------------------------------------------------------
+    # E: the paused case — mediation due 24 Dec without the pause, 15 Jan with it; closed 12 Jan (84 days).
+    await data.case(
+        "E", utc(2025, 10, 20), **mediated, decided_at=utc(2025, 10, 22), accepted_on=d("2025-10-22"),
+        mediation_due=d("2026-01-15"), outcome="settled", closed_at=utc(2026, 1, 12), relief_fen=10000,
+    )  # fmt: skip
+    await conn.execute(
+        "INSERT INTO case_pauses (case_id, reason, note, started_on, ended_on) "
+        "VALUES ($1, 'testing', $2, '2025-11-10', '2025-11-30')",
+        data.ids["E"],
+        SECRETS["note"],
+    )
+    # F: closed late (due 9 Jan, closed 16 Jan, 74 days), terminated.
+    await data.case(
+        "F", utc(2025, 11, 3), **mediated, decided_at=utc(2025, 11, 4), accepted_on=d("2025-11-04"),
+        mediation_due=d("2026-01-09"), outcome="terminated", closed_at=utc(2026, 1, 16),
+    )  # fmt: skip
+    await conn.execute(
+        "INSERT INTO terminations (case_id, reason, note, terminated_on, notice_due) "
+        "VALUES ($1, 3, $2, '2026-01-16', '2026-01-25')",
+        data.ids["F"],
+        SECRETS["note"],
+    )
+    # G: the reopened case — first closed 20 Dec, reopened (outcome and closing cleared), closed again
+    #    25 Jan as withdrawn (55 days): counted in January only.
+    await data.case(
+        "G", utc(2025, 12, 1), **mediated, decided_at=utc(2025, 12, 2), accepted_on=d("2025-12-02"),
+        mediation_due=d("2026-01-30"), outcome="withdrawn", closed_at=utc(2026, 1, 25),
+    )  # fmt: skip
+    await conn.execute(
+        "INSERT INTO appeals (case_id, kind, reason, requested_at, decided_at, decision) "
+        "VALUES ($1, 'reopen', $2, '2025-12-28T02:00Z', '2026-01-05T02:00Z', 'accepted')",
+        data.ids["G"],
+        SECRETS["note"],
+    )
+    # I: arbitration — referred 8 Jan, award for the consumer 26 Jan, closed 27 Jan (48 days) with 500.00.
+    await data.case(
+        "I", utc(2025, 12, 10), status="closed", route="arbitration", decided_at=utc(2025, 12, 11),
+        accepted_on=d("2025-12-11"), outcome="award_for_consumer", closed_at=utc(2026, 1, 27), relief_fen=50000,
+    )  # fmt: skip
+    agreement = await conn.fetchval(
+        "INSERT INTO arbitration_agreements (case_id, kind, institution, note) "
+        "VALUES ($1, 'written', '杭州仲裁委员会', $2) RETURNING id",
+        data.ids["I"],
+        SECRETS["note"],
+    )
+    await conn.execute(
+        "INSERT INTO arbitration_referrals (case_id, agreement_id, institution, referred_on, award_on, award_for, "
+        "award_amount_fen) VALUES ($1, $2, '杭州仲裁委员会', '2026-01-08', '2026-01-26', 'consumer', 50000)",
+        data.ids["I"],
+        agreement,
+    )
+    # J: paid 300.00 from the deposit on 10 Jan after the merchant missed its deadline; still open.
+    await data.case(
+        "J", utc(2025, 12, 15), status="first_payment", route="first_payment", decided_at=utc(2025, 12, 16),
+        accepted_on=d("2025-12-16"),
+    )  # fmt: skip
+    # M: closed in December (settled); its survey is answered in January (score 90).
+    await data.case(
+        "M", utc(2025, 11, 20), **mediated, decided_at=utc(2025, 11, 21), accepted_on=d("2025-11-21"),
+        mediation_due=d("2026-01-20"), outcome="settled", closed_at=utc(2025, 12, 18),
+    )  # fmt: skip
+
+    # --- February ----------------------------------------------------------------------------------------
+    # L: 16:30 UTC on 31 January is 00:30 on 1 February in Beijing: February's.
+    await data.case("L", utc(2026, 1, 31, 16, 30), channel="transfer")
+
+    # --- first payments --------------------------------------------------------------------------------
+    await data.first_payment("D", x, "paid_by_merchant", d("2026-01-17"), paid_fen=20000, paid_on=d("2026-01-14"))
+    await data.first_payment("N", x, "refused", d("2026-01-26"))
+    await data.first_payment(
+        "O", x, "deadline_missed", d("2026-01-26"), reply_overdue_at=utc(2026, 1, 27)
+    )  # fmt: skip
+    await data.first_payment("P", x, "notified", d("2099-01-01"))
+    await data.first_payment(
+        "J", x, "paid_from_deposit", d("2025-12-21"), reply_overdue_at=utc(2025, 12, 22), paid_fen=30000,
+        paid_on=d("2026-01-10"),
+    )  # fmt: skip
+
+    # --- reports split off: H's on 12 Jan; A's at 01:00 on 1 Feb in Beijing (February's) ----------------
+    for name, at in (("H", utc(2026, 1, 12, 4)), ("A", utc(2026, 1, 31, 17))):
+        await conn.execute(
+            "INSERT INTO enforcement_referrals (case_id, description, created_at) VALUES ($1, $2, $3)",
+            data.ids[name],
+            SECRETS["report"],
+            at,
+        )
+    await conn.execute(
+        "INSERT INTO offers (case_id, from_party, remedy, amount_fen, answer_by, note, status, created_by) "
+        "VALUES ($1, 'merchant', 'refund', 39900, '2026-01-19', $2, 'accepted', 'staff:1') RETURNING id",
+        data.ids["A"],
+        SECRETS["note"],
+    )
+    offer = await conn.fetchval("SELECT id FROM offers WHERE case_id = $1", data.ids["A"])
+    await conn.execute(
+        "INSERT INTO settlements (case_id, offer_id, terms, remedy, amount_fen, perform_by) "
+        "VALUES ($1, $2, $3, 'refund', 39900, '2026-01-25')",
+        data.ids["A"],
+        offer,
+        SECRETS["terms"],
+    )
+
+    # --- surveys ---------------------------------------------------------------------------------------
+    full = {k: 100 for k in ("timeliness", "fairness", "attitude", "outcome", "overall")}
+    await data.survey("A", utc(2026, 1, 20), utc(2026, 1, 22), **full, score=Decimal(100))
+    # D: fairness "don't know" (NULL): score = (80 + 100 + 60 + 80) / 4 = 80
+    await data.survey(
+        "D", utc(2026, 1, 15), utc(2026, 1, 16), timeliness=80, fairness=None, attitude=100, outcome=60,
+        overall=80, score=Decimal(80),
+    )  # fmt: skip
+    await data.survey("E", utc(2026, 1, 12), utc(2026, 1, 13))  # every answer "don't know": no score
+    await data.survey("F", utc(2026, 1, 16))  # not answered
+    await data.survey("G", utc(2026, 1, 25), utc(2026, 2, 2), overall=60, score=Decimal(60))  # February's answer
+    await data.survey("H", utc(2026, 1, 28))  # not answered
+    await data.survey("M", utc(2025, 12, 18), utc(2026, 1, 3), overall=80, fairness=100, score=Decimal(90))
+    return data
+
+
+@pytest.fixture(scope="module")
+async def db(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(await databases.create(migrated=True), max_size=3)
+    async with pool.acquire() as conn, conn.transaction():
+        await load(conn)
+    yield pool
+    await pool.close()
+
+
+JANUARY = date(2026, 1, 1)
+NOW = datetime(2026, 4, 2, 1, 0, tzinfo=UTC)
+JANUARY_SUMMARY: dict[str, Any] = {
+    "received": 9,  # A B C D H K N O P (K by Beijing time; L is February's)
+    "decided": 8,  # A B C D H N O P
+    "accepted": 7,
+    "rejected": 1,
+    "decided_on_time": 7,  # B decided 20 Jan, due 15 Jan
+    "on_time_acceptance_rate": 0.875,
+    "reports_split": 1,  # H (A's is February's by Beijing time)
+    "enforcement_conversions": 1,  # H
+    "closed": 7,  # A D E F G H I (B closes in February; M in December)
+    "closed_on_time": 6,  # F is late; E on time thanks to its pause; D H I have no mediation deadline
+    "on_time_closure_rate": 0.8571,
+    "median_handling_days": 48.0,  # 5 15 16 [48] 55 74 84
+    "mediation_settled": 2,  # A E
+    "mediation_terminated": 1,  # F
+    "mediation_success_rate": 0.6667,
+    "first_payments": 2,  # D (merchant), J (deposit)
+    "first_payments_fen": 50000,
+    "first_payments_by_merchant": 1,
+    "first_payments_by_merchant_fen": 20000,
+    "first_payments_from_deposit": 1,
+    "first_payments_from_deposit_fen": 30000,
+    "arbitration_referrals": 1,
+    "arbitration_awards": 1,
+    "arbitration_awards_for_consumer": 1,
+    "relief_beyond_first_payment_fen": 104900,  # A 39900 + D (25000 − 20000) + E 10000 + I 50000
+    "recovered_fen": 154900,  # 50000 first payments + 104900
+    "satisfaction_sent": 6,  # A D E F G H (I has none)
+    "satisfaction_responded": 4,  # A D E (all "don't know") G (answered in February)
+    "satisfaction_response_rate": 0.6667,
+    "satisfaction_answered": 4,  # A D E M, by answer date
+    "satisfaction_n": 3,  # 100, 80, 90 (E has no score)
+    "satisfaction_mean": 90.0,
+    "satisfaction_ci_low": 65.16,  # 90 − 4.303 × 10 / √3
+    "satisfaction_ci_high": 100.0,  # 114.84, clipped
+}
+
+
+async def test_every_indicator_of_january_by_hand(db: asyncpg.Pool) -> None:
+    series = await returns.indicators(db, date(2025, 12, 1), date(2026, 3, 1), today=date(2026, 4, 2))
+    by_month = {m.month: m for m in series.months}
+    assert list(by_month) == [date(2025, 12, 1), JANUARY, date(2026, 2, 1), date(2026, 3, 1)]
+    assert by_month[JANUARY].values == JANUARY_SUMMARY
+    february = by_month[date(2026, 2, 1)].values
+    assert (february["received"], february["closed"], february["closed_on_time"]) == (1, 1, 1)
+    assert february["median_handling_days"] == 35.0  # B: 6 Jan → 10 Feb
+    assert (february["reports_split"], february["satisfaction_n"], february["satisfaction_mean"]) == (1, 1, 60.0)
+    assert february["satisfaction_ci_low"] is None  # one answer: no interval
+    december = by_month[date(2025, 12, 1)].values
+    assert december["received"] == 3  # G I J (K is January's)
+    assert december["closed"] == 1  # M; G's first closing was undone by the reopening
+    # month over month, live: January against December
+    mom = by_month[JANUARY].mom
+    assert mom is not None
+    assert mom["received"] == {"base": 3, "change": 6, "relative": 2.0}
+    assert mom["on_time_closure_rate"]["change"] == round(0.8571 - 1.0, 4)
+    assert by_month[JANUARY].yoy is None  # January 2025 is before the first complaint
+
+
+async def test_a_month_with_no_cases(db: asyncpg.Pool) -> None:
+    ret = await returns.produce(db, date(2026, 3, 1), actor="cli", now=NOW)
+    s = ret.figures["summary"]
+    assert s["received"] == s["closed"] == s["first_payments"] == s["satisfaction_n"] == s["recovered_fen"] == 0
+    assert s["on_time_acceptance_rate"] is None and s["median_handling_days"] is None
+    assert s["satisfaction_mean"] is None
+    assert [r["count"] for r in ret.figures["breakdowns"]["subdistrict"]] == [0] * 19  # 18 + 未填写
+    assert ret.figures["breakdowns"]["category"] == [] and ret.figures["merchants"] == []
+    assert ret.figures["comparisons"] == {"mom": None, "yoy": None}  # no February return yet
+    tables = exports.tables(ret, await returns.definitions(db))
+    assert exports.xlsx_bytes(tables)[:2] == b"PK"
+
+
+async def test_the_return_of_january(db: asyncpg.Pool) -> None:
+    december = await returns.produce(db, date(2025, 12, 1), actor="staff:1", now=NOW)
+    ret = await returns.produce(db, JANUARY, actor="staff:1", now=NOW)
+    assert ret.created and ret.version == 1 and ret.restatement_of is None and ret.changes is None
+    f = ret.figures
+    assert f["summary"] == JANUARY_SUMMARY
+    assert f["month"] == "2026-01" and f["definitions"] == "v1"
+    assert f["period"] == {"from": "2026-01-01", "to": "2026-01-31", "timezone": "Asia/Shanghai"}
+    assert ret.content_hash == ind.content_hash(f)
+
+    def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+        return {r["code"]: r["count"] for r in rows if r["count"]}
+
+    b = f["breakdowns"]
+    assert counts(b["quality_domain"]) == {"product": 7, "service": 1, "engineering": 1}
+    assert counts(b["problem_type"]) == {"quality": 5, "contract": 1, "food_safety": 1, "after_sales": 1, "safety": 1}
+    assert counts(b["subdistrict"]) == {"hushu": 6, "wulin": 1, "banshan": 1, "_none": 1}
+    assert counts(b["channel"]) == {"web": 6, "phone": 1, "counter": 1, "letter": 1}
+    assert counts(b["route"]) == {"mediation": 3, "first_payment": 4, "_none": 2}
+    assert [(r["rank"], r["code"], r["count"]) for r in b["category"]] == [
+        (1, "household_appliances", 5),
+        (2, "building_materials", 1),
+        (3, "catering_lodging", 1),
+        (4, "cosmetics", 1),
+        (5, "food", 1),
+    ]
+    assert b["category"][0]["label"] == "家用电器" and b["category"][0]["kind"] == "商品"
+    assert b["category"][0]["share"] == 0.5556
+    assert counts(f["outcomes"]) == {
+        "settled": 2, "paid_by_merchant": 1, "terminated": 1, "withdrawn": 1, "referred_to_enforcement": 1,
+        "award_for_consumer": 1,
+    }  # fmt: skip
+    assert counts(f["rejections_by_ground"]) == {"4": 1}
+    assert counts(f["arbitration_awards"]) == {"consumer": 1}
+    top = f["merchants"][0]
+    assert (top["name"], top["uscc"], top["complaints"]) == ("杭州甲电器有限公司", USCC_X, 6)  # the registry's
+    assert (top["replies_due"], top["replies_on_time"], top["on_time_reply_rate"]) == (3, 2, 0.6667)
+    assert {(m["name"], m["uscc"], m["complaints"]) for m in f["merchants"][1:]} == {
+        ("杭州乙餐饮有限公司", USCC_Y, 1),
+        ("丙食品店", None, 1),
+        ("丁建材商行", None, 1),
+    }
+    # month over month against December's stored return; no return of January 2025
+    assert f["comparisons"]["mom"]["month"] == "2025-12" and f["comparisons"]["mom"]["version"] == december.version
+    assert f["comparisons"]["mom"]["deltas"]["received"] == {"base": 3, "change": 6, "relative": 2.0}
+    assert f["comparisons"]["yoy"] is None
+
+    # the files hold the same tables
+    defs = await returns.definitions(db)
+    tables = exports.tables(ret, defs)
+    assert [t.sheet for t in tables] == ["总览", "分类", "问题类型", "质量领域", "街道", "处理方式", "满意度", "经营者", "数据说明"]
+    sheets = read_xlsx(exports.xlsx_bytes(tables))
+    assert list(sheets) == [t.sheet for t in tables]
+    overview = sheets["总览"]
+    row = next(r for r in overview["rows"] if r and r[0] == ("s", "按期办结率"))
+    assert row[2] == ("n", "0.8571")  # a number, formatted as a percentage
+    received = next(r for r in overview["rows"] if r and r[0] == ("s", "投诉登记量"))
+    assert received[2] == ("n", "9") and received[5] == ("n", "3") and received[6] == ("n", "6")
+    recovered = next(r for r in overview["rows"] if r and r[0] == ("s", "挽回经济损失"))
+    assert recovered[2] == ("n", "0.1549")  # 万元
+    assert overview["frozen"] and all(s["frozen"] for s in sheets.values())
+    notes = sheets["数据说明"]
+    assert any(r[:2] == [("s", "内容哈希（SHA-256）"), ("s", ret.content_hash)] for r in notes["rows"])
+    archive = zipfile.ZipFile(io.BytesIO(exports.csv_zip_bytes(tables)))
+    assert [n.removesuffix(".csv") for n in archive.namelist()] == [t.key for t in tables]
+    overview_csv = archive.read("01_总览.csv")
+    assert overview_csv.startswith(b"\xef\xbb\xbf")
+    text = overview_csv.decode("utf-8-sig")
+    assert "按期办结率,%,85.71%" in text and "挽回经济损失,万元,0.1549" in text
+    assert "服务质量满意度,分,90.00,90.00,样本不足以判断" in text
+
+    # producing it again with nothing changed: the same version, nothing stored
+    again = await returns.produce(db, JANUARY, actor="staff:2", now=NOW + timedelta(days=1))
+    assert not again.created and again.version == 1 and again.content_hash == ret.content_hash
+    assert await db.fetchval("SELECT count(*) FROM monthly_returns WHERE month = $1", JANUARY) == 1
+
+    # a late answer to F's survey and a case moved to another sub-district: a restatement
+    f_case, k_case = await case_id_of(db, "F"), await case_id_of(db, "K")
+    await db.execute(
+        "UPDATE surveys SET answered_at = $2, overall = 100, score = 100 WHERE case_id = $1", f_case, utc(2026, 2, 5)
+    )
+    await db.execute("UPDATE cases SET subdistrict = 'xiangfu' WHERE id = $1", k_case)
+    try:
+        await restated(db, ret)
+    finally:  # the other tests read the data as loaded
+        await db.execute(
+            "UPDATE surveys SET answered_at = NULL, overall = NULL, score = NULL WHERE case_id = $1", f_case
+        )
+        await db.execute("UPDATE cases SET subdistrict = 'banshan' WHERE id = $1", k_case)
+
+
+async def restated(db: asyncpg.Pool, ret: returns.Return) -> None:
+    v2 = await returns.produce(db, JANUARY, actor="staff:2", now=NOW + timedelta(days=2), reason="迟到的回访")
+    assert v2.created and v2.version == 2 and v2.restatement_of == 1 and v2.reason == "迟到的回访"
+    changed = {c["path"]: (c["old"], c["new"]) for c in v2.changes or []}
+    assert changed == {
+        "summary/satisfaction_responded": (4, 5),
+        "summary/satisfaction_response_rate": (0.6667, 0.8333),
+        "breakdowns/subdistrict/banshan/count": (1, 0),
+        "breakdowns/subdistrict/banshan/share": (0.1111, 0.0),
+        "breakdowns/subdistrict/xiangfu/count": (0, 1),
+        "breakdowns/subdistrict/xiangfu/share": (0.0, 0.1111),
+        # and so the month-over-month deltas (December: 1 of 1 answered)
+        "comparisons/mom/deltas/satisfaction_responded/change": (3, 4),
+        "comparisons/mom/deltas/satisfaction_responded/relative": (3.0, 4.0),
+        "comparisons/mom/deltas/satisfaction_response_rate/change": (-0.3333, -0.1667),
+    }
+    labels = {c["path"]: c["label"] for c in v2.changes or []}
+    assert labels["summary/satisfaction_responded"] == "总览 · 回访问卷回复数"
+    assert labels["breakdowns/subdistrict/banshan/count"] == "分布 · 街道 · 半山街道 · 件数"
+    first = await returns.get(db, JANUARY, 1)
+    assert first.content_hash == ret.content_hash and first.figures == ret.figures  # the first is kept
+    assert (await returns.get(db, JANUARY)).version == 2
+    unchanged = await returns.produce(db, JANUARY, actor="cli", now=NOW + timedelta(days=3))
+    assert not unchanged.created and unchanged.version == 2
+    assert await db.fetchval("SELECT count(*) FROM monthly_returns WHERE month = $1", JANUARY) == 2
+    notes = exports.tables(await returns.get(db, JANUARY), await returns.definitions(db))[-1]
+    assert ("版本", "第2版（更正第1版）") in notes.preamble
+    assert ("更正内容", "总览 · 回访问卷回复数：4 → 5") in notes.preamble
+
+
+async def case_id_of(db: asyncpg.Pool, name: str) -> int:
+    """The case of a named row: tracking numbers follow the insertion order in load()."""
+    order = "A B C D H K N O P E F G I J M L".split()
+    case_id: int = await db.fetchval("SELECT id FROM cases WHERE tracking_no = $1", f"T{order.index(name) + 1:06d}")
+    return case_id
+
+
+async def test_no_personal_data_in_figures_or_files(db: asyncpg.Pool) -> None:
+    ret = await returns.produce(db, date(2026, 2, 1), actor="cli", now=NOW)
+    assert ret.figures["summary"]["received"] == 1
+    tables = exports.tables(ret, await returns.definitions(db))
+    blobs = [ind.canonical_json(ret.figures).decode()]
+    for archive in (exports.xlsx_bytes(tables), exports.csv_zip_bytes(tables)):
+        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+            blobs += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+    for blob in blobs:
+        for what, value in SECRETS.items():
+            assert value not in blob, what
+
+
+async def test_the_current_month_cannot_be_returned(db: asyncpg.Pool) -> None:
+    from domain.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as exc:
+        await returns.produce(db, date(2026, 4, 1), actor="cli", now=NOW)
+    assert exc.value.errors[0].code == "month_not_ended"
+
+
+async def test_the_scheduled_return_is_made_once(databases: Databases) -> None:
+    pool = await create_pool(await databases.create(migrated=True), max_size=2)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await load(conn)
+        # 01:30 on 1 March in Beijing: not yet
+        early = datetime(2026, 2, 28, 17, 30, tzinfo=UTC)
+        assert await returns.produce_due(pool, now=early) is None
+        # 02:05 on 1 March in Beijing (18:05 UTC on the last day of February): February's return
+        due = datetime(2026, 2, 28, 18, 5, tzinfo=UTC)
+        ctx: dict[str, Any] = {"pool": pool, "clock": lambda: due}
+        first = await monthly_return_job(ctx)
+        second = await monthly_return_job(ctx)
+        assert first == "produced 2026-02 v1" and second == "nothing due"
+        assert await pool.fetchval("SELECT count(*) FROM monthly_returns") == 1
+        row = await pool.fetchrow("SELECT month, version, created_by, reason FROM monthly_returns")
+        assert (row["month"], row["version"], row["created_by"]) == (date(2026, 2, 1), 1, "system")
+        # later that month, still nothing new (the return exists; restating is for people)
+        await pool.execute("UPDATE cases SET channel = 'phone' WHERE tracking_no = 'T000016'")  # L
+        later = {"pool": pool, "clock": lambda: due + timedelta(days=3)}
+        assert await monthly_return_job(later) == "nothing due"
+        assert await pool.fetchval("SELECT count(*) FROM monthly_returns") == 1
+    finally:
+        await pool.close()
+
+
+async def test_definitions_in_the_database_are_the_domain_s(db: asyncpg.Pool) -> None:
+    assert await returns.definitions(db, ind.VERSION) == sorted(ind.DEFINITIONS, key=lambda x: (x.sort, x.code))
+
+
+async def test_statistics_never_read_personal_columns() -> None:
+    from service.store.sql import SQL
+
+    personal = ("case_consumers", "description", "comment", "note", "terms", "merchant_phone", "merchant_address")
+    for name, text in SQL.items():
+        if name.startswith(("stats_", "monthly_returns_")):
+            body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+            for column in personal:
+                assert column not in body, f"{name} reads {column}"
+
+
+# --- reading the spreadsheet with the standard library ------------------------------------------------
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def read_xlsx(data: bytes) -> dict[str, dict[str, Any]]:
+    """Sheet name → {"rows": [[(type, text), …], …], "frozen": bool}; type "n" number, "s" string."""
+    import xml.etree.ElementTree as ET
+
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in zf.namelist():
+        sst = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+        shared = ["".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")) for si in sst]
+    out: dict[str, dict[str, Any]] = {}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    for sheet in workbook.find("m:sheets", NS) or []:
+        root = ET.fromstring(zf.read("xl/" + str(targets[sheet.get(rid)])))
+        rows = []
+        for row in root.iter(f"{{{NS['m']}}}row"):
+            cells = []
+            for c in row.findall("m:c", NS):
+                kind = c.get("t")
+                if kind == "inlineStr":
+                    cells.append(("s", "".join(t.text or "" for t in c.iter(f"{{{NS['m']}}}t"))))
+                elif kind == "s":
+                    cells.append(("s", shared[int(c.findtext("m:v", "", NS))]))
+                elif c.find("m:v", NS) is not None:
+                    cells.append(("n", c.findtext("m:v", "", NS)))
+                else:
+                    cells.append(("blank", ""))
+            rows.append(cells)
+        pane = root.find(".//m:pane", NS)
+        out[str(sheet.get("name"))] = {"rows": rows, "frozen": pane is not None and pane.get("state") == "frozen"}
+    return out
