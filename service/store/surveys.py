@@ -3,13 +3,15 @@ appeal requests a low score offers."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
 
-from domain.satisfaction import QUESTIONS, SurveyState
+from domain.satisfaction import QUESTIONS, SURVEY_VALID, SurveyState
 from service.store.sql import SQL
 
 
@@ -192,3 +194,19 @@ async def appeals(conn: asyncpg.Connection, *, decided_since: datetime, limit: i
 async def reopen_case(conn: asyncpg.Connection, case_id: int, *, status: str, at: datetime) -> None:
     """A closed case back to work: its outcome and relief are cleared (the `closed` event keeps them)."""
     await conn.execute(SQL["cases_reopen"], case_id, status, at)
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def open_for_case(conn: asyncpg.Connection, case_id: int, now: datetime) -> str | None:
+    """Open the case's survey in the caller's transaction (closing); return the link's token, once.
+
+    A case has one survey: when it already has one (a reopened case closing again), None. Only the
+    token's hash is stored.
+    """
+    token = secrets.token_urlsafe(32)
+    if await insert(conn, case_id, token_hash(token), now, now + SURVEY_VALID):
+        return token
+    return None

@@ -10,9 +10,8 @@ import asyncpg
 from domain.lifecycle import Action, apply
 from domain.money import format_yuan
 from domain.outcomes import validate_close
-from service.store import cases
+from service.store import cases, surveys
 from service.store.staff import StaffUser
-from service.usecases import satisfaction
 from service.usecases.casework import _locked, _state
 from service.usecases.clock import local_date
 
@@ -63,7 +62,7 @@ async def close_locked(
         },
     )
     if outcome != "duplicate":  # a duplicate's follow-up is its original's
-        await satisfaction.open_survey(conn, row["id"], now)
+        await surveys.open_for_case(conn, row["id"], now)
 
 
 async def close(

@@ -8,8 +8,6 @@ accepted reopens the case, declined says why, and the consumer sees the answer o
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,19 +29,8 @@ RECENT_DAYS = 90  # decided requests listed beside the open ones
 LIST_LIMIT = 200
 
 
-def _hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
-
-
-async def open_survey(conn: asyncpg.Connection, case_id: int, now: datetime) -> str | None:
-    """Open the case's survey in the caller's transaction (closing); return the link's token, once.
-
-    A case has one survey: when it already has one (a reopened case closing again), None.
-    """
-    token = secrets.token_urlsafe(32)
-    if await surveys.insert(conn, case_id, _hash(token), now, now + rules.SURVEY_VALID):
-        return token
-    return None
+_hash = surveys.token_hash
+open_survey = surveys.open_for_case  # closing calls the store directly (tracking imports would cycle)
 
 
 @dataclass(frozen=True, slots=True)
