@@ -129,6 +129,13 @@ _TEMPLATES = (
         f"消费者还可以通过以下途径解决争议：{_REMAINING}。",
     ),
     Template(
+        "case_closed",
+        (Party.CONSUMER,),
+        "投诉已办结（{tracking_no}）",
+        "您的投诉（编号{tracking_no}）已于{closed_on}办结，结果：{outcome}。\n"
+        "欢迎您在30日内凭投诉编号和查询码登录查询页面，对本次处理进行评价。",
+    ),
+    Template(
         "mediation_due_soon",
         (Party.STAFF,),
         "调解期限将至：{tracking_no}",

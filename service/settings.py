@@ -35,6 +35,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     track_max_failures_per_client: int = 30  # per client address: a whole office may share one
     track_failure_window_s: int = 900
     idempotency_ttl_s: int = 24 * 3600
+    smtp_host: str | None = None  # unset: notices are stored and shown on the case page only ('log')
+    smtp_port: int = 25
+    smtp_from: str = "noreply@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout_s: float = 20.0
 
     @property
     def evidence_dir(self) -> Path:
@@ -56,9 +64,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "db_pool_max": int(env.get("DB_POOL_MAX", "10")),
             "log_json": None if log_json is None else log_json.lower() in {"1", "true", "yes"},
             "log_level": env.get("LOG_LEVEL", "INFO").upper(),
+            "smtp_host": env.get("SMTP_HOST") or None,
+            "smtp_port": int(env.get("SMTP_PORT", "25")),
+            "smtp_from": env.get("SMTP_FROM", "noreply@localhost"),
+            "smtp_user": env.get("SMTP_USER") or None,
+            "smtp_password": env.get("SMTP_PASSWORD") or None,
+            "smtp_starttls": _flag(env.get("SMTP_STARTTLS")),
+            "smtp_ssl": _flag(env.get("SMTP_SSL")),
+            "smtp_timeout_s": float(env.get("SMTP_TIMEOUT_S", "20")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _flag(value: str | None) -> bool:
+    return value is not None and value.lower() in {"1", "true", "yes"}
 
 
 def _local_secret(data_dir: Path) -> str:

@@ -16,8 +16,9 @@ from arq.worker import Worker
 from domain.errors import NotFound
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases import casework, clusters, first_payment, jobs, routing
+from service.usecases import casework, clusters, escalation, event_notices, first_payment, jobs, routing
 from service.usecases.clock import utcnow
+from workers import notifications as notices_jobs
 
 log = structlog.get_logger("worker")
 BACKOFF_S = (10, 60, 300)
@@ -45,10 +46,26 @@ async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
     now = utcnow()
     acceptance = await casework.flag_overdue_acceptances(ctx["pool"], now=now)
     replies, topups = await first_payment.flag_deadlines(ctx["pool"], now=now)
-    flags = {"acceptance_overdue": acceptance, "merchant_deadline_missed": replies, "topup_overdue": topups}
+    warned, escalated = await escalation.flag_mediation_deadlines(ctx["pool"], now=now)
+    flags = {
+        "acceptance_overdue": acceptance,
+        "merchant_deadline_missed": replies,
+        "topup_overdue": topups,
+        "mediation_due_soon": warned,
+        "mediation_escalated": escalated,
+    }
     if any(flags.values()):
         log.info("deadline flags raised", **flags)
     return flags
+
+
+async def notices_job(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every minute: queue the notices new events call for, then send what is due (with retries)."""
+    queued = await event_notices.notify_from_events(
+        ctx["pool"], now=utcnow(), smtp_configured=bool(ctx["settings"].smtp_host)
+    )
+    result = await notices_jobs.notifications_job(ctx)
+    return {"queued": queued, **result}
 
 
 async def clusters_job(ctx: dict[str, Any]) -> int:
@@ -109,6 +126,8 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["pool"] = await create_pool(database_url, min_size=1, max_size=settings.db_pool_max)
         ctx["queue_name"] = settings.queue_name
+        ctx["settings"] = settings
+        ctx["channel_for"] = notices_jobs.channels_from(settings)
         await relay_once(ctx)  # pick up whatever waited while no worker ran
         if not burst:
             ctx["relay"] = asyncio.create_task(relay_forever(ctx, database_url))
@@ -121,18 +140,21 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         if "pool" in ctx:
             await ctx["pool"].close()
 
+    crons = [
+        cron(
+            deadlines_job,
+            minute={0, 15, 30, 45},
+            max_tries=3,
+            timeout=300,
+            run_at_startup=True,
+        ),
+        cron(clusters_job, minute={5}, max_tries=3, timeout=300, run_at_startup=True),
+        cron(notices_job, second={0}, max_tries=3, timeout=300, run_at_startup=True),
+    ]
     return Worker(
         functions=[route_case_job],
-        cron_jobs=[
-            cron(
-                deadlines_job,
-                minute={0, 15, 30, 45},
-                max_tries=3,
-                timeout=300,
-                run_at_startup=True,
-            ),
-            cron(clusters_job, minute={5}, max_tries=3, timeout=300, run_at_startup=True),
-        ],
+        # a burst worker (tests, one-off runs) only drains the queue; schedules belong to long-running ones
+        cron_jobs=[] if burst else crons,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=settings.queue_name,
         on_startup=startup,

@@ -6,11 +6,13 @@ Rows are inserted with SQL directly (dates, statuses and outcomes chosen), times
 
 from __future__ import annotations
 
+import argparse
 import io
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,6 +21,8 @@ import pytest
 from domain import indicators as ind
 from domain.identifiers import uscc_check_char
 from service import exports
+from service.cli_export import cmd_export
+from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import returns
 from tests.conftest import Databases
@@ -55,8 +59,9 @@ def d(text: str) -> date:
 
 
 class Data:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, prefix: str = "T") -> None:
         self.conn = conn
+        self.prefix = prefix
         self.seq = 0
         self.ids: dict[str, int] = {}
 
@@ -64,7 +69,7 @@ class Data:
         self.seq += 1
         local = (received + timedelta(hours=8)).date()
         row: dict[str, Any] = {
-            "tracking_no": f"T{self.seq:06d}",
+            "tracking_no": f"{self.prefix}{self.seq:06d}",
             "access_code_hash": b"x",
             "status": "received",
             "channel": "web",
@@ -113,13 +118,15 @@ class Data:
         params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
         await self.conn.execute(f"INSERT INTO first_payments ({names}) VALUES ({params})", *row.values())
 
-    async def survey(self, name: str, created: datetime, answered: datetime | None = None, **scores: Any) -> None:
+    async def survey(
+        self, name: str, created: datetime, answered: datetime | None = None, **scores: Any
+    ) -> None:
         await self.conn.execute(
-            """INSERT INTO surveys (case_id, token_hash, created_at, expires_at, answered_at, timeliness, fairness,
-                                    attitude, outcome, overall, score, comment, weights_version)
+            """INSERT INTO surveys (case_id, token_hash, created_at, expires_at, answered_at, timeliness,
+                                    fairness, attitude, outcome, overall, score, comment, weights_version)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'equal-2020')""",
             self.ids[name],
-            f"token-{name}".encode(),
+            f"token-{self.prefix}-{name}".encode(),
             created,
             created + timedelta(days=30),
             answered,
@@ -136,7 +143,8 @@ class Data:
 async def load(conn: asyncpg.Connection) -> Data:
     data = Data(conn)
     x = await conn.fetchval(
-        "INSERT INTO merchants (name, uscc, address) VALUES ('杭州甲电器有限公司', $1, '湖墅南路1号') RETURNING id",
+        "INSERT INTO merchants (name, uscc, address) VALUES ($1, $2, '湖墅南路1号') RETURNING id",
+        "杭州甲电器有限公司",
         USCC_X,
     )
     to_x = {"merchant_id": x, "merchant_name": "甲电器（湖墅店）", "merchant_uscc": USCC_X}
@@ -145,52 +153,111 @@ async def load(conn: asyncpg.Connection) -> Data:
     # --- received in January 2026 (local): A B C D H K N O P = 9 -------------------------------------
     # A: decided on time, mediation, settled 20 Jan (15 days), relief 399.00; survey all 100.
     await data.case(
-        "A", utc(2026, 1, 5), **to_x, **mediated, decided_at=utc(2026, 1, 7), accepted_on=d("2026-01-07"),
-        mediation_due=d("2026-03-08"), outcome="settled", closed_at=utc(2026, 1, 20), relief_fen=39900,
-    )  # fmt: skip
+        "A",
+        utc(2026, 1, 5),
+        **to_x,
+        **mediated,
+        decided_at=utc(2026, 1, 7),
+        accepted_on=d("2026-01-07"),
+        mediation_due=d("2026-03-08"),
+        outcome="settled",
+        closed_at=utc(2026, 1, 20),
+        relief_fen=39900,
+    )
     # B: decided late (due 15 Jan), closed in February (a later month than received): terminated on time.
     await data.case(
-        "B", utc(2026, 1, 6), **mediated, channel="phone", quality_domain="service", category="catering_lodging",
-        problem_type="contract", subdistrict="wulin", merchant_name="杭州乙餐饮有限公司", merchant_uscc=USCC_Y,
-        acceptance_due=d("2026-01-15"), decided_at=utc(2026, 1, 20), accepted_on=d("2026-01-20"),
-        mediation_due=d("2026-03-01"), outcome="terminated", closed_at=utc(2026, 2, 10),
-    )  # fmt: skip
+        "B",
+        utc(2026, 1, 6),
+        **mediated,
+        channel="phone",
+        quality_domain="service",
+        category="catering_lodging",
+        problem_type="contract",
+        subdistrict="wulin",
+        merchant_name="杭州乙餐饮有限公司",
+        merchant_uscc=USCC_Y,
+        acceptance_due=d("2026-01-15"),
+        decided_at=utc(2026, 1, 20),
+        accepted_on=d("2026-01-20"),
+        mediation_due=d("2026-03-01"),
+        outcome="terminated",
+        closed_at=utc(2026, 2, 10),
+    )
     # C: rejected on ground 4 (time-barred), on time; no sub-district given.
     await data.case(
-        "C", utc(2026, 1, 8), status="rejected", category="food", problem_type="food_safety", subdistrict=None,
-        merchant_name="丙食品店", decided_at=utc(2026, 1, 9), rejection_ground=4,
-    )  # fmt: skip
+        "C",
+        utc(2026, 1, 8),
+        status="rejected",
+        category="food",
+        problem_type="food_safety",
+        subdistrict=None,
+        merchant_name="丙食品店",
+        decided_at=utc(2026, 1, 9),
+        rejection_ground=4,
+    )
     # D: first payment paid by the merchant (200.00 on 14 Jan, reply due 17 Jan), closed 15 Jan with relief
     #    250.00 (50.00 beyond the first payment); no mediation deadline: on time. Survey with a "don't know".
     await data.case(
-        "D", utc(2026, 1, 10), **to_x, status="closed", route="first_payment", channel="counter",
-        problem_type="after_sales", decided_at=utc(2026, 1, 12), accepted_on=d("2026-01-12"),
-        outcome="paid_by_merchant", closed_at=utc(2026, 1, 15), relief_fen=25000,
-    )  # fmt: skip
+        "D",
+        utc(2026, 1, 10),
+        **to_x,
+        status="closed",
+        route="first_payment",
+        channel="counter",
+        problem_type="after_sales",
+        decided_at=utc(2026, 1, 12),
+        accepted_on=d("2026-01-12"),
+        outcome="paid_by_merchant",
+        closed_at=utc(2026, 1, 15),
+        relief_fen=25000,
+    )
     # H: a report split off (12 Jan); closed as referred to enforcement on 28 Jan (16 days).
     await data.case(
-        "H", utc(2026, 1, 12), **to_x, **mediated, category="cosmetics", problem_type="safety",
-        decided_at=utc(2026, 1, 13), accepted_on=d("2026-01-13"), outcome="referred_to_enforcement",
+        "H",
+        utc(2026, 1, 12),
+        **to_x,
+        **mediated,
+        category="cosmetics",
+        problem_type="safety",
+        decided_at=utc(2026, 1, 13),
+        accepted_on=d("2026-01-13"),
+        outcome="referred_to_enforcement",
         closed_at=utc(2026, 1, 28),
-    )  # fmt: skip
+    )
     # K: received 00:30 on 1 January in Beijing (16:30 UTC on 31 December): January's. Undecided.
     await data.case(
-        "K", utc(2025, 12, 31, 16, 30), channel="letter", quality_domain="engineering",
-        category="building_materials", subdistrict="banshan",
-    )  # fmt: skip
-    # N, O, P: against X, accepted on time; first-payment notices: refused in time / deadline missed / pending.
+        "K",
+        utc(2025, 12, 31, 16, 30),
+        channel="letter",
+        quality_domain="engineering",
+        category="building_materials",
+        subdistrict="banshan",
+    )
+    # N, O, P: against X, accepted on time; first-payment notices refused in time, missed, pending.
     for name, day in (("N", 20), ("O", 21), ("P", 22)):
         await data.case(
-            name, utc(2026, 1, day), **to_x, status="first_payment", route="first_payment",
-            decided_at=utc(2026, 1, day + 1), accepted_on=date(2026, 1, day + 1),
-        )  # fmt: skip
+            name,
+            utc(2026, 1, day),
+            **to_x,
+            status="first_payment",
+            route="first_payment",
+            decided_at=utc(2026, 1, day + 1),
+            accepted_on=date(2026, 1, day + 1),
+        )
 
     # --- received earlier ------------------------------------------------------------------------------
     # E: the paused case — mediation due 24 Dec without the pause, 15 Jan with it; closed 12 Jan (84 days).
     await data.case(
-        "E", utc(2025, 10, 20), **mediated, decided_at=utc(2025, 10, 22), accepted_on=d("2025-10-22"),
-        mediation_due=d("2026-01-15"), outcome="settled", closed_at=utc(2026, 1, 12), relief_fen=10000,
-    )  # fmt: skip
+        "E",
+        utc(2025, 10, 20),
+        **mediated,
+        decided_at=utc(2025, 10, 22),
+        accepted_on=d("2025-10-22"),
+        mediation_due=d("2026-01-15"),
+        outcome="settled",
+        closed_at=utc(2026, 1, 12),
+        relief_fen=10000,
+    )
     await conn.execute(
         "INSERT INTO case_pauses (case_id, reason, note, started_on, ended_on) "
         "VALUES ($1, 'testing', $2, '2025-11-10', '2025-11-30')",
@@ -199,9 +266,15 @@ async def load(conn: asyncpg.Connection) -> Data:
     )
     # F: closed late (due 9 Jan, closed 16 Jan, 74 days), terminated.
     await data.case(
-        "F", utc(2025, 11, 3), **mediated, decided_at=utc(2025, 11, 4), accepted_on=d("2025-11-04"),
-        mediation_due=d("2026-01-09"), outcome="terminated", closed_at=utc(2026, 1, 16),
-    )  # fmt: skip
+        "F",
+        utc(2025, 11, 3),
+        **mediated,
+        decided_at=utc(2025, 11, 4),
+        accepted_on=d("2025-11-04"),
+        mediation_due=d("2026-01-09"),
+        outcome="terminated",
+        closed_at=utc(2026, 1, 16),
+    )
     await conn.execute(
         "INSERT INTO terminations (case_id, reason, note, terminated_on, notice_due) "
         "VALUES ($1, 3, $2, '2026-01-16', '2026-01-25')",
@@ -211,9 +284,15 @@ async def load(conn: asyncpg.Connection) -> Data:
     # G: the reopened case — first closed 20 Dec, reopened (outcome and closing cleared), closed again
     #    25 Jan as withdrawn (55 days): counted in January only.
     await data.case(
-        "G", utc(2025, 12, 1), **mediated, decided_at=utc(2025, 12, 2), accepted_on=d("2025-12-02"),
-        mediation_due=d("2026-01-30"), outcome="withdrawn", closed_at=utc(2026, 1, 25),
-    )  # fmt: skip
+        "G",
+        utc(2025, 12, 1),
+        **mediated,
+        decided_at=utc(2025, 12, 2),
+        accepted_on=d("2025-12-02"),
+        mediation_due=d("2026-01-30"),
+        outcome="withdrawn",
+        closed_at=utc(2026, 1, 25),
+    )
     await conn.execute(
         "INSERT INTO appeals (case_id, kind, reason, requested_at, decided_at, decision) "
         "VALUES ($1, 'reopen', $2, '2025-12-28T02:00Z', '2026-01-05T02:00Z', 'accepted')",
@@ -222,9 +301,16 @@ async def load(conn: asyncpg.Connection) -> Data:
     )
     # I: arbitration — referred 8 Jan, award for the consumer 26 Jan, closed 27 Jan (48 days) with 500.00.
     await data.case(
-        "I", utc(2025, 12, 10), status="closed", route="arbitration", decided_at=utc(2025, 12, 11),
-        accepted_on=d("2025-12-11"), outcome="award_for_consumer", closed_at=utc(2026, 1, 27), relief_fen=50000,
-    )  # fmt: skip
+        "I",
+        utc(2025, 12, 10),
+        status="closed",
+        route="arbitration",
+        decided_at=utc(2025, 12, 11),
+        accepted_on=d("2025-12-11"),
+        outcome="award_for_consumer",
+        closed_at=utc(2026, 1, 27),
+        relief_fen=50000,
+    )
     agreement = await conn.fetchval(
         "INSERT INTO arbitration_agreements (case_id, kind, institution, note) "
         "VALUES ($1, 'written', '杭州仲裁委员会', $2) RETURNING id",
@@ -232,37 +318,53 @@ async def load(conn: asyncpg.Connection) -> Data:
         SECRETS["note"],
     )
     await conn.execute(
-        "INSERT INTO arbitration_referrals (case_id, agreement_id, institution, referred_on, award_on, award_for, "
-        "award_amount_fen) VALUES ($1, $2, '杭州仲裁委员会', '2026-01-08', '2026-01-26', 'consumer', 50000)",
+        "INSERT INTO arbitration_referrals (case_id, agreement_id, institution, referred_on, award_on, "
+        "award_for, award_amount_fen) "
+        "VALUES ($1, $2, '杭州仲裁委员会', '2026-01-08', '2026-01-26', 'consumer', 50000)",
         data.ids["I"],
         agreement,
     )
     # J: paid 300.00 from the deposit on 10 Jan after the merchant missed its deadline; still open.
     await data.case(
-        "J", utc(2025, 12, 15), status="first_payment", route="first_payment", decided_at=utc(2025, 12, 16),
+        "J",
+        utc(2025, 12, 15),
+        status="first_payment",
+        route="first_payment",
+        decided_at=utc(2025, 12, 16),
         accepted_on=d("2025-12-16"),
-    )  # fmt: skip
+    )
     # M: closed in December (settled); its survey is answered in January (score 90).
     await data.case(
-        "M", utc(2025, 11, 20), **mediated, decided_at=utc(2025, 11, 21), accepted_on=d("2025-11-21"),
-        mediation_due=d("2026-01-20"), outcome="settled", closed_at=utc(2025, 12, 18),
-    )  # fmt: skip
+        "M",
+        utc(2025, 11, 20),
+        **mediated,
+        decided_at=utc(2025, 11, 21),
+        accepted_on=d("2025-11-21"),
+        mediation_due=d("2026-01-20"),
+        outcome="settled",
+        closed_at=utc(2025, 12, 18),
+    )
 
     # --- February ----------------------------------------------------------------------------------------
     # L: 16:30 UTC on 31 January is 00:30 on 1 February in Beijing: February's.
     await data.case("L", utc(2026, 1, 31, 16, 30), channel="transfer")
 
     # --- first payments --------------------------------------------------------------------------------
-    await data.first_payment("D", x, "paid_by_merchant", d("2026-01-17"), paid_fen=20000, paid_on=d("2026-01-14"))
-    await data.first_payment("N", x, "refused", d("2026-01-26"))
     await data.first_payment(
-        "O", x, "deadline_missed", d("2026-01-26"), reply_overdue_at=utc(2026, 1, 27)
-    )  # fmt: skip
+        "D", x, "paid_by_merchant", d("2026-01-17"), paid_fen=20000, paid_on=d("2026-01-14")
+    )
+    await data.first_payment("N", x, "refused", d("2026-01-26"))
+    await data.first_payment("O", x, "deadline_missed", d("2026-01-26"), reply_overdue_at=utc(2026, 1, 27))
     await data.first_payment("P", x, "notified", d("2099-01-01"))
     await data.first_payment(
-        "J", x, "paid_from_deposit", d("2025-12-21"), reply_overdue_at=utc(2025, 12, 22), paid_fen=30000,
+        "J",
+        x,
+        "paid_from_deposit",
+        d("2025-12-21"),
+        reply_overdue_at=utc(2025, 12, 22),
+        paid_fen=30000,
         paid_on=d("2026-01-10"),
-    )  # fmt: skip
+    )
 
     # --- reports split off: H's on 12 Jan; A's at 01:00 on 1 Feb in Beijing (February's) ----------------
     for name, at in (("H", utc(2026, 1, 12, 4)), ("A", utc(2026, 1, 31, 17))):
@@ -292,12 +394,21 @@ async def load(conn: asyncpg.Connection) -> Data:
     await data.survey("A", utc(2026, 1, 20), utc(2026, 1, 22), **full, score=Decimal(100))
     # D: fairness "don't know" (NULL): score = (80 + 100 + 60 + 80) / 4 = 80
     await data.survey(
-        "D", utc(2026, 1, 15), utc(2026, 1, 16), timeliness=80, fairness=None, attitude=100, outcome=60,
-        overall=80, score=Decimal(80),
-    )  # fmt: skip
+        "D",
+        utc(2026, 1, 15),
+        utc(2026, 1, 16),
+        timeliness=80,
+        fairness=None,
+        attitude=100,
+        outcome=60,
+        overall=80,
+        score=Decimal(80),
+    )
     await data.survey("E", utc(2026, 1, 12), utc(2026, 1, 13))  # every answer "don't know": no score
     await data.survey("F", utc(2026, 1, 16))  # not answered
-    await data.survey("G", utc(2026, 1, 25), utc(2026, 2, 2), overall=60, score=Decimal(60))  # February's answer
+    await data.survey(
+        "G", utc(2026, 1, 25), utc(2026, 2, 2), overall=60, score=Decimal(60)
+    )  # February's answer
     await data.survey("H", utc(2026, 1, 28))  # not answered
     await data.survey("M", utc(2025, 12, 18), utc(2026, 1, 3), overall=80, fairness=100, score=Decimal(90))
     return data
@@ -360,7 +471,11 @@ async def test_every_indicator_of_january_by_hand(db: asyncpg.Pool) -> None:
     february = by_month[date(2026, 2, 1)].values
     assert (february["received"], february["closed"], february["closed_on_time"]) == (1, 1, 1)
     assert february["median_handling_days"] == 35.0  # B: 6 Jan → 10 Feb
-    assert (february["reports_split"], february["satisfaction_n"], february["satisfaction_mean"]) == (1, 1, 60.0)
+    assert (february["reports_split"], february["satisfaction_n"], february["satisfaction_mean"]) == (
+        1,
+        1,
+        60.0,
+    )
     assert february["satisfaction_ci_low"] is None  # one answer: no interval
     december = by_month[date(2025, 12, 1)].values
     assert december["received"] == 3  # G I J (K is January's)
@@ -376,7 +491,9 @@ async def test_every_indicator_of_january_by_hand(db: asyncpg.Pool) -> None:
 async def test_a_month_with_no_cases(db: asyncpg.Pool) -> None:
     ret = await returns.produce(db, date(2026, 3, 1), actor="cli", now=NOW)
     s = ret.figures["summary"]
-    assert s["received"] == s["closed"] == s["first_payments"] == s["satisfaction_n"] == s["recovered_fen"] == 0
+    assert (
+        s["received"] == s["closed"] == s["first_payments"] == s["satisfaction_n"] == s["recovered_fen"] == 0
+    )
     assert s["on_time_acceptance_rate"] is None and s["median_handling_days"] is None
     assert s["satisfaction_mean"] is None
     assert [r["count"] for r in ret.figures["breakdowns"]["subdistrict"]] == [0] * 19  # 18 + 未填写
@@ -401,7 +518,13 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
 
     b = f["breakdowns"]
     assert counts(b["quality_domain"]) == {"product": 7, "service": 1, "engineering": 1}
-    assert counts(b["problem_type"]) == {"quality": 5, "contract": 1, "food_safety": 1, "after_sales": 1, "safety": 1}
+    assert counts(b["problem_type"]) == {
+        "quality": 5,
+        "contract": 1,
+        "food_safety": 1,
+        "after_sales": 1,
+        "safety": 1,
+    }
     assert counts(b["subdistrict"]) == {"hushu": 6, "wulin": 1, "banshan": 1, "_none": 1}
     assert counts(b["channel"]) == {"web": 6, "phone": 1, "counter": 1, "letter": 1}
     assert counts(b["route"]) == {"mediation": 3, "first_payment": 4, "_none": 2}
@@ -415,13 +538,21 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
     assert b["category"][0]["label"] == "家用电器" and b["category"][0]["kind"] == "商品"
     assert b["category"][0]["share"] == 0.5556
     assert counts(f["outcomes"]) == {
-        "settled": 2, "paid_by_merchant": 1, "terminated": 1, "withdrawn": 1, "referred_to_enforcement": 1,
+        "settled": 2,
+        "paid_by_merchant": 1,
+        "terminated": 1,
+        "withdrawn": 1,
+        "referred_to_enforcement": 1,
         "award_for_consumer": 1,
-    }  # fmt: skip
+    }
     assert counts(f["rejections_by_ground"]) == {"4": 1}
     assert counts(f["arbitration_awards"]) == {"consumer": 1}
     top = f["merchants"][0]
-    assert (top["name"], top["uscc"], top["complaints"]) == ("杭州甲电器有限公司", USCC_X, 6)  # the registry's
+    assert (top["name"], top["uscc"], top["complaints"]) == (
+        "杭州甲电器有限公司",
+        USCC_X,
+        6,
+    )  # the registry's
     assert (top["replies_due"], top["replies_on_time"], top["on_time_reply_rate"]) == (3, 2, 0.6667)
     assert {(m["name"], m["uscc"], m["complaints"]) for m in f["merchants"][1:]} == {
         ("杭州乙餐饮有限公司", USCC_Y, 1),
@@ -429,14 +560,27 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
         ("丁建材商行", None, 1),
     }
     # month over month against December's stored return; no return of January 2025
-    assert f["comparisons"]["mom"]["month"] == "2025-12" and f["comparisons"]["mom"]["version"] == december.version
+    assert (
+        f["comparisons"]["mom"]["month"] == "2025-12"
+        and f["comparisons"]["mom"]["version"] == december.version
+    )
     assert f["comparisons"]["mom"]["deltas"]["received"] == {"base": 3, "change": 6, "relative": 2.0}
     assert f["comparisons"]["yoy"] is None
 
     # the files hold the same tables
     defs = await returns.definitions(db)
     tables = exports.tables(ret, defs)
-    assert [t.sheet for t in tables] == ["总览", "分类", "问题类型", "质量领域", "街道", "处理方式", "满意度", "经营者", "数据说明"]
+    assert [t.sheet for t in tables] == [
+        "总览",
+        "分类",
+        "问题类型",
+        "质量领域",
+        "街道",
+        "处理方式",
+        "满意度",
+        "经营者",
+        "数据说明",
+    ]
     sheets = read_xlsx(exports.xlsx_bytes(tables))
     assert list(sheets) == [t.sheet for t in tables]
     overview = sheets["总览"]
@@ -465,7 +609,9 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
     # a late answer to F's survey and a case moved to another sub-district: a restatement
     f_case, k_case = await case_id_of(db, "F"), await case_id_of(db, "K")
     await db.execute(
-        "UPDATE surveys SET answered_at = $2, overall = 100, score = 100 WHERE case_id = $1", f_case, utc(2026, 2, 5)
+        "UPDATE surveys SET answered_at = $2, overall = 100, score = 100 WHERE case_id = $1",
+        f_case,
+        utc(2026, 2, 5),
     )
     await db.execute("UPDATE cases SET subdistrict = 'xiangfu' WHERE id = $1", k_case)
     try:
@@ -509,8 +655,10 @@ async def restated(db: asyncpg.Pool, ret: returns.Return) -> None:
 
 async def case_id_of(db: asyncpg.Pool, name: str) -> int:
     """The case of a named row: tracking numbers follow the insertion order in load()."""
-    order = "A B C D H K N O P E F G I J M L".split()
-    case_id: int = await db.fetchval("SELECT id FROM cases WHERE tracking_no = $1", f"T{order.index(name) + 1:06d}")
+    order = ["A", "B", "C", "D", "H", "K", "N", "O", "P", "E", "F", "G", "I", "J", "M", "L"]
+    case_id: int = await db.fetchval(
+        "SELECT id FROM cases WHERE tracking_no = $1", f"T{order.index(name) + 1:06d}"
+    )
     return case_id
 
 
@@ -562,13 +710,23 @@ async def test_the_scheduled_return_is_made_once(databases: Databases) -> None:
 
 
 async def test_definitions_in_the_database_are_the_domain_s(db: asyncpg.Pool) -> None:
-    assert await returns.definitions(db, ind.VERSION) == sorted(ind.DEFINITIONS, key=lambda x: (x.sort, x.code))
+    assert await returns.definitions(db, ind.VERSION) == sorted(
+        ind.DEFINITIONS, key=lambda x: (x.sort, x.code)
+    )
 
 
 async def test_statistics_never_read_personal_columns() -> None:
     from service.store.sql import SQL
 
-    personal = ("case_consumers", "description", "comment", "note", "terms", "merchant_phone", "merchant_address")
+    personal = (
+        "case_consumers",
+        "description",
+        "comment",
+        "note",
+        "terms",
+        "merchant_phone",
+        "merchant_address",
+    )
     for name, text in SQL.items():
         if name.startswith(("stats_", "monthly_returns_")):
             body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
@@ -612,5 +770,28 @@ def read_xlsx(data: bytes) -> dict[str, dict[str, Any]]:
                     cells.append(("blank", ""))
             rows.append(cells)
         pane = root.find(".//m:pane", NS)
-        out[str(sheet.get("name"))] = {"rows": rows, "frozen": pane is not None and pane.get("state") == "frozen"}
+        out[str(sheet.get("name"))] = {
+            "rows": rows,
+            "frozen": pane is not None and pane.get("state") == "frozen",
+        }
     return out
+
+
+def test_the_export_command_writes_both_files(database_url: str, tmp_path: Path, capsys: Any) -> None:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", secret_key="not-a-secret")
+    out = tmp_path / "out"
+    cmd_export(settings, argparse.Namespace(month="2020-03", out=str(out), reason=None))
+    printed = capsys.readouterr().out
+    assert printed.startswith("2020-03: version 1 (new); sha256 ")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "质量争议处理月报_2020-03_第1版.csv.zip",
+        "质量争议处理月报_2020-03_第1版.xlsx",
+    ]
+    assert next(iter(read_xlsx((out / "质量争议处理月报_2020-03_第1版.xlsx").read_bytes()))) == "总览"
+    cmd_export(settings, argparse.Namespace(month="2020-03", out=str(out), reason=None))
+    assert "version 1 (unchanged)" in capsys.readouterr().out
+    for bad in ("2020-3", "2099-01"):
+        with pytest.raises(SystemExit) as exc:
+            cmd_export(settings, argparse.Namespace(month=bad, out=str(out), reason=None))
+        assert exc.value.code == 2
+    assert capsys.readouterr().err.count("disputes: --month: ") == 2

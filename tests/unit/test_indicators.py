@@ -22,7 +22,9 @@ def test_parse_month(text: str, month: date) -> None:
     assert ind.month_key(month) == text
 
 
-@pytest.mark.parametrize("text", ["2026-5", "2026-13", "2026-00", "202605", "2026-05-01", "abcd-ef", "", "２０２６-05"])
+@pytest.mark.parametrize(
+    "text", ["2026-5", "2026-13", "2026-00", "202605", "2026-05-01", "abcd-ef", "", "２０２６-05"]
+)
 def test_parse_month_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         ind.parse_month(text)
@@ -57,18 +59,34 @@ def test_months_and_month_ends() -> None:
 
 @pytest.mark.parametrize(
     ("day", "hour", "due"),
-    [(date(2026, 3, 1), 0, False), (date(2026, 3, 1), 1, False), (date(2026, 3, 1), 2, True),
-     (date(2026, 3, 1), 23, True), (date(2026, 3, 2), 0, True), (date(2026, 3, 31), 0, True)],
-)  # fmt: skip
+    [
+        (date(2026, 3, 1), 0, False),
+        (date(2026, 3, 1), 1, False),
+        (date(2026, 3, 1), 2, True),
+        (date(2026, 3, 1), 23, True),
+        (date(2026, 3, 2), 0, True),
+        (date(2026, 3, 31), 0, True),
+    ],
+)
 def test_the_return_is_due_from_two_on_the_first(day: date, hour: int, due: bool) -> None:
     assert ind.is_return_due(day, hour) is due
 
 
 @pytest.mark.parametrize(
     ("num", "den", "expected"),
-    [(1, 3, 0.3333), (2, 3, 0.6667), (6, 7, 0.8571), (5, 5, 1.0), (0, 4, 0.0), (0, 0, None), (3, 0, None),
-     (1, 8, 0.125), (1, 20000, 0.0001), (1, 30000, 0.0)],
-)  # fmt: skip
+    [
+        (1, 3, 0.3333),
+        (2, 3, 0.6667),
+        (6, 7, 0.8571),
+        (5, 5, 1.0),
+        (0, 4, 0.0),
+        (0, 0, None),
+        (3, 0, None),
+        (1, 8, 0.125),
+        (1, 20000, 0.0001),
+        (1, 30000, 0.0),
+    ],
+)
 def test_rate(num: int, den: int, expected: float | None) -> None:
     assert ind.rate(num, den) == expected
 
@@ -93,9 +111,20 @@ def test_median_of_a_histogram(histogram: dict[int, int], expected: float | None
 
 
 @pytest.mark.parametrize(
-    ("df", "t"), [(1, 12.706), (2, 4.303), (9, 2.262), (30, 2.042), (35, 2.042), (40, 2.021), (119, 1.984),
-                  (120, 1.98), (5000, 1.962), (10**6, 1.96)],
-)  # fmt: skip
+    ("df", "t"),
+    [
+        (1, 12.706),
+        (2, 4.303),
+        (9, 2.262),
+        (30, 2.042),
+        (35, 2.042),
+        (40, 2.021),
+        (119, 1.984),
+        (120, 1.98),
+        (5000, 1.962),
+        (10**6, 1.96),
+    ],
+)
 def test_t_table_takes_the_wider_interval_between_rows(df: int, t: float) -> None:
     assert ind.t95(df) == t
 
@@ -132,10 +161,16 @@ def test_score_summary(histogram: dict[Decimal, int], expected: ind.ScoreSummary
 
 @pytest.mark.parametrize(
     ("mean", "low", "high", "status"),
-    [(None, None, None, "no_data"), (95.0, None, None, "uncertain"), (95.0, 91.0, 99.0, "above"),
-     (92.0, 90.0, 94.0, "above"), (85.0, 80.0, 89.99, "below"), (89.0, 85.0, 93.0, "uncertain"),
-     (91.0, 88.0, 94.0, "uncertain")],
-)  # fmt: skip
+    [
+        (None, None, None, "no_data"),
+        (95.0, None, None, "uncertain"),
+        (95.0, 91.0, 99.0, "above"),
+        (92.0, 90.0, 94.0, "above"),
+        (85.0, 80.0, 89.99, "below"),
+        (89.0, 85.0, 93.0, "uncertain"),
+        (91.0, 88.0, 94.0, "uncertain"),
+    ],
+)
 def test_target_status(mean: float | None, low: float | None, high: float | None, status: str) -> None:
     assert ind.target_status(mean, low, high, 90) == status
     assert status in ind.TARGET_STATUS
@@ -146,11 +181,18 @@ def test_an_empty_month_summarizes_to_zeros_and_nothing_to_divide() -> None:
     assert tuple(s) == ind.SUMMARY_CODES
     rates = {c for c in ind.SUMMARY_CODES if ind.BY_CODE[c].unit == ind.Unit.RATIO}
     assert rates == {
-        "on_time_acceptance_rate", "on_time_closure_rate", "mediation_success_rate", "satisfaction_response_rate",
-    }  # fmt: skip
+        "on_time_acceptance_rate",
+        "on_time_closure_rate",
+        "mediation_success_rate",
+        "satisfaction_response_rate",
+    }
     for code, value in s.items():
-        if code in rates or code in ("median_handling_days", "satisfaction_mean", "satisfaction_ci_low",
-                                     "satisfaction_ci_high"):  # fmt: skip
+        if code in rates or code in (
+            "median_handling_days",
+            "satisfaction_mean",
+            "satisfaction_ci_low",
+            "satisfaction_ci_high",
+        ):
             assert value is None, code
         else:
             assert value == 0, code
@@ -209,20 +251,36 @@ def test_top_ten_and_the_rest_as_other() -> None:
     labels = {"c12": "十二", "tie_a": "甲"}
     rows = ind.top_with_other(counts, labels, total=sum(counts.values()))
     assert [r["code"] for r in rows] == [
-        "c12", "c11", "c10", "c09", "c08", "c07", "c06", "c05", "tie_a", "tie_b", ind.OTHER_CODE,
-    ]  # fmt: skip
+        "c12",
+        "c11",
+        "c10",
+        "c09",
+        "c08",
+        "c07",
+        "c06",
+        "c05",
+        "tie_a",
+        "tie_b",
+        ind.OTHER_CODE,
+    ]
     assert rows[0]["label"] == "十二" and rows[1]["label"] == "c11" and rows[8]["label"] == "甲"
     assert [r["rank"] for r in rows] == [*range(1, 11), None]
     assert rows[-1] == {"rank": None, "code": "_other", "label": "其他", "count": 10, "share": 0.1136}
     assert sum(r["count"] for r in rows) == sum(counts.values())
-    assert ind.top_with_other({"a": 2}, {}, 2) == [{"rank": 1, "code": "a", "label": "a", "count": 2, "share": 1.0}]
+    assert ind.top_with_other({"a": 2}, {}, 2) == [
+        {"rank": 1, "code": "a", "label": "a", "count": 2, "share": 1.0}
+    ]
     assert ind.top_with_other({}, {}, 0) == []
 
 
 def test_the_content_hash_is_of_canonical_json() -> None:
     a = {"b": [1, 2.5, None], "a": {"y": "拱墅", "x": 0.8571}}
     b = {"a": {"x": 0.8571, "y": "拱墅"}, "b": [1, 2.5, None]}
-    assert ind.canonical_json(a) == ind.canonical_json(b) == '{"a":{"x":0.8571,"y":"拱墅"},"b":[1,2.5,null]}'.encode()
+    assert (
+        ind.canonical_json(a)
+        == ind.canonical_json(b)
+        == '{"a":{"x":0.8571,"y":"拱墅"},"b":[1,2.5,null]}'.encode()
+    )
     assert ind.content_hash(a) == ind.content_hash(b)
     assert re.fullmatch(r"[0-9a-f]{64}", ind.content_hash(a))
     assert ind.content_hash(a) != ind.content_hash({**a, "b": [1, 2.5, 0]})
@@ -233,23 +291,40 @@ def test_the_content_hash_is_of_canonical_json() -> None:
 def test_diff_names_what_changed() -> None:
     old = {
         "summary": {"received": 5, "on_time_closure_rate": 0.5, "median_handling_days": 12.0},
-        "breakdowns": {"category": [{"rank": 1, "code": "food", "label": "食品", "count": 3},
-                                    {"rank": 2, "code": "beauty", "label": "美容", "count": 2}]},
+        "breakdowns": {
+            "category": [
+                {"rank": 1, "code": "food", "label": "食品", "count": 3},
+                {"rank": 2, "code": "beauty", "label": "美容", "count": 2},
+            ]
+        },
         "merchants": [],
-    }  # fmt: skip
+    }
     new = {
         "summary": {"received": 6, "on_time_closure_rate": 0.5, "median_handling_days": 12},
-        "breakdowns": {"category": [{"rank": 1, "code": "beauty", "label": "美容", "count": 4},
-                                    {"rank": 2, "code": "food", "label": "食品", "count": 3}]},
+        "breakdowns": {
+            "category": [
+                {"rank": 1, "code": "beauty", "label": "美容", "count": 4},
+                {"rank": 2, "code": "food", "label": "食品", "count": 3},
+            ]
+        },
         "merchants": [{"code": "m1", "name": "甲公司", "complaints": 1}],
-    }  # fmt: skip
+    }
     changes = [c.as_json() for c in ind.diff(old, new)]
     assert changes == [
-        {"path": "breakdowns/category/beauty/count", "label": "分布 · 分类 · 美容 · 件数", "old": 2, "new": 4},
-        {"path": "merchants/m1", "label": "经营者 · 甲公司", "old": None,
-         "new": {"code": "m1", "name": "甲公司", "complaints": 1}},
+        {
+            "path": "breakdowns/category/beauty/count",
+            "label": "分布 · 分类 · 美容 · 件数",
+            "old": 2,
+            "new": 4,
+        },
+        {
+            "path": "merchants/m1",
+            "label": "经营者 · 甲公司",
+            "old": None,
+            "new": {"code": "m1", "name": "甲公司", "complaints": 1},
+        },
         {"path": "summary/received", "label": "总览 · 投诉登记量", "old": 5, "new": 6},
-    ]  # fmt: skip
+    ]
     assert ind.diff(old, old) == []
 
 

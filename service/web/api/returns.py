@@ -85,7 +85,16 @@ class ProduceIn(msgspec.Struct):
 
 def definition_out(d: ind.Definition) -> DefinitionOut:
     return DefinitionOut(
-        d.code, d.name_zh, d.name_en, d.formula, d.numerator, d.denominator, d.unit, d.period, d.kind, d.target
+        d.code,
+        d.name_zh,
+        d.name_en,
+        d.formula,
+        d.numerator,
+        d.denominator,
+        d.unit,
+        d.period,
+        d.kind,
+        d.target,
     )
 
 
@@ -133,7 +142,9 @@ def clean_reason(data: ProduceIn | None) -> str | None:
         return None
     reason = data.reason.strip()
     if len(reason) > 500:
-        raise ValidationFailed([FieldError("reason", "too_long", "说明不能超过500字", "At most 500 characters")])
+        raise ValidationFailed(
+            [FieldError("reason", "too_long", "说明不能超过500字", "At most 500 characters")]
+        )
     return reason or None
 
 

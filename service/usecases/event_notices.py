@@ -1,0 +1,102 @@
+"""Notices to the parties, derived from the case history: every state change is an event, and the
+worker reads new events in order and queues the notices they call for (the notifications outbox).
+
+Use cases stay free of notification code, and a notice is never queued for a change that rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+import structlog
+
+from domain.acceptance import GROUND_LABELS, Ground
+from domain.outcomes import OUTCOMES
+from domain.routing import ROUTE_LABELS, Route
+from domain.taxonomy import REQUEST_KINDS
+from service.usecases.clock import local_date
+from service.usecases.notifications import notify_case
+
+log = structlog.get_logger("notices")
+BATCH = 500
+
+Fields = dict[str, Any]
+
+
+def _day(value: object, fallback: date) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else fallback
+
+
+def _remedy(code: object) -> str:
+    return REQUEST_KINDS.get(str(code), (str(code),))[0]
+
+
+# event kind → (template, the fields from the event's payload and its local date)
+MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
+    "registered": (
+        "complaint_registered",
+        lambda p, d: {"received_on": d, "acceptance_due": _day(p.get("acceptance_due"), d)},
+    ),
+    "accepted": ("acceptance_accepted", lambda p, d: {"accepted_on": _day(p.get("accepted_on"), d)}),
+    "rejected": (
+        "acceptance_rejected",
+        lambda p, d: {"decided_on": d, "ground": GROUND_LABELS[Ground(int(p["ground"]))][0]},
+    ),
+    "routed": ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
+    "route_overridden": ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
+    "first_payment_opened": (
+        "first_payment_requested",
+        lambda p, d: {
+            "amount": f"{int(p['amount_fen']) // 100}.{int(p['amount_fen']) % 100:02d}",
+            "reply_due": _day(p.get("reply_due"), d),
+            "merchant_name": p.get("payer_name") or "贵单位",
+        },
+    ),
+    "closed": (
+        "case_closed",
+        lambda p, d: {"closed_on": d, "outcome": OUTCOMES.get(str(p.get("outcome")), ("",))[0]},
+    ),
+}
+
+
+async def notify_from_events(
+    pool: asyncpg.Pool, *, now: datetime, smtp_configured: bool, batch: int = BATCH
+) -> int:
+    """Read the events after the cursor, queue their notices, move the cursor; return notices queued.
+
+    The cursor row is locked for the transaction, so two workers never read the same events.
+    """
+    queued = 0
+    async with pool.acquire() as conn, conn.transaction():
+        last = await conn.fetchval("SELECT last_event_id FROM notice_cursor WHERE id = 1 FOR UPDATE")
+        events = await conn.fetch(
+            "SELECT id, case_id, kind, payload, at FROM case_events WHERE id > $1 ORDER BY id LIMIT $2",
+            last,
+            batch,
+        )
+        for e in events:
+            if e["kind"] not in MAPPING:
+                continue
+            template, fields_of = MAPPING[e["kind"]]
+            try:
+                fields = fields_of(e["payload"], local_date(e["at"]))
+            except (KeyError, ValueError) as exc:  # an event without what its notice needs: skip, say so
+                log.warning("notice skipped", event_id=e["id"], kind=e["kind"], error=type(exc).__name__)
+                continue
+            queued += len(
+                await notify_case(
+                    conn,
+                    e["case_id"],
+                    template,
+                    fields,
+                    now=now,
+                    smtp_configured=smtp_configured,
+                    key=str(e["id"]),
+                )
+            )
+        if events:
+            await conn.execute("UPDATE notice_cursor SET last_event_id = $1 WHERE id = 1", events[-1]["id"])
+    return queued

@@ -1,0 +1,42 @@
+"""Notices derived from the case history: each event that calls for one queues it once, in order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+
+from service.settings import Settings
+from service.store.db import create_pool
+from service.usecases import intake
+from service.usecases.event_notices import notify_from_events
+from tests.conftest import Databases
+from tests.factories import complaint_body
+from tests.integration.test_intake import ctx
+
+
+async def test_events_become_notices_once(databases: Databases, settings: Settings) -> None:
+    pool: asyncpg.Pool = await create_pool(await databases.create(migrated=True), max_size=2)
+    try:
+        receipt = await intake.submit_complaint(
+            pool,
+            complaint_body(consumer__email="zhang.san@example.com"),
+            ctx(settings),
+            now=datetime.now(UTC),
+        )
+        now = datetime.now(UTC)
+        assert await notify_from_events(pool, now=now, smtp_configured=True) == 1
+        assert await notify_from_events(pool, now=now, smtp_configured=True) == 0  # the cursor moved
+        row = await pool.fetchrow("SELECT * FROM notifications WHERE case_id = $1", receipt.case_id)
+        assert row["template"] == "complaint_registered" and row["recipient"] == "consumer"
+        assert row["channel"] == "email" and row["address"] == "zhang.san@example.com"
+        assert receipt.tracking_no in row["subject"] and receipt.access_code not in row["body"]
+        # without SMTP the notice is stored for the case page only
+        other = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+        assert await notify_from_events(pool, now=now, smtp_configured=False) == 1
+        assert (
+            await pool.fetchval("SELECT channel FROM notifications WHERE case_id = $1", other.case_id)
+            == "log"
+        )
+    finally:
+        await pool.close()
