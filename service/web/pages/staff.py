@@ -33,7 +33,16 @@ from service.app_types import Services
 from service.store import first_payments, ledger, reference
 from service.store import routing as routing_store
 from service.store.staff import StaffUser
-from service.usecases import arbitration, auth, casework, closing, first_payment, intake, routing
+from service.usecases import (
+    arbitration,
+    auth,
+    casework,
+    closing,
+    first_payment,
+    intake,
+    notifications,
+    routing,
+)
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
 from service.web.deps import stage_uploads
@@ -317,6 +326,7 @@ class StaffPages(Controller):
             "values": values or {},
             "notice": notice,
             "work": await arbitration.case_work_context(services.pool, case_id),
+            "notices": await notifications.notifications_for_case(services.pool, case_id),
             "close_outcomes": [(code, OUTCOMES[code][0]) for code in OUTCOMES if code in CLOSABLE_BY_HAND],
             "routing": await routing_context(
                 services, staff, c, new_link=new_link, damages_query=damages_query or {}
