@@ -100,7 +100,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 
 # Events whose payload carries the business's own words (recorded by whoever answers for it).
 MERCHANT_POSITION_EVENTS = ("merchant_answer", "merchant_refused")
-OFFER_EVENTS = ("offer_made", "offer_countered", "offer_declined")
+OFFER_EVENTS = ("offer_made", "offer_countered", "offer_refused")
 NO_MERCHANT_POSITION = "商家尚未提交书面意见"
 NO_OFFERS = "无"
 

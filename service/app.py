@@ -28,6 +28,7 @@ from service.web.api.casework_extra import CaseworkExtraController
 from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
+from service.web.api.mediation import MediationController
 from service.web.api.merchants import MerchantController
 from service.web.api.satisfaction import AppealController
 from service.web.api.taxonomy import taxonomy
@@ -35,6 +36,7 @@ from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware
 from service.web.pages.casework_extra import CaseworkExtraPages
+from service.web.pages.mediation import MediationPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
 from service.web.pages.public import PublicPages
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             FirstPaymentController,
+            MediationController,
+            MediationPages,
             AppealController,
             SatisfactionPages,
             CaseworkExtraController,

@@ -16,7 +16,16 @@ from arq.worker import Worker
 from domain.errors import NotFound
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases import casework, clusters, escalation, event_notices, first_payment, jobs, routing
+from service.usecases import (
+    casework,
+    clusters,
+    escalation,
+    event_notices,
+    first_payment,
+    jobs,
+    mediation,
+    routing,
+)
 from service.usecases.clock import utcnow
 from workers import notifications as notices_jobs
 
@@ -47,12 +56,16 @@ async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
     acceptance = await casework.flag_overdue_acceptances(ctx["pool"], now=now)
     replies, topups = await first_payment.flag_deadlines(ctx["pool"], now=now)
     warned, escalated = await escalation.flag_mediation_deadlines(ctx["pool"], now=now)
+    expired = await mediation.expire_offers(ctx["pool"], now)
+    unperformed = await mediation.flag_unperformed(ctx["pool"], now)
     flags = {
         "acceptance_overdue": acceptance,
         "merchant_deadline_missed": replies,
         "topup_overdue": topups,
         "mediation_due_soon": warned,
         "mediation_escalated": escalated,
+        "offers_expired": expired,
+        "settlements_not_performed": unperformed,
     }
     if any(flags.values()):
         log.info("deadline flags raised", **flags)

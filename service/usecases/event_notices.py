@@ -14,6 +14,7 @@ import asyncpg
 import structlog
 
 from domain.acceptance import GROUND_LABELS, Ground
+from domain.notices import Party
 from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
@@ -59,7 +60,33 @@ MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
         "case_closed",
         lambda p, d: {"closed_on": d, "outcome": OUTCOMES.get(str(p.get("outcome")), ("",))[0]},
     ),
+    "offer_made": ("offer_to_answer", lambda p, d: _offer(p, d)),
+    "offer_countered": ("offer_to_answer", lambda p, d: _offer(p, d)),
+    "settlement_made": (
+        "settlement_made",
+        lambda p, d: {
+            "settled_on": d,
+            "remedy": _remedy(p["remedy"]),
+            "amount": p["amount"],
+            "perform_by": _day(p.get("perform_by"), d),
+        },
+    ),
+    "terminated": ("termination_notice", lambda p, d: {"terminated_on": d, "reason": p["reason_label"]}),
 }
+# an offer goes to the side that must answer it
+AUDIENCE: dict[str, Callable[[Mapping[str, Any]], tuple[Party, ...]]] = {
+    "offer_made": lambda p: (Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,),
+    "offer_countered": lambda p: (Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,),
+}
+
+
+def _offer(p: Mapping[str, Any], d: date) -> Fields:
+    return {
+        "from_party": "消费者" if p.get("from_party") == "consumer" else "经营者",
+        "remedy": _remedy(p["remedy"]),
+        "amount": p["amount"],
+        "answer_by": _day(p.get("deadline"), d),
+    }
 
 
 async def notify_from_events(
@@ -95,6 +122,7 @@ async def notify_from_events(
                     now=now,
                     smtp_configured=smtp_configured,
                     key=str(e["id"]),
+                    to=AUDIENCE[e["kind"]](e["payload"]) if e["kind"] in AUDIENCE else None,
                 )
             )
         if events:

@@ -40,6 +40,7 @@ from service.usecases import (
     closing,
     first_payment,
     intake,
+    mediation,
     notifications,
     routing,
 )
@@ -327,6 +328,7 @@ class StaffPages(Controller):
             "notice": notice,
             "work": await arbitration.case_work_context(services.pool, case_id),
             "notices": await notifications.notifications_for_case(services.pool, case_id),
+            "mediation": await mediation.mediation_context(services.pool, case_id),
             "close_outcomes": [(code, OUTCOMES[code][0]) for code in OUTCOMES if code in CLOSABLE_BY_HAND],
             "routing": await routing_context(
                 services, staff, c, new_link=new_link, damages_query=damages_query or {}
