@@ -455,14 +455,6 @@ def summarize(c: MonthCounts) -> dict[str, Value]:
     return values
 
 
-def has_activity(c: MonthCounts) -> bool:
-    return any(
-        (c.received, c.decided, c.closed, c.reports_split, c.first_payments_by_merchant,
-         c.first_payments_from_deposit, c.arbitration_referrals, sum(c.awards_by_party.values()),
-         c.surveys_answered)
-    )  # fmt: skip
-
-
 # --- deltas -----------------------------------------------------------------------------------------
 
 
@@ -470,7 +462,7 @@ def has_activity(c: MonthCounts) -> bool:
 class Delta:
     base: Value
     change: Value  # ratios: in ratio points (0.05 = 5 percentage points)
-    relative: float | None  # change ÷ base; None for ratios, scores' bounds and a zero base
+    relative: float | None  # change ÷ base; None for ratios (their change is in points) and a zero base
 
     def as_json(self) -> dict[str, Value]:
         return {"base": self.base, "change": self.change, "relative": self.relative}

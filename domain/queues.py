@@ -18,8 +18,7 @@ FALLBACK_QUEUE = "general"
 REASON_MAX = 500
 
 # Supervisors assign, rebalance and release anyone's cases. The supervisor-only CASE_DECIDE stands in
-# until domain.roles has its own Permission.QUEUE_MANAGE (granted to supervisors).
-QUEUE_MANAGE = Permission.CASE_DECIDE
+QUEUE_MANAGE = Permission.QUEUE_MANAGE
 
 # A case counts against a mediator's limit until it is closed (or was never accepted).
 FINISHED_STATUSES = ("closed", "rejected")

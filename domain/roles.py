@@ -37,6 +37,7 @@ class Permission(StrEnum):
     ROUTE_OVERRIDE = "route.override"  # change a case's route, with a reason
     CASE_WORK = "case.work"  # record testing, arbitration referrals and awards, merchant answers by phone
     CLUSTERS_DECIDE = "clusters.decide"
+    QUEUE_MANAGE = "queue.manage"  # reassign cases, queue membership
 
 
 # leading_group sees statistics only, never a case; the administrator runs the system, not cases.
@@ -55,6 +56,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ROUTE_OVERRIDE: frozenset({Role.SUPERVISOR}),
     Permission.CASE_WORK: frozenset({Role.MEDIATOR, Role.SUPERVISOR}),
     Permission.CLUSTERS_DECIDE: frozenset({Role.SUPERVISOR}),
+    Permission.QUEUE_MANAGE: frozenset({Role.SUPERVISOR}),
 }
 
 

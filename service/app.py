@@ -30,6 +30,8 @@ from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
 from service.web.api.mediation import MediationController
 from service.web.api.merchants import MerchantController
+from service.web.api.queues import QueueController
+from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
 from service.web.api.taxonomy import taxonomy
 from service.web.deps import provide_services
@@ -40,6 +42,8 @@ from service.web.pages.mediation import MediationPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
 from service.web.pages.public import PublicPages
+from service.web.pages.queues import QueuePages
+from service.web.pages.returns import ReturnPages
 from service.web.pages.satisfaction import SatisfactionPages
 from service.web.pages.staff import StaffPages
 
@@ -86,6 +90,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             FirstPaymentController,
+            ReturnsController,
+            ReturnPages,
+            QueueController,
+            QueuePages,
             MediationController,
             MediationPages,
             AppealController,

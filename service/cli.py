@@ -403,7 +403,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("username")
     p.set_defaults(run=cmd_users_disable)
     users.add_parser("list", help="list staff accounts").set_defaults(run=cmd_users_list)
+    from service.cli_export import cmd_export
     from service.cli_merchants import cmd_merchants_import
+
+    p = sub.add_parser(
+        "export", help="produce a month's statistics return and write its spreadsheet and CSV zip"
+    )
+    p.add_argument("--month", required=True, help="YYYY-MM, a month that has ended")
+    p.add_argument("--out", default=".", help="folder for the files (default: the current one)")
+    p.add_argument("--reason", help="why a restatement was made (kept with the new version)")
+    p.set_defaults(run=cmd_export)
 
     registry = sub.add_parser("merchants", help="the merchant registry")
     reg = registry.add_subparsers(dest="action", required=True)

@@ -28,6 +28,7 @@ from service.usecases import (
 )
 from service.usecases.clock import utcnow
 from workers import notifications as notices_jobs
+from workers.returns import monthly_return_job
 
 log = structlog.get_logger("worker")
 BACKOFF_S = (10, 60, 300)
@@ -163,6 +164,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         ),
         cron(clusters_job, minute={5}, max_tries=3, timeout=300, run_at_startup=True),
         cron(notices_job, second={0}, max_tries=3, timeout=300, run_at_startup=True),
+        cron(monthly_return_job, minute={10}, max_tries=3, timeout=1800, run_at_startup=True),
     ]
     return Worker(
         functions=[route_case_job],

@@ -32,6 +32,7 @@ from service.store import cases, first_payments, ledger, outbox, reference
 from service.store import routing as store
 from service.store.merchants import find_or_create_for_complaint
 from service.store.staff import StaffUser
+from service.usecases import queues
 from service.usecases.casework import _locked, _state
 from service.usecases.clock import local_date
 
@@ -171,6 +172,8 @@ async def _apply_route(
     )
     if decision.route is Route.FIRST_PAYMENT:
         await open_first_payment(conn, row, await _payer(conn, decision, merchant_id), now=now, actor=actor)
+    if decision.route is Route.MEDIATION:
+        await queues.enter_queue(conn, row, now=now, actor=actor, request_id=request_id)
 
 
 async def _payer(conn: asyncpg.Connection, decision: RoutingDecision, merchant_id: int | None) -> int | None:

@@ -43,6 +43,10 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, send_with_id)
+        except Exception as exc:
+            # an error raised before the response started (e.g. the CSRF check) is answered further out
+            status = int(getattr(exc, "status_code", 500))
+            raise
         finally:
             # the path only: query strings and bodies may carry personal data
             log.info(

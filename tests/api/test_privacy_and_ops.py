@@ -51,7 +51,9 @@ async def test_health_names_the_server_that_is_down(settings: Settings) -> None:
     assert body["redis"].startswith("down")
 
 
-async def test_link_credentials_never_reach_the_log(client: Client, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_link_credentials_never_reach_the_log(
+    client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
     configure_logging(json=True, level="INFO")
     secret = "Zx9-secret-token-value-that-must-not-be-logged"
     await client.get(f"/m/{secret}")

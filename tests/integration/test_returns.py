@@ -795,3 +795,25 @@ def test_the_export_command_writes_both_files(database_url: str, tmp_path: Path,
             cmd_export(settings, argparse.Namespace(month=bad, out=str(out), reason=None))
         assert exc.value.code == 2
     assert capsys.readouterr().err.count("disputes: --month: ") == 2
+
+
+def test_a_cell_never_becomes_a_formula() -> None:
+    """Merchant names come from complaints: in the CSV a leading = + - @ is quoted; in the spreadsheet
+    text is always written as text."""
+    table = exports.Table(
+        "08_经营者",
+        "经营者",
+        "经营者",
+        (exports.Column("经营者名称"), exports.Column("投诉件数", exports.COUNT)),
+        [('=HYPERLINK("http://x")', 3), ("-2+3", 1), ("@SUM(A1)", 2), ("正常名称", 1)],
+    )
+    text = exports.csv_bytes(table).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "经营者名称,投诉件数",
+        '"\'=HYPERLINK(""http://x"")",3',
+        "'-2+3,1",
+        "'@SUM(A1),2",
+        "正常名称,1",
+    ]
+    rows = read_xlsx(exports.xlsx_bytes([table]))["经营者"]["rows"]
+    assert rows[-4][0] == ("s", '=HYPERLINK("http://x")') and rows[-4][1] == ("n", "3")
