@@ -6,9 +6,11 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.response import File
 
 from service.app_types import Services
-from service.evidence_files import StagedFile, stage
+from service.evidence_files import StagedFile, path_of, stage
+from service.usecases import casework
 
 
 def provide_services(request: Request[Any, Any, Any]) -> Services:
@@ -28,3 +30,15 @@ async def stage_uploads(services: Services, uploads: list[UploadFile]) -> list[S
 
         staged.append(await stage(services.intake.evidence_dir, upload.filename or "", chunks(), limit))
     return staged
+
+
+async def evidence_download(services: Services, case_id: int, evidence_id: int) -> File:
+    """An evidence file for staff: always an attachment, never sniffed or cached by the browser."""
+    item = await casework.evidence_item(services.pool, case_id, evidence_id)
+    return File(
+        path=path_of(services.settings.evidence_dir, item["sha256"]),
+        filename=item["original_name"] or f"evidence-{evidence_id}",
+        media_type=item["content_type"],
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )

@@ -337,7 +337,7 @@ async def test_the_work_forms_redirect_back_to_the_case(
         f"/staff/cases/{case_id + 1}/tests/{test_id}/finish",
         data={"finding": "合格", "at_fault": "consumer", "_csrf_token": token},
     )
-    assert r.status_code == 404  # the test is not that case's
+    assert r.headers["location"].endswith("work_fields=_.not_found#work")  # the test is not that case's
     r = await supervisor_browser.post(
         f"/staff/cases/{case_id}/tests/{test_id}/finish",
         data={"finding": "合格", "at_fault": "consumer", "_csrf_token": token},

@@ -121,3 +121,27 @@ async def test_evidence_must_be_multipart(client: Client) -> None:
         headers={"X-Access-Code": receipt["access_code"]},
     )
     assert r.status_code == 415
+
+
+async def test_staff_download_evidence_as_an_attachment(
+    client: Client, pool: asyncpg.Pool, staff: Any
+) -> None:
+    receipt = await new_case(client)
+    await upload(client, receipt, [("发票.pdf", PDF)])
+    row = await pool.fetchrow(
+        "SELECT e.id, e.case_id FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.tracking_no = $1",
+        receipt["tracking_no"],
+    )
+    url = f"/api/v1/cases/{row['case_id']}/evidence/{row['id']}"
+    r = await client.get(url, headers=staff["mediator"].headers)
+    assert r.status_code == 200 and r.content == PDF
+    assert r.headers["content-type"].startswith("application/pdf")
+    assert r.headers["content-disposition"].startswith("attachment")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert (await client.get(url, headers=staff["leading_group"].headers)).status_code == 403
+    other_case = row["case_id"] + 1
+    assert (
+        await client.get(
+            f"/api/v1/cases/{other_case}/evidence/{row['id']}", headers=staff["mediator"].headers
+        )
+    ).status_code == 404

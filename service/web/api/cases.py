@@ -15,13 +15,13 @@ from litestar.response import File
 from domain.acceptance import GROUND_LABELS, Ground
 from domain.money import format_yuan
 from domain.roles import Permission
-from service import evidence_files
 from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import casework, closing, intake
 from service.usecases.clock import local_date, utcnow
 from service.web.api.complaints import ReceiptOut, receipt_out
 from service.web.auth import provide_staff, requires
+from service.web.deps import evidence_download
 from service.web.middleware import current_request_id
 
 STATUSES = ("received", "accepted", "rejected", "first_payment", "mediation", "arbitration", "closed")
@@ -364,11 +364,4 @@ class CaseController(Controller):
     async def evidence_file(
         self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]
     ) -> File:
-        item = await casework.evidence_item(services.pool, case_id, evidence_id)
-        return File(
-            path=evidence_files.path_of(services.settings.evidence_dir, item["sha256"]),
-            filename=item["original_name"] or f"evidence-{evidence_id}",
-            media_type=item["content_type"],
-            content_disposition_type="attachment",
-            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-        )
+        return await evidence_download(services, case_id, evidence_id)

@@ -8,9 +8,7 @@ A failed case-page form redirects to the case with `work_error=<form>` and `work
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -19,18 +17,16 @@ from litestar.response import Redirect, Template
 
 from domain import arbitration as rules
 from domain.errors import FieldError, ValidationFailed
-from domain.lifecycle import InvalidTransition
 from domain.roles import ROLE_LABELS, Permission, can
 from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import arbitration, clusters, testing
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import provide_staff, requires
+from service.web.pages.case_forms import Run, case_url, run_case_form
 from service.web.pages.public import PRIVATE
 
 CLUSTER_NOTICES = {"decided": "已作出处置决定。"}
-
-Run = Callable[[dict[str, str]], Awaitable[Any]]
 
 
 def _base(user: StaffUser) -> dict[str, Any]:
@@ -50,23 +46,12 @@ def _errors(errors: list[FieldError]) -> dict[str, str]:
 
 
 def _case_url(case_id: int, **query: str) -> str:
-    return f"/staff/cases/{case_id}?{urlencode(query, safe=',.')}#work"
+    return case_url(case_id, "work", **query)
 
 
 async def _work(request: Request[Any, Any, Any], case_id: int, form: str, done: str, run: Run) -> Redirect:
-    """Run one work form and redirect to the case: done=…, or work_error=… with the field codes."""
-    data = await request.form()
-    values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
-    try:
-        await run(values)
-    except ValidationFailed as exc:
-        codes = ",".join(f"{e.field}.{e.code}" for e in exc.errors)
-        return Redirect(_case_url(case_id, work_error=form, work_fields=codes), status_code=303)
-    except rules.CaseworkConflict as exc:
-        return Redirect(_case_url(case_id, work_error=form, work_fields=f"_.{exc.code}"), status_code=303)
-    except InvalidTransition:
-        return Redirect(_case_url(case_id, work_error=form, work_fields="_.not_allowed"), status_code=303)
-    return Redirect(_case_url(case_id, done=done), status_code=303)
+    """Run one work form and redirect to the case's work section."""
+    return await run_case_form(request, case_id, form=form, done=done, run=run, prefix="work", anchor="work")
 
 
 def _blank(value: str | None) -> str | None:

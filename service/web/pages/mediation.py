@@ -8,51 +8,29 @@ never free text, in the URL); templates/_case_mediation.html turns them into Chi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from domain.errors import Conflict, NotFound, ValidationFailed
-from domain.lifecycle import InvalidTransition
-from domain.mediation import MediationConflict
+from domain.errors import NotFound
 from domain.roles import Permission
 from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import mediation
 from service.usecases.clock import local_date, utcnow
 from service.web.auth import provide_staff, requires
+from service.web.pages.case_forms import Run, case_url, run_case_form
 from service.web.pages.public import PRIVATE
-
-Run = Callable[[dict[str, str]], Awaitable[Any]]
-
-
-def _case_url(case_id: int, **query: str) -> str:
-    return f"/staff/cases/{case_id}?{urlencode(query, safe=',.')}#mediation"
 
 
 async def _act(request: Request[Any, Any, Any], case_id: int, form: str, done: str, run: Run) -> Redirect:
-    """Run one mediation form and redirect to the case: done=…, or med_error=… with the field codes."""
-    data = await request.form()
-    values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
-    try:
-        await run(values)
-    except ValidationFailed as exc:
-        codes = ",".join(f"{e.field}.{e.code}" for e in exc.errors)
-        return Redirect(_case_url(case_id, med_error=form, med_fields=codes), status_code=303)
-    except MediationConflict as exc:
-        return Redirect(_case_url(case_id, med_error=form, med_fields=f"_.{exc.code}"), status_code=303)
-    except InvalidTransition:
-        return Redirect(_case_url(case_id, med_error=form, med_fields="_.not_allowed"), status_code=303)
-    except NotFound:
-        return Redirect(_case_url(case_id, med_error=form, med_fields="_.not_found"), status_code=303)
-    except Conflict:
-        return Redirect(_case_url(case_id, med_error=form, med_fields="_.conflict"), status_code=303)
-    return Redirect(_case_url(case_id, done=done), status_code=303)
+    """Run one mediation form and redirect to the case's mediation section."""
+    return await run_case_form(
+        request, case_id, form=form, done=done, run=run, prefix="med", anchor="mediation"
+    )
 
 
 def _blank(value: str | None) -> str | None:
@@ -202,7 +180,7 @@ class MediationPages(Controller):
 
         response = await _act(request, case_id, "answer", "offer_answered", run)
         if answered == ["accept"]:
-            return Redirect(_case_url(case_id, done="settled"), status_code=303)
+            return Redirect(_med_url(case_id, done="settled"), status_code=303)
         return response
 
     @post(
@@ -342,3 +320,7 @@ class MediationPages(Controller):
             await mediation.reopen(services.pool, case_id, staff, _blank(v.get("reason")), now=utcnow())
 
         return await _act(request, case_id, "reopen", "reopened", run)
+
+
+def _med_url(case_id: int, **query: str) -> str:
+    return case_url(case_id, "mediation", **query)

@@ -28,7 +28,6 @@ from domain.roles import ROLE_LABELS, Permission, can
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
 from domain.tracking import EVENT_LABELS
-from service import evidence_files
 from service.app_types import Services
 from service.store import first_payments, ledger, reference
 from service.store import routing as routing_store
@@ -46,7 +45,7 @@ from service.usecases import (
 )
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
-from service.web.deps import stage_uploads
+from service.web.deps import evidence_download, stage_uploads
 from service.web.middleware import current_request_id
 from service.web.pages.public import FORM_LIMIT, PRIVATE, body_from_values, form_values
 
@@ -578,14 +577,7 @@ class StaffPages(Controller):
     async def evidence(
         self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]
     ) -> File:
-        item = await casework.evidence_item(services.pool, case_id, evidence_id)
-        return File(
-            path=evidence_files.path_of(services.settings.evidence_dir, item["sha256"]),
-            filename=item["original_name"] or f"evidence-{evidence_id}",
-            media_type=item["content_type"],
-            content_disposition_type="attachment",
-            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-        )
+        return await evidence_download(services, case_id, evidence_id)
 
     async def _record_form(
         self,
