@@ -658,6 +658,15 @@ async def decide_recusal(
         )
         if d.new_mediator is not None:
             await store.assign(conn, case_id, d.new_mediator, now)
+            # the same ownership story as a supervisor's reassignment in the queues
+            await cases.add_event(
+                conn,
+                case_id,
+                "reassigned",
+                actor=actor.actor,
+                at=now,
+                payload={"from": row["assigned_to"], "to": d.new_mediator, "recusal": True},
+            )
         due = None
         if row["paused"]:
             new = apply(_state(row), Action.RESUME)

@@ -129,3 +129,21 @@ async def test_the_window_counts_working_days_over_national_day(
     assert await flag_mediation_deadlines(fresh, now=at(date(2026, 9, 29))) == (1, 0)
     assert [k for k, _ in await events(fresh, inside)] == ["mediation_due_soon"]
     assert await events(fresh, outside) == []
+
+
+async def test_a_moved_deadline_can_be_warned_about_again(fresh: asyncpg.Pool, settings: Settings) -> None:
+    from service.store import cases as store_cases
+
+    today = date(2026, 11, 26)
+    case_id = await mediation_case(fresh, settings, date(2026, 12, 1))
+    assert await flag_mediation_deadlines(fresh, now=at(today)) == (1, 0)
+    assert await flag_mediation_deadlines(fresh, now=at(today)) == (0, 0)
+    # the clock stopped and restarted: the deadline moved, so the old warning no longer applies
+    async with fresh.acquire() as conn:
+        await store_cases.set_paused(conn, case_id, False, date(2026, 12, 2), False, at(today))
+    assert await fresh.fetchval("SELECT mediation_warned_at FROM cases WHERE id = $1", case_id) is None
+    assert await flag_mediation_deadlines(fresh, now=at(today)) == (1, 0)
+    # an unchanged deadline keeps its flag
+    async with fresh.acquire() as conn:
+        await store_cases.set_paused(conn, case_id, False, date(2026, 12, 2), False, at(today))
+    assert await flag_mediation_deadlines(fresh, now=at(today)) == (0, 0)

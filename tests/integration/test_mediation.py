@@ -783,7 +783,7 @@ async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'recusal_decided'", case_id
     )
     assert event["previous_due"] == "2026-07-06" and event["mediation_due"] == "2026-07-16"
-    assert (await kinds(pool, case_id))[-2:] == ["recusal_requested", "recusal_decided"]
+    assert (await kinds(pool, case_id))[-3:] == ["recusal_requested", "reassigned", "recusal_decided"]
     with pytest.raises(MediationConflict) as decided:
         await mediation.decide_recusal(
             pool, case_id, recusal_id, sup, decision="denied", note="x", now=at(date(2026, 5, 22))
