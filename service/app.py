@@ -36,7 +36,7 @@ from service.web.api.satisfaction import AppealController
 from service.web.api.taxonomy import taxonomy
 from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
-from service.web.middleware import request_log_middleware
+from service.web.middleware import request_log_middleware, response_headers
 from service.web.pages.casework_extra import CaseworkExtraPages
 from service.web.pages.mediation import MediationPages
 from service.web.pages.merchant_link import MerchantLinkPages
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_log_middleware],
+        before_send=[response_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(directory=settings.templates_dir, engine=JinjaTemplateEngine),
         csrf_config=CSRFConfig(

@@ -13,6 +13,17 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Pages use no scripts and one inline stylesheet; nothing may frame them.
+SECURITY_HEADERS = (
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
 # merchant and survey links carry their credential in the path: never log it
 _SECRET_IN_PATH = re.compile(r"^(/m/|/survey/)[^/]+")
 
@@ -31,6 +42,7 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        scope.setdefault("state", {})["request_id"] = request_id  # type: ignore[typeddict-item]
         status = 500
         started = time.perf_counter()
 
@@ -38,7 +50,6 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
@@ -64,3 +75,17 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
 def client_address(scope: dict[str, Any] | Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
+
+
+async def response_headers(message: Message, scope: Scope) -> None:
+    """Every response — errors answered outside the middleware too — gets its request id and the
+    security headers (a header the handler set itself is kept)."""
+    if message["type"] != "http.response.start":
+        return
+    headers = list(message.get("headers", []))
+    present = {bytes(name).lower() for name, _ in headers}
+    headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+    request_id = scope.get("state", {}).get("request_id")
+    if request_id and b"x-request-id" not in present:
+        headers.append((b"x-request-id", str(request_id).encode()))
+    message["headers"] = headers

@@ -61,3 +61,14 @@ async def test_link_credentials_never_reach_the_log(
     err = capsys.readouterr().err
     assert secret not in err
     assert '"path":"/m/[token]"' in err
+
+
+async def test_pages_carry_security_headers(client: Client) -> None:
+    r = await client.get("/complaints/new")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+    # an error answered before any handler ran (here: no CSRF token) carries them and its request id too
+    refused = await client.post("/track", data={"tracking_no": "x", "access_code": "y"})
+    assert refused.status_code == 403
+    assert "content-security-policy" in refused.headers and "x-request-id" in refused.headers
