@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install dev test check lint format bench clean
+.PHONY: install dev test check lint format bench clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +32,10 @@ test: check
 ## make bench: benchmarks under tests/bench; each prints its figures.
 bench: install
 	BENCH=1 $(BIN)/python -m pytest tests/bench -s -p no:randomly
+
+## make lock: re-pin the dependencies after changing pyproject.toml (every install uses requirements.lock)
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^quality-disputes' > requirements.lock
 
 format: install
 	$(BIN)/ruff check --fix .
