@@ -133,7 +133,8 @@ _TEMPLATES = (
         (Party.CONSUMER,),
         "投诉已办结（{tracking_no}）",
         "您的投诉（编号{tracking_no}）已于{closed_on}办结，结果：{outcome}。\n"
-        "欢迎您在30日内凭投诉编号和查询码登录查询页面，对本次处理进行评价。",
+        "欢迎您在30日内对本次处理进行评价：{survey_link}\n"
+        "（也可以凭投诉编号和查询码登录查询页面评价。）",
     ),
     Template(
         "mediation_due_soon",

@@ -35,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     track_max_failures_per_client: int = 30  # per client address: a whole office may share one
     track_failure_window_s: int = 900
     idempotency_ttl_s: int = 24 * 3600
+    public_base_url: str = "http://127.0.0.1:8000"  # where links in notices point (survey links)
     smtp_host: str | None = None  # unset: notices are stored and shown on the case page only ('log')
     smtp_port: int = 25
     smtp_from: str = "noreply@localhost"
@@ -64,6 +65,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "db_pool_max": int(env.get("DB_POOL_MAX", "10")),
             "log_json": None if log_json is None else log_json.lower() in {"1", "true", "yes"},
             "log_level": env.get("LOG_LEVEL", "INFO").upper(),
+            "public_base_url": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             "smtp_host": env.get("SMTP_HOST") or None,
             "smtp_port": int(env.get("SMTP_PORT", "25")),
             "smtp_from": env.get("SMTP_FROM", "noreply@localhost"),

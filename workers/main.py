@@ -76,7 +76,10 @@ async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
 async def notices_job(ctx: dict[str, Any]) -> dict[str, int]:
     """Every minute: queue the notices new events call for, then send what is due (with retries)."""
     queued = await event_notices.notify_from_events(
-        ctx["pool"], now=utcnow(), smtp_configured=bool(ctx["settings"].smtp_host)
+        ctx["pool"],
+        now=utcnow(),
+        smtp_configured=bool(ctx["settings"].smtp_host),
+        base_url=ctx["settings"].public_base_url,
     )
     result = await notices_jobs.notifications_job(ctx)
     return {"queued": queued, **result}

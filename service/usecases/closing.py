@@ -10,7 +10,7 @@ import asyncpg
 from domain.lifecycle import Action, apply
 from domain.money import format_yuan
 from domain.outcomes import validate_close
-from service.store import cases, surveys
+from service.store import cases
 from service.store.staff import StaffUser
 from service.usecases.casework import _locked, _state
 from service.usecases.clock import local_date
@@ -61,8 +61,7 @@ async def close_locked(
             **(payload or {}),
         },
     )
-    if outcome != "duplicate":  # a duplicate's follow-up is its original's
-        await surveys.open_for_case(conn, row["id"], now)
+    # the survey opens when the worker reads this event and sends its link (service.usecases.event_notices)
 
 
 async def close(

@@ -18,6 +18,7 @@ from domain.notices import Party
 from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
+from service.store import surveys
 from service.usecases.clock import local_date
 from service.usecases.notifications import notify_case
 
@@ -59,7 +60,7 @@ MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
     "closed": (
         "case_closed",
         lambda p, d: {"closed_on": d, "outcome": OUTCOMES.get(str(p.get("outcome")), ("",))[0]},
-    ),
+    ),  # survey_link is added when the event is read: the survey opens then
     "offer_made": ("offer_to_answer", lambda p, d: _offer(p, d)),
     "offer_countered": ("offer_to_answer", lambda p, d: _offer(p, d)),
     "settlement_made": (
@@ -89,8 +90,21 @@ def _offer(p: Mapping[str, Any], d: date) -> Fields:
     }
 
 
+async def _survey_link(conn: asyncpg.Connection, event: asyncpg.Record, now: datetime, base_url: str) -> str:
+    """Open the closed case's survey (once; a duplicate's follow-up is its original's) for its link.
+
+    The token lives only in the notice sent to the consumer; staff see the notice with it masked.
+    """
+    if event["payload"].get("outcome") == "duplicate":
+        raise ValueError("no survey for a duplicate")
+    token = await surveys.open_for_case(conn, event["case_id"], now)
+    if token is None:  # a reopened case closing again keeps its first survey
+        return "请凭投诉编号和查询码登录查询页面评价"
+    return f"{base_url.rstrip('/')}/survey/{token}"
+
+
 async def notify_from_events(
-    pool: asyncpg.Pool, *, now: datetime, smtp_configured: bool, batch: int = BATCH
+    pool: asyncpg.Pool, *, now: datetime, smtp_configured: bool, base_url: str = "", batch: int = BATCH
 ) -> int:
     """Read the events after the cursor, queue their notices, move the cursor; return notices queued.
 
@@ -110,6 +124,8 @@ async def notify_from_events(
             template, fields_of = MAPPING[e["kind"]]
             try:
                 fields = fields_of(e["payload"], local_date(e["at"]))
+                if e["kind"] == "closed":
+                    fields["survey_link"] = await _survey_link(conn, e, now, base_url)
             except (KeyError, ValueError) as exc:  # an event without what its notice needs: skip, say so
                 log.warning("notice skipped", event_id=e["id"], kind=e["kind"], error=type(exc).__name__)
                 continue

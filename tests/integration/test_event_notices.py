@@ -40,3 +40,38 @@ async def test_events_become_notices_once(databases: Databases, settings: Settin
         )
     finally:
         await pool.close()
+
+
+async def test_closing_opens_the_survey_and_sends_its_link(databases: Databases, settings: Settings) -> None:
+    import re
+
+    from service.store import surveys
+    from service.store.staff import StaffUser
+    from service.usecases import auth, casework, closing
+    from service.web.pages.staff import SURVEY_LINK
+
+    pool: asyncpg.Pool = await create_pool(await databases.create(migrated=True), max_size=2)
+    try:
+        receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+        uid = await auth.add_user(pool, "t_notice_sup", ["supervisor"], "a long enough password")
+        sup = StaffUser(uid, "t_notice_sup", "科长", frozenset())
+        await casework.accept(pool, receipt.case_id, sup, None, now=datetime.now(UTC))
+        await closing.close(pool, receipt.case_id, sup, outcome="withdrawn", now=datetime.now(UTC))
+        assert await pool.fetchval("SELECT count(*) FROM surveys") == 0  # opened with the notice, not before
+        await notify_from_events(
+            pool, now=datetime.now(UTC), smtp_configured=False, base_url="https://ts.example"
+        )
+        body = await pool.fetchval(
+            "SELECT body FROM notifications WHERE case_id = $1 AND template = 'case_closed'", receipt.case_id
+        )
+        link = re.search(r"https://ts\.example/survey/([A-Za-z0-9_-]+)", body)
+        assert link is not None
+        assert (
+            await pool.fetchval(
+                "SELECT count(*) FROM surveys WHERE token_hash = $1", surveys.token_hash(link.group(1))
+            )
+            == 1
+        )
+        assert link.group(1) not in SURVEY_LINK.sub(r"\1…", body)  # staff see the notice without it
+    finally:
+        await pool.close()

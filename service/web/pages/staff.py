@@ -3,7 +3,9 @@ complaints taken by phone, letter or at the counter."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -50,6 +52,8 @@ from service.web.middleware import current_request_id
 from service.web.pages.public import FORM_LIMIT, PRIVATE, body_from_values, form_values
 
 STAFF_CHANNELS = [(code, zh) for code, (zh, _) in CHANNELS.items() if code != "web"]
+# a survey link in a stored notice is the consumer's to use: staff see that it was sent, not the link
+SURVEY_LINK = re.compile(r"(/survey/)[A-Za-z0-9_-]+")
 NOTICES = {
     "accepted": "已受理。",
     "rejected": "已作出不予受理决定。",
@@ -326,7 +330,10 @@ class StaffPages(Controller):
             "values": values or {},
             "notice": notice,
             "work": await arbitration.case_work_context(services.pool, case_id),
-            "notices": await notifications.notifications_for_case(services.pool, case_id),
+            "notices": [
+                dataclasses.replace(n, body=SURVEY_LINK.sub(r"\1（链接仅发给消费者，已隐去）", n.body))
+                for n in await notifications.notifications_for_case(services.pool, case_id)
+            ],
             "mediation": await mediation.mediation_context(services.pool, case_id),
             "close_outcomes": [(code, OUTCOMES[code][0]) for code in OUTCOMES if code in CLOSABLE_BY_HAND],
             "routing": await routing_context(
