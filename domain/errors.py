@@ -35,3 +35,11 @@ class TooManyAttempts(DomainError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(f"too many attempts; retry after {retry_after_s}s")
         self.retry_after_s = retry_after_s
+
+
+def one_of(value: object, allowed: object) -> bool:
+    """Whether untrusted input is one of the allowed codes; any non-text value (a list, an object) is not.
+
+    (`value in some_set` raises TypeError for unhashable input, which would be a 500.)
+    """
+    return isinstance(value, str) and value in allowed  # type: ignore[operator]

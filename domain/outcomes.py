@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import FieldError, ValidationFailed, one_of
 from domain.money import parse_yuan
 from domain.taxonomy import REQUEST_KINDS
 
@@ -28,11 +28,11 @@ def validate_close(
 ) -> tuple[str, str | None, int | None, str | None]:
     """A manual close: an outcome, optionally the relief obtained (kind and amount), and a note."""
     errors = []
-    if outcome not in CLOSABLE_BY_HAND:
+    if not one_of(outcome, CLOSABLE_BY_HAND):
         errors.append(FieldError("outcome", "unknown_code", "请选择办结结果", "Choose an outcome"))
     kind = None
     if relief_type not in (None, ""):
-        if relief_type not in REQUEST_KINDS:
+        if not one_of(relief_type, REQUEST_KINDS):
             errors.append(
                 FieldError("relief_type", "unknown_code", "请选择实际获得的救济方式", "Unknown relief type")
             )

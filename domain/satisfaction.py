@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.errors import Conflict, FieldError, ValidationFailed, one_of
 
 # level code → points; None: "don't know", dropped from the score
 LEVELS: dict[str, int | None] = {
@@ -224,7 +224,7 @@ def validate_answers(form: Mapping[str, object]) -> Answers:
 def validate_appeal(kind: object, reason: object) -> tuple[str, str]:
     """A reopen or appeal request: which, and why (required, at most REASON_MAX characters)."""
     errors: list[FieldError] = []
-    if kind not in APPEAL_KINDS:
+    if not one_of(kind, APPEAL_KINDS):
         errors.append(FieldError("kind", "required", "请选择申请重新处理或申诉", "Choose reopen or appeal"))
     clean = _text(reason)
     if clean is None:
@@ -244,7 +244,7 @@ def validate_appeal(kind: object, reason: object) -> tuple[str, str]:
 def validate_decision(decision: object, reason: object) -> tuple[str, str | None]:
     """The supervisor's answer: accepted (the case reopens) or declined, which must say why."""
     errors: list[FieldError] = []
-    if decision not in APPEAL_DECISIONS:
+    if not one_of(decision, APPEAL_DECISIONS):
         errors.append(FieldError("decision", "required", "请选择同意或不同意", "Choose accepted or declined"))
     clean = _text(reason)
     if decision == "declined" and clean is None:

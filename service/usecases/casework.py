@@ -15,7 +15,7 @@ import asyncpg
 
 from domain import acceptance, deadlines
 from domain.calendar import Deadline, Pause, add_working_days, working_days_between
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import FieldError, NotFound, ValidationFailed, one_of
 from domain.lifecycle import Action, CaseState, Status, allowed_actions, apply
 from service.store import cases, outbox, reference, staff
 from service.store.staff import StaffUser
@@ -263,7 +263,7 @@ def _pause_input(
     reason: object, note: object, expected_end: object, today: date
 ) -> tuple[str, str | None, date | None]:
     errors = []
-    if reason not in PAUSE_REASONS:
+    if not one_of(reason, PAUSE_REASONS):
         errors.append(FieldError("reason", "unknown_code", "请选择暂停原因", "Choose a reason"))
     clean_note = None
     try:

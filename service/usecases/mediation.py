@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from domain import mediation as rules
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import FieldError, NotFound, ValidationFailed, one_of
 from domain.lifecycle import STATUS_LABELS, Action, Status, apply
 from domain.mediation import MediationConflict
 from domain.money import format_yuan
@@ -354,7 +354,7 @@ async def record_answer(
     now: datetime,
 ) -> AnswerResult:
     """A party's answer given to the mediator by phone; `party` (optional) names who answered."""
-    if party not in (None, "") and party not in rules.PARTIES:
+    if party not in (None, "") and not one_of(party, rules.PARTIES):
         raise ValidationFailed(
             [FieldError("party", "unknown_code", "不是可选的选项", "consumer or merchant")]
         )

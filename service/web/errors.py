@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
@@ -97,6 +98,12 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return _respond(request, exc.status_code, body, headers=exc.headers)
 
 
+def out_of_range(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Any]:
+    """A number the database cannot hold (an id of 30 digits, say): the client's input, not our fault."""
+    log.info("input out of range", error=type(exc).__name__)
+    return _respond(request, 400, {"detail": "输入的数值超出范围 / a value is out of range"})
+
+
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, {"detail": "internal error"})
@@ -118,5 +125,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Conflict: conflict,
     TooManyAttempts: too_many,
     HTTPException: http_error,
+    asyncpg.DataError: out_of_range,
     Exception: server_error,
 }
