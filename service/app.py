@@ -34,6 +34,7 @@ from service.web.api.queues import QueueController
 from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
 from service.web.api.taxonomy import taxonomy
+from service.web.auth import cookies_secure
 from service.web.deps import provide_services
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name="csrftoken",
             cookie_samesite="lax",
             cookie_httponly=True,
+            cookie_secure=cookies_secure(settings.public_base_url, ""),
             exclude=["/api/", "/health", "/schema"],
         ),
         openapi_config=OpenAPIConfig(

@@ -44,7 +44,9 @@ def configure_logging(*, json: bool | None = None, level: str = "INFO") -> None:
         redact_personal,
     ]
     renderer: Any = (
-        structlog.processors.JSONRenderer(serializer=lambda obj, **_: msgspec.json.encode(obj).decode())
+        structlog.processors.JSONRenderer(
+            serializer=lambda obj, **_: msgspec.json.encode(obj, enc_hook=str).decode()
+        )
         if as_json
         else structlog.dev.ConsoleRenderer()
     )

@@ -44,6 +44,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     smtp_timeout_s: float = 20.0
+    job_timeout_s: float | None = None  # None: workers.main.JOB_TIMEOUT_S; tests/faults set a short one
 
     @property
     def evidence_dir(self) -> Path:
@@ -74,6 +75,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "smtp_starttls": _flag(env.get("SMTP_STARTTLS")),
             "smtp_ssl": _flag(env.get("SMTP_SSL")),
             "smtp_timeout_s": float(env.get("SMTP_TIMEOUT_S", "20")),
+            "job_timeout_s": float(env["DISPUTES_JOB_TIMEOUT_S"])
+            if env.get("DISPUTES_JOB_TIMEOUT_S")
+            else None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -97,3 +101,7 @@ def _local_secret(data_dir: Path) -> str:
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def _seconds(value: str | None) -> float | None:
+    return float(value) if value else None

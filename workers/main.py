@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import asyncpg
 import structlog
 from arq import Retry, cron
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix
+from arq.typing import WorkerCoroutine
 from arq.worker import Worker
+from redis.exceptions import RedisError
 
 from domain.errors import NotFound
 from service.settings import Settings
-from service.store.db import create_pool
+from service.store.db import CONNECT_TIMEOUT_S, connection_lost, create_pool
 from service.usecases import (
     casework,
     clusters,
@@ -32,7 +36,11 @@ from workers.returns import monthly_return_job
 
 log = structlog.get_logger("worker")
 BACKOFF_S = (10, 60, 300)
-RELAY_POLL_S = 5.0
+RELAY_POLL_S = 1.0  # registrations do not notify (migration 0017): this bounds routing's start
+RELAY_RETRY_S = 1.0  # after a failure: soon, so the backlog moves as soon as the server is back
+JOB_TIMEOUT_S = 60.0  # routing takes milliseconds; a job past this is cancelled and retried
+IN_PROGRESS_GRACE_S = 10.0
+REDIS_RETRY_S = 1.0
 
 
 async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | None = None) -> str:
@@ -42,7 +50,9 @@ async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | No
     except NotFound:
         log.warning("route_case: no such case")
         return "no_such_case"
-    except (asyncpg.PostgresConnectionError, OSError) as exc:
+    except Exception as exc:
+        if not connection_lost(exc):
+            raise
         if ctx["job_try"] > len(BACKOFF_S):
             await jobs.record_failure(ctx["pool"], f"route_case:{case_id}", str(exc))
             return "gave_up"
@@ -105,8 +115,25 @@ def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
     return enqueue
 
 
+async def redis_lost_data(ctx: dict[str, Any]) -> bool:
+    """Whether Redis lost its data (FLUSHALL, a restart without persistence) since this worker last looked.
+
+    The worker keeps a marker key in Redis; when the marker it saw is gone, so is every queued job. Of
+    several workers the first to notice puts the marker back and sweeps. At start-up nothing is swept (the
+    periodic staleness sweep covers a Redis that was emptied while no worker ran).
+    """
+    created = await ctx["redis"].set(f"{ctx['queue_name']}:outbox-marker", b"1", nx=True)
+    seen_before = ctx.get("marker_seen", False)
+    ctx["marker_seen"] = True
+    return bool(created) and seen_before
+
+
 async def relay_once(ctx: dict[str, Any]) -> int:
-    handed = await jobs.relay_outbox(ctx["pool"], _enqueuer(ctx["redis"], ctx["queue_name"]))
+    enqueue = _enqueuer(ctx["redis"], ctx["queue_name"])
+    if await redis_lost_data(ctx):
+        swept = await jobs.relay_outbox(ctx["pool"], enqueue, stale_after_s=0)
+        log.warning("redis lost its data; unfinished jobs re-enqueued from the outbox", jobs=swept)
+    handed = await jobs.relay_outbox(ctx["pool"], enqueue)
     if handed:
         log.info("outbox relayed", jobs=handed)
     return handed
@@ -122,23 +149,69 @@ async def relay_forever(ctx: dict[str, Any], database_url: str) -> None:
     while True:
         try:
             if listener is None or listener.is_closed():
-                listener = await asyncpg.connect(database_url)
+                listener = await asyncpg.connect(database_url, timeout=CONNECT_TIMEOUT_S)
                 await listener.add_listener("outbox", lambda *_: wake.set())
             await relay_once(ctx)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # a database or Redis hiccup: log, wait, try again; never die
+        except Exception as exc:  # a database or Redis hiccup: log, wait, try again soon; never die
             log.warning("relay failed; retrying", error=type(exc).__name__)
-            listener = None
+            if listener is not None and not isinstance(exc, RedisError):
+                listener.terminate()  # the database failed: listen anew, and never leak a connection
+                listener = None
+            await asyncio.sleep(RELAY_RETRY_S)  # not woken by each commit while a server is down
+            wake.clear()
+            continue
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), RELAY_POLL_S)
         wake.clear()
+
+
+class ResilientWorker(Worker):
+    """arq's Worker, made to ride out faults (tests/faults):
+
+    - a Redis outage does not end the worker: arq's poll loop would raise out of `main()`; here it logs,
+      waits and polls again, as the relay does, and carries on when Redis is back;
+    - a job whose worker was killed is picked up by another worker once its "in progress" claim expires.
+      arq sets that claim to the longest timeout of any function plus 10 s (here the monthly return's,
+      half an hour); it is set to the job timeout plus a grace instead, and the long crons extend their
+      own claim when they start (`_holding_claim`), so no run of theirs is started twice.
+    """
+
+    def __init__(self, *args: Any, in_progress_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_progress_timeout_s = in_progress_timeout_s
+
+    async def _poll_iteration(self) -> None:
+        try:
+            await super()._poll_iteration()
+        except (RedisError, OSError) as exc:
+            log.warning("redis unavailable; polling again shortly", error=type(exc).__name__)
+            await asyncio.sleep(REDIS_RETRY_S)
+
+
+def _holding_claim(job: Callable[[dict[str, Any]], Awaitable[Any]], timeout_s: float) -> WorkerCoroutine:
+    """A cron that may run longer than the workers' in-progress claim extends its claim to its own timeout."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any]) -> Any:
+        claim_ms = int((timeout_s + IN_PROGRESS_GRACE_S) * 1000)
+        await ctx["redis"].pexpire(in_progress_key_prefix + ctx["job_id"], claim_ms)
+        return await job(ctx)
+
+    return run
+
+
+def _cron(job: Callable[[dict[str, Any]], Awaitable[Any]], timeout_s: float, **when: Any) -> Any:
+    return cron(_holding_claim(job, timeout_s), max_tries=3, timeout=timeout_s, run_at_startup=True, **when)
 
 
 def build_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
     """The worker for these settings; its start-up makes the pool (max_jobs stays within the pool)."""
     assert settings.database_url and settings.redis_url, "servers are resolved before the worker is built"
     database_url = settings.database_url
+    # tests/faults set a short one (DISPUTES_JOB_TIMEOUT_S), so a killed worker's job comes back in seconds
+    job_timeout_s = settings.job_timeout_s or JOB_TIMEOUT_S
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["pool"] = await create_pool(database_url, min_size=1, max_size=settings.db_pool_max)
@@ -158,18 +231,12 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
             await ctx["pool"].close()
 
     crons = [
-        cron(
-            deadlines_job,
-            minute={0, 15, 30, 45},
-            max_tries=3,
-            timeout=300,
-            run_at_startup=True,
-        ),
-        cron(clusters_job, minute={5}, max_tries=3, timeout=300, run_at_startup=True),
-        cron(notices_job, second={0}, max_tries=3, timeout=300, run_at_startup=True),
-        cron(monthly_return_job, minute={10}, max_tries=3, timeout=1800, run_at_startup=True),
+        _cron(deadlines_job, 300, minute={0, 15, 30, 45}),
+        _cron(clusters_job, 300, minute={5}),
+        _cron(notices_job, 300, second={0}),
+        _cron(monthly_return_job, 1800, minute={10}),
     ]
-    return Worker(
+    return ResilientWorker(
         functions=[route_case_job],
         # a burst worker (tests, one-off runs) only drains the queue; schedules belong to long-running ones
         cron_jobs=[] if burst else crons,
@@ -179,7 +246,8 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         on_shutdown=shutdown,
         max_jobs=max(1, settings.db_pool_max - 1),
         keep_result=60,  # a failed job blocks its id for this long; keep it short (STYLE: known traps)
-        job_timeout=120,
+        job_timeout=job_timeout_s,
+        in_progress_timeout_s=job_timeout_s + min(IN_PROGRESS_GRACE_S, job_timeout_s),
         max_tries=len(BACKOFF_S) + 1,
         burst=burst,
         handle_signals=handle_signals,

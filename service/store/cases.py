@@ -32,35 +32,61 @@ class Event:
     payload: Mapping[str, Any]
 
 
-async def next_sequence(conn: asyncpg.Connection, day: date) -> int:
-    value: int = await conn.fetchval(SQL["tracking_counters_next"], day)
-    return value
+async def claim_day_base(conn: asyncpg.Connection, day: date) -> int:
+    """The day's base for tracking numbers, drawn by whoever needs it first (migration 0017).
+
+    Run outside a transaction so it commits at once; it never changes, so callers may keep it.
+    """
+    base = await conn.fetchval(SQL["tracking_day_base_claim"], day)
+    if base is None:  # drawn by another registration meanwhile
+        base = await conn.fetchval(SQL["tracking_day_base"], day)
+    return int(base)
 
 
-async def insert(
-    conn: asyncpg.Connection,
-    draft: ComplaintDraft,
-    *,
-    tracking_no: str,
-    access_code_hash: bytes,
-    received_at: datetime,
-    received_on: date,
-    rule_set_id: str,
-    acceptance_due: date,
-    provisional: bool,
-    recorded_by: int | None = None,
-) -> NewCase:
-    m, p, c = draft.merchant, draft.platform, draft.consents
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Everything `register` writes beside the draft itself."""
+
+    received_at: datetime
+    received_on: date
+    day_base: int  # claim_day_base(received_on)
+    access_code: str
+    hmac_pads: tuple[bytes, bytes]  # the secret's inner and outer HMAC pads: the hash is made in SQL
+    rule_set_id: str
+    acceptance_due: date
+    provisional: bool
+    recorded_by: int | None
+    actor: str
+    event_payload: Mapping[str, Any]
+    request_id: str | None
+    reference_version: int
+    answer: Mapping[str, Any]  # saved under the Idempotency-Key, with case_id and tracking_no filled in
+    idempotency: tuple[str, str, bytes, int] | None = None  # scope, key, body hash, TTL (s)
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    fresh: bool  # False: the reference version moved; nothing was written
+    case: NewCase | None  # None while fresh: the Idempotency-Key is in use; read its answer
+
+
+async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registration) -> Registered:
+    """The case, its consumer, event, routing job and idempotent answer in one statement."""
+    m, p, c, consumer = draft.merchant, draft.platform, draft.consents, draft.consumer
+    scope, key, body_hash, ttl_s = r.idempotency or (None, None, None, 0)
     row = await conn.fetchrow(
-        SQL["cases_insert"],
-        tracking_no,
-        access_code_hash,
+        SQL["cases_register"],
+        r.received_on,
+        r.access_code,
+        r.hmac_pads[0],
+        r.hmac_pads[1],
+        r.day_base,
+        r.reference_version,
         draft.channel,
-        received_at,
-        received_on,
-        rule_set_id,
-        acceptance_due,
-        provisional,
+        r.received_at,
+        r.rule_set_id,
+        r.acceptance_due,
+        r.provisional,
         draft.quality_domain,
         draft.category,
         draft.problem_type,
@@ -79,20 +105,24 @@ async def insert(
         c.mediation,
         c.entrusted_mediation,
         c.publish,
-        recorded_by,
-    )
-    assert row is not None
-    consumer = draft.consumer
-    await conn.execute(
-        SQL["case_consumers_insert"],
-        row["id"],
+        r.recorded_by,
         consumer.name,
         consumer.phone,
         consumer.address,
         consumer.id_number,
         consumer.email,
+        r.actor,
+        dict(r.event_payload),
+        r.request_id,
+        dict(r.answer),
+        scope,
+        key,
+        body_hash,
+        ttl_s,
     )
-    return NewCase(**dict(row))
+    assert row is not None
+    fresh, *case = row
+    return Registered(fresh, None if case[0] is None else NewCase(*case))
 
 
 async def by_tracking_no(conn: asyncpg.Connection, tracking_no: str) -> asyncpg.Record | None:

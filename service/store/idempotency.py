@@ -17,15 +17,11 @@ class Stored:
     response: Any
 
 
-async def reserve(
-    conn: asyncpg.Connection, scope: str, key: str, body_hash: bytes, ttl_s: int
-) -> Stored | None:
-    """Claim the key inside the caller's transaction; return the earlier answer when it was used before."""
-    await conn.execute(SQL["idempotency_keys_expire"], scope, key, ttl_s)
-    if await conn.fetchval(SQL["idempotency_keys_reserve"], scope, key, body_hash) is not None:
-        return None
+async def earlier(conn: asyncpg.Connection, scope: str, key: str) -> Stored | None:
+    """The answer kept under a key found in use (None if it was purged since)."""
     row = await conn.fetchrow(SQL["idempotency_keys_get"], scope, key)
-    assert row is not None
+    if row is None:
+        return None
     return Stored(bytes(row["body_hash"]), row["status_code"], row["response"])
 
 

@@ -26,9 +26,12 @@ async def add(
     await conn.execute(SQL["outbox_add"], job, key, dict(args), request_id)
 
 
-async def due(conn: asyncpg.Connection, *, stale_after_s: float, limit: int) -> list[OutboxRow]:
-    """Rows to (re-)enqueue, locked for the caller's transaction."""
-    return [OutboxRow(**dict(r)) for r in await conn.fetch(SQL["outbox_due"], stale_after_s, limit)]
+async def due(
+    conn: asyncpg.Connection, *, stale_after_s: float, limit: int, after_id: int = 0
+) -> list[OutboxRow]:
+    """Rows to (re-)enqueue with ids above `after_id`, in id order, locked for the caller's transaction."""
+    rows = await conn.fetch(SQL["outbox_due"], stale_after_s, limit, after_id)
+    return [OutboxRow(**dict(r)) for r in rows]
 
 
 async def mark_enqueued(conn: asyncpg.Connection, ids: list[int]) -> None:

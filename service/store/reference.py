@@ -31,6 +31,18 @@ async def rule_set_in_force(conn: asyncpg.Connection, day: date) -> RuleSet:
     return _rule_set(r)
 
 
+async def rule_sets(conn: asyncpg.Connection) -> tuple[RuleSet, ...]:
+    rows = await conn.fetch(SQL["rule_sets_all"])
+    assert rows, "rule_sets is seeded by migration 0001"
+    return tuple(_rule_set(r) for r in rows)
+
+
+async def version(conn: asyncpg.Connection) -> int:
+    """Bumped by every change to reference data (migration 0017)."""
+    value: int = await conn.fetchval(SQL["reference_version"])
+    return value
+
+
 async def rule_set(conn: asyncpg.Connection, rule_set_id: str) -> RuleSet:
     r = await conn.fetchrow(SQL["rule_sets_by_id"], rule_set_id)
     assert r is not None, f"no rule set {rule_set_id}"

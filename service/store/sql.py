@@ -1,4 +1,4 @@
-"""SQL statements live in sql/*.sql, one per file, loaded once by name: SQL["cases_insert"]."""
+"""SQL statements live in sql/*.sql, one per file, loaded once by name: SQL["cases_register"]."""
 
 from __future__ import annotations
 

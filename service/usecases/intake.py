@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,18 +15,17 @@ import asyncpg
 import msgspec
 
 from domain import deadlines
-from domain.calendar import Deadline
-from domain.deadlines import RuleSet
 from domain.errors import Conflict, FieldError, ValidationFailed
 from domain.evidence import EvidenceProblem, check_file, sniff
 from domain.intake import ComplaintDraft, parse_complaint
-from domain.tracking import format_tracking_no, new_access_code
+from domain.tracking import new_access_code
 from service import evidence_files
 from service.evidence_files import StagedFile
-from service.store import cases, idempotency, outbox, reference
+from service.store import cases, idempotency
 from service.store.staff import StaffUser
-from service.usecases.access import code_hash
+from service.usecases.access import hmac_pads
 from service.usecases.clock import local_date
+from service.usecases.reference_cache import Reference, ReferenceCache
 
 IDEMPOTENCY_SCOPE = "complaints"
 
@@ -38,6 +37,7 @@ class IntakeContext:
     evidence_max_files: int
     evidence_max_bytes: int
     idempotency_ttl_s: int
+    reference: ReferenceCache = field(default_factory=ReferenceCache)  # per process
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +65,6 @@ class IdempotencyKey:
     body: bytes  # the raw request body, hashed to tell a replay from a different request
 
 
-async def acceptance_deadline(conn: asyncpg.Connection, received_on: date) -> tuple[RuleSet, Deadline]:
-    rules = await reference.rule_set_in_force(conn, received_on)
-    calendar = await reference.work_calendar_from(conn, received_on)
-    return rules, deadlines.acceptance_deadline(calendar, rules, received_on)
-
-
 def check_uploads(files: Sequence[StagedFile], ctx: IntakeContext, already: int = 0) -> list[FieldError]:
     errors = []
     if len(files) + already > ctx.evidence_max_files:
@@ -83,7 +77,7 @@ def check_uploads(files: Sequence[StagedFile], ctx: IntakeContext, already: int 
             )
         )
     for f in files:
-        verdict = check_file(f.name, f.size, f.head, ctx.evidence_max_bytes)
+        verdict = check_file(f.name, f.size, f.head, ctx.evidence_max_bytes, inflated=f.inflated)
         if isinstance(verdict, EvidenceProblem):
             errors.append(FieldError("evidence", verdict.code, verdict.message, verdict.message_en))
     return errors
@@ -103,8 +97,7 @@ async def submit_complaint(
 ) -> Receipt:
     """Validate and register a complaint; raise ValidationFailed with every bad field, or Conflict."""
     try:
-        async with pool.acquire() as conn:
-            taxonomy = await reference.taxonomy(conn)
+        taxonomy = (await ctx.reference.get(pool, local_date(now))).taxonomy
         errors: list[FieldError] = []
         try:
             draft: ComplaintDraft | None = parse_complaint(body, taxonomy, local_date(now))
@@ -129,6 +122,11 @@ async def submit_complaint(
             f.discard()
 
 
+class _Retry(Exception):
+    """The reference version moved since the snapshot (nothing was written), or an Idempotency-Key
+    in use expired before its answer was read: register again."""
+
+
 async def _register(
     pool: asyncpg.Pool,
     draft: ComplaintDraft,
@@ -141,94 +139,158 @@ async def _register(
     recorded_by: StaffUser | None,
 ) -> Receipt:
     received_on = local_date(now)
-    async with pool.acquire() as conn, conn.transaction():
-        if idem is not None:
-            body_hash = hashlib.sha256(idem.body).digest()
-            earlier = await idempotency.reserve(
-                conn, IDEMPOTENCY_SCOPE, idem.key, body_hash, ctx.idempotency_ttl_s
+    for _ in range(3):  # a calendar load between snapshot and insert costs one retry
+        ref = await ctx.reference.get(pool, received_on)
+        try:
+            return await _register_once(
+                pool, draft, ctx, ref, now, files, idem, request_id, code_choice, recorded_by
             )
-            if earlier is not None:
-                if earlier.body_hash != body_hash:
-                    raise Conflict("this Idempotency-Key was used with a different request body")
-                return Receipt.from_json(earlier.response)
-        rules, deadline = await acceptance_deadline(conn, received_on)
-        tracking_no = format_tracking_no(received_on, await cases.next_sequence(conn, received_on))
-        access_code = new_access_code(code_choice)
-        case = await cases.insert(
-            conn,
-            draft,
-            tracking_no=tracking_no,
-            access_code_hash=code_hash(ctx.secret_key, tracking_no, access_code),
-            received_at=now,
-            received_on=received_on,
-            rule_set_id=rules.id,
-            acceptance_due=deadline.due,
-            provisional=deadline.provisional,
-            recorded_by=recorded_by.id if recorded_by else None,
-        )
+        except _Retry:
+            ctx.reference.invalidate(ref)
+    raise RuntimeError("reference data kept changing during intake")
+
+
+async def _register_once(
+    pool: asyncpg.Pool,
+    draft: ComplaintDraft,
+    ctx: IntakeContext,
+    ref: Reference,
+    now: datetime,
+    files: Sequence[StagedFile],
+    idem: IdempotencyKey | None,
+    request_id: str | None,
+    code_choice: Callable[[str], str],
+    recorded_by: StaffUser | None,
+) -> Receipt:
+    """One statement, so one round trip, for a plain complaint (DESIGN §5's intake figure); a
+    transaction around it when a report or files come with it."""
+    received_on = local_date(now)
+    rules = ref.rule_set_on(received_on)
+    deadline = deadlines.acceptance_deadline(ref.calendar, rules, received_on)
+    access_code = new_access_code(code_choice)
+    body_hash = hashlib.sha256(idem.body).digest() if idem is not None else b""
+    answer = Receipt(
+        case_id=0,  # the statement fills in the case id and the tracking number
+        tracking_no="",
+        access_code=access_code,
+        status="received",
+        received_at=now,
+        acceptance_due=deadline.due,
+        acceptance_due_provisional=deadline.provisional,
+        evidence_count=len(files),  # corrected below when a file was already on the case
+    )
+    registration = cases.Registration(
+        received_at=now,
+        received_on=received_on,
+        day_base=await ctx.reference.day_base(pool, received_on),
+        access_code=access_code,
+        hmac_pads=hmac_pads(ctx.secret_key),
+        rule_set_id=rules.id,
+        acceptance_due=deadline.due,
+        provisional=deadline.provisional,
+        recorded_by=recorded_by.id if recorded_by else None,
+        actor=recorded_by.actor if recorded_by else "consumer",
+        event_payload={
+            "channel": draft.channel,
+            "rule_set": rules.id,
+            "acceptance_due": deadline.due.isoformat(),
+            "acceptance_due_provisional": deadline.provisional,
+        },
+        request_id=request_id,
+        reference_version=ref.version,
+        answer=answer.to_json(),
+        idempotency=(IDEMPOTENCY_SCOPE, idem.key, body_hash, ctx.idempotency_ttl_s) if idem else None,
+    )
+    async with pool.acquire() as conn:
+        if not files and not draft.reports_violation:
+            receipt, _ = await _insert(conn, draft, registration, answer, body_hash)
+            return receipt
+        async with conn.transaction():
+            receipt, replayed = await _insert(conn, draft, registration, answer, body_hash)
+            if replayed:
+                return receipt
+            stored = await _add_report_and_files(conn, draft, receipt.case_id, files, now, request_id)
+            if stored != receipt.evidence_count:  # a file that was already on the case counts once
+                receipt = replace(receipt, evidence_count=stored)
+                if idem is not None:
+                    await idempotency.save(conn, IDEMPOTENCY_SCOPE, idem.key, 201, receipt.to_json())
+    return receipt
+
+
+async def _insert(
+    conn: asyncpg.Connection,
+    draft: ComplaintDraft,
+    registration: cases.Registration,
+    answer: Receipt,
+    body_hash: bytes,
+) -> tuple[Receipt, bool]:
+    """The receipt, and whether it is the earlier answer under the same Idempotency-Key."""
+    result = await cases.register(conn, draft, registration)
+    if not result.fresh:
+        raise _Retry
+    if result.case is None:
+        assert registration.idempotency is not None, "only a key in use stops a fresh registration"
+        scope, key, _, _ = registration.idempotency
+        earlier = await idempotency.earlier(conn, scope, key)
+        if earlier is None:  # it expired and was purged between the two statements
+            raise _Retry
+        if earlier.body_hash != body_hash:
+            raise Conflict("this Idempotency-Key was used with a different request body")
+        return Receipt.from_json(earlier.response), True
+    case = result.case
+    receipt = replace(
+        answer,
+        case_id=case.id,
+        tracking_no=case.tracking_no,
+        status=case.status,
+        received_at=case.received_at,
+    )
+    return receipt, False
+
+
+async def _add_report_and_files(
+    conn: asyncpg.Connection,
+    draft: ComplaintDraft,
+    case_id: int,
+    files: Sequence[StagedFile],
+    now: datetime,
+    request_id: str | None,
+) -> int:
+    """The split-off violation report and the evidence rows; returns how many files were new."""
+    if draft.reports_violation:
+        referral_id = await cases.add_referral(conn, case_id, draft.reports_violation)
         await cases.add_event(
             conn,
-            case.id,
-            "registered",
-            actor=recorded_by.actor if recorded_by else "consumer",
+            case_id,
+            "report_split",
+            actor="system",
             at=now,
-            payload={
-                "channel": draft.channel,
-                "rule_set": rules.id,
-                "acceptance_due": deadline.due.isoformat(),
-                "acceptance_due_provisional": deadline.provisional,
-            },
+            payload={"referral_id": referral_id},
             request_id=request_id,
         )
-        if draft.reports_violation:
-            referral_id = await cases.add_referral(conn, case.id, draft.reports_violation)
-            await cases.add_event(
-                conn,
-                case.id,
-                "report_split",
-                actor="system",
-                at=now,
-                payload={"referral_id": referral_id},
-                request_id=request_id,
-            )
-        stored = 0
-        for f in files:
-            if await cases.add_evidence(
-                conn,
-                case.id,
-                sha256=f.sha256,
-                size=f.size,
-                content_type=content_type(f),
-                name=f.name,
-                by="consumer",
-            ):
-                stored += 1
-        if stored:
-            await cases.add_event(
-                conn,
-                case.id,
-                "evidence_added",
-                actor="consumer",
-                at=now,
-                payload={"files": stored},
-                request_id=request_id,
-            )
-        await outbox.add(
-            conn, "route_case", key=f"route_case:{case.id}", args={"case_id": case.id}, request_id=request_id
+    stored = 0
+    for f in files:
+        if await cases.add_evidence(
+            conn,
+            case_id,
+            sha256=f.sha256,
+            size=f.size,
+            content_type=content_type(f),
+            name=f.name,
+            by="consumer",
+        ):
+            stored += 1
+    if stored:
+        await cases.add_event(
+            conn,
+            case_id,
+            "evidence_added",
+            actor="consumer",
+            at=now,
+            payload={"files": stored},
+            request_id=request_id,
         )
-        receipt = Receipt(
-            case_id=case.id,
-            tracking_no=tracking_no,
-            access_code=access_code,
-            status=case.status,
-            received_at=case.received_at,
-            acceptance_due=deadline.due,
-            acceptance_due_provisional=deadline.provisional,
-            evidence_count=stored,
-        )
-        if idem is not None:
-            await idempotency.save(conn, IDEMPOTENCY_SCOPE, idem.key, 201, receipt.to_json())
-    return receipt
+    return stored
 
 
 def content_type(f: StagedFile) -> str:

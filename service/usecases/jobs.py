@@ -20,17 +20,25 @@ STALE_AFTER_S = 600  # an enqueued row not done after this long is enqueued agai
 
 
 async def relay_outbox(pool: asyncpg.Pool, enqueue: Enqueue, *, stale_after_s: float = STALE_AFTER_S) -> int:
-    """Move unfinished outbox rows to the queue; return how many were handed over."""
+    """Move unfinished outbox rows to the queue; return how many were handed over.
+
+    With `stale_after_s=0` this is the sweep after Redis lost its data: every unfinished row is offered
+    again. That is safe because job ids are deterministic: arq refuses an id it still holds (queued,
+    running, or its result kept), so only the jobs Redis really lost are enqueued anew. One pass visits
+    each row once (keyset by id), however many there are.
+    """
     handed = 0
+    after_id = 0
     while True:
         async with pool.acquire() as conn, conn.transaction():
-            rows = await outbox.due(conn, stale_after_s=stale_after_s, limit=RELAY_BATCH)
+            rows = await outbox.due(conn, stale_after_s=stale_after_s, limit=RELAY_BATCH, after_id=after_id)
             for row in rows:
                 await enqueue(row.job, row.job_key, row.args, row.request_id)
             await outbox.mark_enqueued(conn, [row.id for row in rows])
         handed += len(rows)
         if len(rows) < RELAY_BATCH:
             return handed
+        after_id = rows[-1].id
 
 
 async def record_failure(pool: asyncpg.Pool, job_key: str, error: str) -> None:

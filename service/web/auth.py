@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
@@ -21,6 +22,39 @@ from service.usecases import auth
 from service.usecases.clock import utcnow
 
 SESSION_COOKIE = "qd_session"
+
+
+def cookies_secure(public_base_url: str, request_scheme: str) -> bool:
+    """Cookies are Secure when the service is published over HTTPS, even though TLS usually ends at the
+    load balancer and the request reaching us says http."""
+    return public_base_url.lower().startswith("https://") or request_scheme == "https"
+
+
+def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
+    """The staff session: never readable by scripts, not sent on cross-site sub-requests or posts."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=max_age,
+    )
+
+
+def session_cookie_removal(*, secure: bool) -> Cookie:
+    """The same cookie, expired: a browser drops it only when path and flags match the one it holds."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value="",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=0,
+        expires=0,
+    )
 
 
 async def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> StaffUser | None:

@@ -9,7 +9,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import File
 
 from service.app_types import Services
-from service.evidence_files import StagedFile, path_of, stage
+from service.evidence_files import StagedFile, download_name, path_of, stage
 from service.usecases import casework
 
 
@@ -37,7 +37,7 @@ async def evidence_download(services: Services, case_id: int, evidence_id: int) 
     item = await casework.evidence_item(services.pool, case_id, evidence_id)
     return File(
         path=path_of(services.settings.evidence_dir, item["sha256"]),
-        filename=item["original_name"] or f"evidence-{evidence_id}",
+        filename=download_name(item["original_name"], item["content_type"], f"evidence-{evidence_id}"),
         media_type=item["content_type"],
         content_disposition_type="attachment",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},

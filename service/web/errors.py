@@ -7,14 +7,17 @@ from typing import Any
 from urllib.parse import quote
 
 import asyncpg
+import redis.exceptions
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
+from service.store.db import CONNECTION_ERRORS, connection_lost
 
 log = structlog.get_logger("web")
 
@@ -40,6 +43,8 @@ def _respond(
     request: Request[Any, Any, Any], status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response[Any]:
     if _is_api(request):
+        # every JSON error carries its status, as the OpenAPI error schema (status_code, detail) requires
+        body = {"status_code": status, **body}
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     title, message = _PAGE_TEXT.get(status, _PAGE_TEXT[500] if status >= 500 else _PAGE_TEXT[400])
     return Template(
@@ -98,6 +103,33 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return _respond(request, exc.status_code, body, headers=exc.headers)
 
 
+def too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> Response[Any]:
+    """A body past the route's limit, refused while it streams in (never buffered whole)."""
+    log.info("request body too large")
+    return _respond(
+        request,
+        413,
+        {
+            "detail": "提交的内容超过大小限制，请减少或压缩文件后重试 / the request body is too large",
+            "code": "too_large",
+        },
+    )
+
+
+def undecodable(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """Bytes that are not text where text belongs (a form field that is really a file whose header was
+    cut short, say): the client's input, not our fault."""
+    log.info("undecodable input", encoding=exc.encoding)
+    return _respond(
+        request,
+        400,
+        {
+            "detail": "提交的内容无法识别（不是有效的文字或文件）/ the request could not be read",
+            "code": "unreadable",
+        },
+    )
+
+
 def out_of_range(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Any]:
     """A number the database cannot hold (an id of 30 digits, say): the client's input, not our fault."""
     log.info("input out of range", error=type(exc).__name__)
@@ -107,6 +139,44 @@ def out_of_range(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Res
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, {"detail": "internal error"})
+
+
+RETRY_AFTER_S = 5  # a database restart takes a second or two; a failover a little longer
+
+
+def unavailable(request: Request[Any, Any, Any]) -> Response[Any]:
+    """503 with Retry-After: a server this request needs is down. Nothing was committed: a request that did
+    not get its answer may be sent again (with the same Idempotency-Key, it is recorded once)."""
+    return _respond(
+        request,
+        503,
+        {
+            "detail": "服务暂时不可用，本次提交未能完成，请稍后重试 / "
+            "the service is temporarily unavailable; the request was not completed, please try again shortly",
+            "code": "unavailable",
+            "retry_after": RETRY_AFTER_S,
+        },
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+# what a lost database may raise; `connection_lost` tells a lost connection from a bug of the same class
+DATABASE_ERRORS = (*CONNECTION_ERRORS, asyncpg.InterfaceError, asyncpg.InternalClientError)
+
+
+def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """PostgreSQL went away (a restart, a failover): 503, not 500. Other errors of the same classes (an
+    InterfaceError from misuse, say) are still bugs, answered as such."""
+    if not connection_lost(exc):
+        return server_error(request, exc)
+    log.error("database unavailable", error=type(exc).__name__, exc_info=exc)
+    return unavailable(request)
+
+
+def redis_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Redis went away; only what needs it (e.g. the tracking throttle) fails, with 503."""
+    log.error("redis unavailable", error=type(exc).__name__, exc_info=exc)
+    return unavailable(request)
 
 
 def invalid_transition(request: Request[Any, Any, Any], exc: InvalidTransition) -> Response[Any]:
@@ -124,7 +194,11 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFound: not_found,
     Conflict: conflict,
     TooManyAttempts: too_many,
+    RequestEntityTooLarge: too_large,
     HTTPException: http_error,
     asyncpg.DataError: out_of_range,
+    UnicodeDecodeError: undecodable,
+    **dict.fromkeys(DATABASE_ERRORS, database_unavailable),
+    **dict.fromkeys((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError), redis_unavailable),
     Exception: server_error,
 }

@@ -1,112 +1,53 @@
-"""Intake throughput: the real POST /api/v1/complaints against a bare Litestar + asyncpg one-insert
-endpoint, both in-process over the same ASGI transport, same concurrency, same database (DESIGN §5).
-
-A first figure, not the final method: issue 7 moves this to real servers and an external load generator.
-"""
+"""Intake throughput (DESIGN §5): the real POST /api/v1/complaints against a bare Litestar + asyncpg
+one-insert endpoint, each served by uvicorn in its own process with the same settings, loaded by the
+same generator in a third process, against the same PostgreSQL, alternating rounds in one run."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import statistics
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from pathlib import Path
 
-import asyncpg
-import pytest
-from litestar import Litestar, post
-from litestar.params import JSONBody
-from litestar.testing import AsyncTestClient
-
-from service.app import create_app
 from service.settings import Settings
+from tests.bench.servers import bare_server, free_port, load, real_server, serve, server_env
 from tests.factories import complaint_body
 
-REQUESTS = 600
+REQUESTS = 3000
 CONCURRENCY = 16
+ROUNDS = 3
 
 
-def bare_app(database_url: str) -> Litestar:
-    state: dict[str, Any] = {}
-
-    async def startup(app: Litestar) -> None:
-        state["pool"] = await asyncpg.create_pool(database_url, min_size=2, max_size=10)
-        await state["pool"].execute(
-            "CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, body jsonb)"
-        )
-
-    async def shutdown(app: Litestar) -> None:
-        await state["pool"].close()
-
-    @post("/bare", status_code=201, operation_id="Bare")
-    async def bare(data: JSONBody[dict[str, Any]]) -> dict[str, int]:
-        row_id = await state["pool"].fetchval(
-            "INSERT INTO bench_bare (body) VALUES ($1::jsonb) RETURNING id", json.dumps(data)
-        )
-        return {"id": row_id}
-
-    return Litestar([bare], on_startup=[startup], on_shutdown=[shutdown])
+def show(name: str, r: dict[str, object]) -> str:
+    return f"  {name:<12}: {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms"
 
 
-async def measure(send: Callable[[int], Awaitable[int]]) -> tuple[float, list[float], list[int]]:
-    latencies: list[float] = []
-    statuses: list[int] = []
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(REQUESTS):
-        queue.put_nowait(i)
-
-    async def worker() -> None:
-        while not queue.empty():
-            i = queue.get_nowait()
-            start = time.perf_counter()
-            statuses.append(await send(i))
-            latencies.append(time.perf_counter() - start)
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return time.perf_counter() - began, latencies, statuses
-
-
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000
-
-
-def line(name: str, seconds: float, latencies: list[float]) -> str:
-    p50, p99 = pct(latencies, 50), pct(latencies, 99)
-    return f"  {name:<12}: {REQUESTS / seconds:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
-
-
-@pytest.fixture
-async def clients(settings: Settings) -> AsyncIterator[tuple[AsyncTestClient, AsyncTestClient]]:  # type: ignore[type-arg]
-    assert settings.database_url
-    async with (
-        AsyncTestClient(app=create_app(settings)) as real,
-        AsyncTestClient(app=bare_app(settings.database_url)) as bare,
+def test_intake_throughput(settings: Settings, tmp_path: Path) -> None:
+    body = tmp_path / "complaint.json"
+    body.write_text(json.dumps(complaint_body(), ensure_ascii=False))
+    env = server_env(settings)
+    real_port, bare_port = free_port(), free_port()
+    with (
+        serve(real_server(settings, real_port), env, real_port, tmp_path / "real.log"),
+        serve(bare_server(bare_port), env, bare_port, tmp_path / "bare.log"),
     ):
-        yield real, bare
-
-
-async def test_intake_throughput(clients: tuple[AsyncTestClient, AsyncTestClient]) -> None:  # type: ignore[type-arg]
-    real, bare = clients
-    body = complaint_body()
-
-    async def send_real(i: int) -> int:
-        r = await real.post(
-            "/api/v1/complaints", json=body, headers={"Idempotency-Key": f"bench-{time.time_ns()}-{i}"}
-        )
-        return r.status_code
-
-    async def send_bare(i: int) -> int:
-        return (await bare.post("/bare", json=body)).status_code
-
-    await measure(send_bare)  # warm both paths and the database
-    await measure(send_real)
-    bare_s, bare_lat, bare_status = await measure(send_bare)
-    real_s, real_lat, real_status = await measure(send_real)
-    assert set(bare_status) == {201} and set(real_status) == {201}
+        real_url = f"http://127.0.0.1:{real_port}/api/v1/complaints"
+        bare_url = f"http://127.0.0.1:{bare_port}/bare"
+        for url in (bare_url, real_url):  # warm the pools, caches and prepared statements
+            load(url, requests=300, concurrency=CONCURRENCY, body=body, unique_key=True)
+        bare, real = [], []
+        for _ in range(ROUNDS):
+            for url, results in ((bare_url, bare), (real_url, real)):
+                results.append(
+                    load(url, requests=REQUESTS, concurrency=CONCURRENCY, body=body, unique_key=True)
+                )
+    for r in bare + real:
+        assert r["statuses"] == {"201": REQUESTS}, r
+    best_bare = max(bare, key=lambda r: float(str(r["rps"])))
+    best_real = max(real, key=lambda r: float(str(r["rps"])))
+    ratio = float(str(best_real["rps"])) / float(str(best_bare["rps"]))
     print(
-        f"\nintake, {REQUESTS} requests, concurrency {CONCURRENCY}, in-process ASGI:\n"
-        f"{line('bare insert', bare_s, bare_lat)}\n{line('real intake', real_s, real_lat)}\n"
-        f"  ratio       : {bare_s / real_s:8.2f}  (target ≥ 0.70)"
+        f"\nintake, {REQUESTS} requests x {ROUNDS} rounds, concurrency {CONCURRENCY}, uvicorn servers, "
+        f"loadgen process (best round):\n"
+        f"{show('bare insert', best_bare)}\n{show('real intake', best_real)}\n"
+        f"  ratio       : {ratio:8.2f}  (target ≥ 0.70)\n"
+        f"  all rounds  : bare {[r['rps'] for r in bare]}  real {[r['rps'] for r in real]}"
     )

