@@ -7,6 +7,20 @@ from collections.abc import Iterable
 
 from domain.errors import FieldError, ValidationFailed
 
+# Embeddings, overrides and isolates make text display in another order than it is stored (a merchant
+# name that reads backwards, "Trojan source"); Arabic or Hebrew text needs none of them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(value: str) -> tuple[str, str] | None:
+    """Why `value` cannot be stored as text (Chinese, English), or None. Line breaks and tabs are text
+    (a browser sends a textarea's line breaks as CR LF); other control characters are not."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
+        return "含有不可见的控制字符", "Contains control characters"
+    if any(ch in BIDI_CONTROLS for ch in value):
+        return "含有改变文字显示方向的控制字符", "Contains characters that reorder how text is displayed"
+    return None
+
 
 class Fields:
     """Collects FieldErrors; `done()` raises them all together."""
@@ -31,8 +45,8 @@ class Fields:
             self.fail(field, "invalid_type", "应为文字", "Must be text")
             return None
         value = unicodedata.normalize("NFC", raw).strip()
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-            self.fail(field, "invalid_chars", "含有不可见的控制字符", "Contains control characters")
+        if problem := text_problem(value):
+            self.fail(field, "invalid_chars", *problem)
             return None
         if len(value) > max_len:
             self.fail(field, "too_long", f"不能超过{max_len}个字", f"At most {max_len} characters")

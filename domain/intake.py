@@ -15,6 +15,7 @@ from typing import Any
 
 from domain import identifiers
 from domain.errors import FieldError, ValidationFailed
+from domain.fields import text_problem
 from domain.money import parse_yuan
 from domain.taxonomy import CHANNELS, REQUEST_KINDS, Taxonomy
 
@@ -22,9 +23,6 @@ MAX_AMOUNT_FEN = 1_000_000_000  # 10,000,000 yuan: far above any consumer purcha
 OLDEST_PURCHASE_YEARS = 30
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 5000
 VIOLATION_MAX = 2000
-# Embeddings, overrides and isolates make text display in another order than it is stored (a merchant
-# name that reads backwards, "Trojan source"); Arabic or Hebrew text needs none of them.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
@@ -111,17 +109,8 @@ class _Reader:
             self.fail(path, "invalid_type", "应为文字", "Must be text")
             return None
         value = unicodedata.normalize("NFC", raw).strip()
-        # line breaks and tabs are text (a browser sends a textarea's line breaks as CR LF)
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in value):
-            self.fail(path, "invalid_chars", "含有不可见的控制字符", "Contains control characters")
-            return None
-        if any(ch in BIDI_CONTROLS for ch in value):
-            self.fail(
-                path,
-                "invalid_chars",
-                "含有改变文字显示方向的控制字符",
-                "Contains characters that reorder how text is displayed",
-            )
+        if problem := text_problem(value):
+            self.fail(path, "invalid_chars", *problem)
             return None
         if len(value) < min_len:
             self.fail(path, "too_short", f"至少需要{min_len}个字", f"At least {min_len} characters")
