@@ -7,6 +7,8 @@ description, a note or a survey comment.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,7 +53,48 @@ class ReturnListItem:
     restatement_of: int | None
 
 
-async def month_counts(conn: asyncpg.Connection, first: date, end: date) -> dict[date, MonthCounts]:
+async def prepare_session(conn: asyncpg.Connection) -> None:
+    """Settings for the aggregates, until the (statistics) transaction ends: call it first inside one."""
+    await conn.execute(SQL["stats_session"])
+
+
+SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+async def export_snapshot(conn: asyncpg.Connection) -> str:
+    """The id of this (repeatable read) transaction's snapshot, for `import_snapshot` elsewhere."""
+    snapshot: str = await conn.fetchval("SELECT pg_export_snapshot()")
+    return snapshot
+
+
+async def import_snapshot(conn: asyncpg.Connection, snapshot: str) -> None:
+    """Read what the exporting transaction reads: the first statement of a repeatable read transaction."""
+    if not SNAPSHOT_ID.match(snapshot):  # SET takes no parameters: never interpolate anything else
+        raise ValueError(f"not a snapshot id: {snapshot!r}")
+    await conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+
+
+class Reader:
+    """Runs the statistics queries on one or more connections in one snapshot, several at a time.
+
+    The month's aggregates are independent scans; on separate connections (sharing the snapshot the
+    first one exported) they run side by side instead of one after another (tests/bench).
+    """
+
+    def __init__(self, conns: Sequence[asyncpg.Connection]) -> None:
+        self._free: asyncio.Queue[asyncpg.Connection] = asyncio.Queue()
+        for conn in conns:
+            self._free.put_nowait(conn)
+
+    async def fetch(self, name: str, *args: Any) -> list[asyncpg.Record]:
+        conn = await self._free.get()
+        try:
+            return list(await conn.fetch(SQL[name], *args, timeout=TIMEOUT_S))
+        finally:
+            self._free.put_nowait(conn)
+
+
+async def month_counts(read: Reader, first: date, end: date) -> dict[date, MonthCounts]:
     """The aggregates of each local month in [first, end) (month starts); months without any are absent."""
     acc: dict[date, dict[str, Any]] = defaultdict(
         lambda: {
@@ -62,16 +105,30 @@ async def month_counts(conn: asyncpg.Connection, first: date, end: date) -> dict
             "survey_scores": {},
         }
     )
-    for r in await conn.fetch(SQL["stats_received"], first, end, timeout=TIMEOUT_S):
+    received, decided, closed, first_payments, arbitration, reports, scores = await asyncio.gather(
+        *(
+            read.fetch(name, first, end)
+            for name in (
+                "stats_received",
+                "stats_decided",
+                "stats_closed",
+                "stats_first_payments",
+                "stats_arbitration",
+                "stats_reports",
+                "stats_survey_scores",
+            )
+        )
+    )
+    for r in received:
         acc[r["month"]]["received"] = r["received"]
-    for r in await conn.fetch(SQL["stats_decided"], first, end, timeout=TIMEOUT_S):
+    for r in decided:
         m = acc[r["month"]]
         if r["by_ground"] == 1:
             m.update(decided=r["decided"], decided_on_time=r["on_time"], accepted=r["accepted"])
             m["rejected"] = r["rejected"]
         elif r["rejection_ground"] is not None:
             m["rejections_by_ground"][r["rejection_ground"]] = r["decided"]
-    for r in await conn.fetch(SQL["stats_closed"], first, end, timeout=TIMEOUT_S):
+    for r in closed:
         m = acc[r["month"]]
         if r["by_outcome"] == 0:
             m["outcomes"][r["outcome"]] = r["closed"]
@@ -85,18 +142,18 @@ async def month_counts(conn: asyncpg.Connection, first: date, end: date) -> dict
                 surveys_sent=r["surveys_sent"],
                 surveys_responded=r["surveys_responded"],
             )
-    for r in await conn.fetch(SQL["stats_first_payments"], first, end, timeout=TIMEOUT_S):
+    for r in first_payments:
         who = "by_merchant" if r["state"] == "paid_by_merchant" else "from_deposit"
         acc[r["month"]][f"first_payments_{who}"] = r["payments"]
         acc[r["month"]][f"first_payments_{who}_fen"] = r["paid_fen"]
-    for r in await conn.fetch(SQL["stats_arbitration"], first, end, timeout=TIMEOUT_S):
+    for r in arbitration:
         if r["kind"] == "referral":
             acc[r["month"]]["arbitration_referrals"] = r["n"]
         else:
             acc[r["month"]]["awards_by_party"][r["award_for"]] = r["n"]
-    for r in await conn.fetch(SQL["stats_reports"], first, end, timeout=TIMEOUT_S):
+    for r in reports:
         acc[r["month"]]["reports_split"] = r["reports"]
-    for r in await conn.fetch(SQL["stats_survey_scores"], first, end, timeout=TIMEOUT_S):
+    for r in scores:
         m = acc[r["month"]]
         m["surveys_answered"] = m.get("surveys_answered", 0) + r["answers"]
         if r["score"] is not None:
@@ -104,14 +161,17 @@ async def month_counts(conn: asyncpg.Connection, first: date, end: date) -> dict
     return {month: MonthCounts(**values) for month, values in acc.items()}
 
 
-async def month_tables(conn: asyncpg.Connection, month: date, end: date, top_merchants: int) -> MonthTables:
+async def month_tables(read: Reader, month: date, end: date, top_merchants: int) -> MonthTables:
     """The breakdowns of complaints received in one month, and the merchants with most of them."""
     by_dimension: dict[str, dict[str | None, int]] = defaultdict(dict)
-    for r in await conn.fetch(SQL["stats_breakdowns"], month, end, timeout=TIMEOUT_S):
+    breakdowns, top = await asyncio.gather(
+        read.fetch("stats_breakdowns", month, end), read.fetch("stats_merchants", month, end, top_merchants)
+    )
+    for r in breakdowns:
         by_dimension[r["dimension"]][r["code"]] = r["n"]
     merchants = [
         MerchantRow(r["key"], r["name"], r["uscc"], r["complaints"], r["replies_due"], r["replies_on_time"])
-        for r in await conn.fetch(SQL["stats_merchants"], month, end, top_merchants, timeout=TIMEOUT_S)
+        for r in top
     ]
     return MonthTables(by_dimension=dict(by_dimension), merchants=tuple(merchants))
 

@@ -8,7 +8,9 @@ the latest stored returns of the month before and of the same month a year befor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -57,11 +59,41 @@ def _check_closed(month: date, now: datetime) -> None:
 # --- the monthly return -----------------------------------------------------------------------------
 
 
-async def compute(conn: asyncpg.Connection, month: date) -> dict[str, object]:
-    """The figures of a month from the data as it stands (call inside one snapshot)."""
+READERS = 2  # connections a month's aggregates are read on side by side, in one snapshot
+READER_WAIT_S = 0.2  # how long to wait for each from a busy pool before reading on fewer
+
+
+@asynccontextmanager
+async def statistics_snapshot(
+    pool: asyncpg.Pool, readers: int = READERS
+) -> AsyncIterator[tuple[asyncpg.Connection, statistics.Reader]]:
+    """One read-only snapshot on up to `readers` connections (the others import the first one's):
+    that first connection, for sequential reads, and a Reader that spreads queries over them all."""
+    async with pool.acquire() as main, main.transaction(isolation="repeatable_read", readonly=True):
+        await statistics.prepare_session(main)
+        conns = [main]
+        async with AsyncExitStack() as others:
+            snapshot = await statistics.export_snapshot(main) if readers > 1 else ""
+            for _ in range(readers - 1):
+                try:
+                    conn = await others.enter_async_context(pool.acquire(timeout=READER_WAIT_S))
+                except TimeoutError:
+                    break  # a busy pool: read on fewer connections rather than hold it up
+                await others.enter_async_context(conn.transaction(isolation="repeatable_read", readonly=True))
+                await statistics.import_snapshot(conn, snapshot)
+                await statistics.prepare_session(conn)
+                conns.append(conn)
+            yield main, statistics.Reader(conns)
+
+
+async def compute(conn: asyncpg.Connection, read: statistics.Reader, month: date) -> dict[str, object]:
+    """The figures of a month from the data as it stands (call inside `statistics_snapshot`)."""
     end = ind.add_months(month, 1)
-    counts = (await statistics.month_counts(conn, month, end)).get(month, ind.MonthCounts())
-    tables = await statistics.month_tables(conn, month, end, ind.TOP_MERCHANTS)
+    counts_by_month, tables = await asyncio.gather(
+        statistics.month_counts(read, month, end),
+        statistics.month_tables(read, month, end, ind.TOP_MERCHANTS),
+    )
+    counts = counts_by_month.get(month, ind.MonthCounts())
     taxonomy = await reference.taxonomy(conn)
     bases = {"mom": ind.add_months(month, -1), "yoy": ind.add_months(month, -12)}
     stored = await statistics.summaries(conn, list(bases.values()))
@@ -78,28 +110,27 @@ async def produce(
     """Compute a month and store it: version 1; unchanged when the figures are the same as the latest
     version (nothing stored, `created` False); else a restatement listing what changed."""
     _check_closed(month, now)
-    async with pool.acquire() as conn:
-        async with conn.transaction(isolation="repeatable_read", readonly=True):
-            figures = await compute(conn, month)
-        digest = ind.content_hash(figures)
-        async with conn.transaction():
-            await statistics.lock_month(conn, month)  # two producers of one month take turns
-            latest = await statistics.latest_return(conn, month)
-            if latest is not None and latest.content_hash == digest:
-                return latest
-            stored = await statistics.insert_return(
-                conn,
-                month=month,
-                version=latest.version + 1 if latest else 1,
-                definitions=ind.VERSION,
-                figures=figures,
-                content_hash=digest,
-                created_at=now,
-                created_by=actor,
-                restatement_of=latest.version if latest else None,
-                changes=[c.as_json() for c in ind.diff(latest.figures, figures)] if latest else None,
-                reason=(reason or None) if latest else None,
-            )
+    async with statistics_snapshot(pool) as (conn, read):
+        figures = await compute(conn, read, month)
+    digest = ind.content_hash(figures)
+    async with pool.acquire() as conn, conn.transaction():
+        await statistics.lock_month(conn, month)  # two producers of one month take turns
+        latest = await statistics.latest_return(conn, month)
+        if latest is not None and latest.content_hash == digest:
+            return latest
+        stored = await statistics.insert_return(
+            conn,
+            month=month,
+            version=latest.version + 1 if latest else 1,
+            definitions=ind.VERSION,
+            figures=figures,
+            content_hash=digest,
+            created_at=now,
+            created_by=actor,
+            restatement_of=latest.version if latest else None,
+            changes=[c.as_json() for c in ind.diff(latest.figures, figures)] if latest else None,
+            reason=(reason or None) if latest else None,
+        )
     return replace(stored, created=True)
 
 
@@ -216,8 +247,8 @@ async def indicators(pool: asyncpg.Pool, first: date, last: date, *, today: date
     the earlier month is not before the first complaint ever received."""
     check_range(first, last, today)
     start = max(ind.add_months(first, -12), ind.FIRST_MONTH)
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        counts = await statistics.month_counts(conn, start, ind.add_months(last, 1))
+    async with statistics_snapshot(pool) as (conn, read):
+        counts = await statistics.month_counts(read, start, ind.add_months(last, 1))
         origin = await statistics.first_month(conn)
         definitions = await statistics.definitions(conn, ind.VERSION)
     current = date(today.year, today.month, 1)

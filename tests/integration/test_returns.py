@@ -7,6 +7,7 @@ Rows are inserted with SQL directly (dates, statuses and outcomes chosen), times
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import zipfile
 from collections.abc import AsyncIterator
@@ -23,9 +24,12 @@ from domain.identifiers import uscc_check_char
 from service import exports
 from service.cli_export import cmd_export
 from service.settings import Settings
+from service.store import statistics
 from service.store.db import create_pool
-from service.usecases import returns
+from service.store.sql import SQL
+from service.usecases import intake, returns
 from tests.conftest import Databases
+from tests.factories import complaint_body
 from workers.returns import monthly_return_job
 
 USCC_X = "91330105MA2H0000X"[:17]
@@ -817,3 +821,27 @@ def test_a_cell_never_becomes_a_formula() -> None:
     ]
     rows = read_xlsx(exports.xlsx_bytes([table]))["经营者"]["rows"]
     assert rows[-4][0] == ("s", '=HYPERLINK("http://x")') and rows[-4][1] == ("n", "3")
+
+
+async def test_the_statistics_readers_share_one_snapshot(pool: asyncpg.Pool, settings: Settings) -> None:
+    """The month's queries run side by side on several connections, all in the first one's snapshot."""
+    first, end = date(2020, 1, 1), date(2030, 1, 1)
+    ctx = intake.IntakeContext(settings.secret_key, settings.evidence_dir, 10, 10 * 2**20, 86400)
+    async with pool.acquire() as main, main.transaction(isolation="repeatable_read", readonly=True):
+        snapshot = await statistics.export_snapshot(main)
+        before = await main.fetch(SQL["stats_received"], first, end)
+        # committed after the snapshot was taken, before the other reader starts
+        await intake.submit_complaint(pool, complaint_body(), ctx, now=datetime.now(UTC))
+        async with pool.acquire() as other, other.transaction(isolation="repeatable_read", readonly=True):
+            await statistics.import_snapshot(other, snapshot)
+            read = statistics.Reader([main, other])
+            seen = await asyncio.gather(*(read.fetch("stats_received", first, end) for _ in range(4)))
+    assert all(s == before for s in seen)
+    async with returns.statistics_snapshot(pool, readers=3) as (_, read):
+        now = await asyncio.gather(*(read.fetch("stats_received", first, end) for _ in range(3)))
+    assert all(sum(r["received"] for r in n) == sum(r["received"] for r in before) + 1 for n in now)
+
+
+def test_only_snapshot_ids_reach_set_transaction() -> None:
+    with pytest.raises(ValueError, match="not a snapshot id"):
+        asyncio.run(statistics.import_snapshot(None, "0000-1'; DROP TABLE cases; --"))  # type: ignore[arg-type]
