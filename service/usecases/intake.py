@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ class Receipt:
     evidence_count: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return msgspec.to_builtins(asdict(self))  # type: ignore[no-any-return]
+        return msgspec.to_builtins(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Receipt:

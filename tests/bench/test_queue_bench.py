@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import httpx
+import msgspec
 import pytest
 import structlog
 from argon2 import PasswordHasher
@@ -71,7 +72,8 @@ def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app in this event loop: Litestar's AsyncTestClient runs each request to completion through a
     blocking portal (one at a time, whatever the concurrency), httpx's ASGI transport does not."""
-    app = create_app(settings)
+    # warnings only: 10,000 request lines on the console would bury the figures
+    app = create_app(msgspec.structs.replace(settings, log_level="WARNING"))
     async with (
         app.lifespan(),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
