@@ -25,12 +25,6 @@ async def taxonomy(conn: asyncpg.Connection) -> Taxonomy:
     )
 
 
-async def rule_set_in_force(conn: asyncpg.Connection, day: date) -> RuleSet:
-    r = await conn.fetchrow(SQL["rule_sets_in_force"], day)
-    assert r is not None, "rule_sets is seeded by migration 0001"
-    return _rule_set(r)
-
-
 async def rule_sets(conn: asyncpg.Connection) -> tuple[RuleSet, ...]:
     rows = await conn.fetch(SQL["rule_sets_all"])
     assert rows, "rule_sets is seeded by migration 0001"

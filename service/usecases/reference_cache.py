@@ -39,7 +39,7 @@ class Reference:
         return self.calendar_from <= day and day + NEEDED_AFTER <= self.calendar_to
 
     def rule_set_on(self, day: date) -> RuleSet:
-        """The latest rule set in force by `day`; before the first, the earliest (as rule_sets_in_force)."""
+        """The latest rule set in force by `day`; before the first one, the earliest."""
         in_force = [r for r in self.rule_sets if r.effective_from <= day]
         return in_force[-1] if in_force else self.rule_sets[0]
 
@@ -54,15 +54,21 @@ class ReferenceCache:
         self._day_bases: dict[date, int] = {}
 
     async def get(self, pool: asyncpg.Pool, day: date) -> Reference:
-        current = self._current
-        if current is not None and current.covers(day) and self.clock() - self._loaded_at < self.max_age_s:
+        current = self._usable(day)
+        if current is not None:
             return current
         async with self._lock:  # one reload for a burst of requests, not one each
-            current = self._current
-            if current is None or not current.covers(day) or self.clock() - self._loaded_at >= self.max_age_s:
+            current = self._usable(day)
+            if current is None:
                 current = await load(pool, day)
                 self._current, self._loaded_at = current, self.clock()
             return current
+
+    def _usable(self, day: date) -> Reference | None:
+        current = self._current
+        if current is None or not current.covers(day) or self.clock() - self._loaded_at >= self.max_age_s:
+            return None
+        return current
 
     async def day_base(self, pool: asyncpg.Pool, day: date) -> int:
         """The day's tracking-number base (fixed once drawn, so kept for good; a few bytes a day)."""
