@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install dev test check lint format bench clean lock
+.PHONY: install dev test test-clock check lint format bench clean lock
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -28,6 +28,11 @@ check: install
 ## make test: the checks, then the whole suite (embedded servers unless the URLs are set).
 test: check
 	$(BIN)/python -m pytest
+
+## make test-clock: the API and integration tests under shifted clocks (libfaketime, own embedded servers):
+## 16:30 UTC on this month's last day (already tomorrow in Shanghai) and in a year chinesecalendar does not know.
+test-clock: install
+	$(BIN)/python -m tests.support.clock_matrix
 
 ## make bench: benchmarks under tests/bench; each prints its figures.
 bench: install

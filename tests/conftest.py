@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,11 +21,12 @@ from service.settings import ROOT, Settings
 from service.store.db import create_pool
 from service.store.embedded import ensure_servers
 from service.store.migrate import migrate
+from tests.support import clock
 
 # Benchmarks run only through `make bench` (BENCH=1): they print figures and take a while.
 collect_ignore = [] if os.environ.get("BENCH") else ["bench"]
 
-SERVER_DIRS = {"integration": ("db",), "api": ("db",), "workers": ("db", "worker")}
+SERVER_DIRS = {"integration": ("db",), "api": ("db",), "security": ("db",), "workers": ("db", "worker")}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,6 +36,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(marker)
 
 
+@pytest.fixture
+def today_local() -> date:
+    """The Shanghai date now (STYLE habit 11): use it, and dates relative to it, for "today" in a test."""
+    return clock.today_local()
+
+
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
@@ -41,8 +49,10 @@ def with_database(url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def server_urls() -> Iterator[tuple[str, str]]:
+    # DISPUTES_TEST_DATA_DIR: `make test-clock` starts its own servers, under the shifted clock
+    folder = Path(os.environ.get("DISPUTES_TEST_DATA_DIR") or ROOT / ".data" / "test")
     servers = ensure_servers(
-        os.environ.get("DATABASE_URL") or None, os.environ.get("REDIS_URL") or None, ROOT / ".data" / "test"
+        os.environ.get("DATABASE_URL") or None, os.environ.get("REDIS_URL") or None, folder
     )
     yield servers.database_url, servers.redis_url
     servers.stop()

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from domain.identifiers import uscc_check_char
+from tests.support.clock import days_ago
 
 USCC = "91330105MA2H00001" + uscc_check_char("91330105MA2H00001")
 
@@ -22,11 +23,11 @@ def complaint_body(**changes: Any) -> dict[str, Any]:
         "quality_domain": "product",
         "category": "household_appliances",
         "problem_type": "quality",
-        "purchase_date": "2026-10-01",
+        "purchase_date": days_ago(20).isoformat(),
         "amount_paid": "399.00",
         "claim_amount": "399.00",
         "requests": ["refund"],
-        "description": "十月一日在该店购买电水壶一台，使用三天后底座漏电，商家拒绝退货。",
+        "description": "上月在该店购买电水壶一台，使用三天后底座漏电，商家拒绝退货。",
         "consents": {"mediation": True, "entrusted_mediation": False, "publish": False},
     }
     body = copy.deepcopy(body)

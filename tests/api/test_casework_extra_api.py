@@ -29,6 +29,7 @@ from service.web.pages.casework_extra import CaseworkExtraPages
 from tests.api.staff_fixtures import PASSWORD, Staff
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
+from tests.support.clock import today_local
 
 Client = AsyncTestClient[Litestar]
 NO_CASE = 999_999_999
@@ -177,7 +178,7 @@ async def test_referral_award_and_bundle(api: Client, pool: asyncpg.Pool, staff:
     assert missing.status_code == 422
     fields = {e["field"] for e in missing.json()["errors"]}
     assert "amount" in fields
-    today = datetime.now(UTC).date().isoformat()
+    today = today_local().isoformat()
     ok = await api.post(
         award, json={"award_on": today, "award_for": "consumer", "amount": "399.00"}, headers=mediator
     )

@@ -16,6 +16,7 @@ from tests.api.staff_fixtures import Staff
 from tests.api.test_evidence import JPEG
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
+from tests.support.clock import today_local
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -147,7 +148,7 @@ async def test_commitment_missed_deadline_and_payout_from_the_deposit(
     fp = await pool.fetchrow(
         "SELECT topup_due, recourse_opened_at FROM first_payments WHERE case_id = $1", case["case_id"]
     )
-    assert fp["recourse_opened_at"] is not None and fp["topup_due"] > date.today()
+    assert fp["recourse_opened_at"] is not None and fp["topup_due"] > today_local()
     _, topups = await first_payment.flag_deadlines(pool, now=datetime.now(UTC) + timedelta(days=30))
     assert topups >= 1
     assert await pool.fetchval(

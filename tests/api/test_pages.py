@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.api.test_evidence import JPEG
 from tests.factories import USCC
+from tests.support.clock import days_ago
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -38,11 +39,11 @@ def form_fields(**changes: str | list[str]) -> dict[str, Any]:
         "category": "catering_lodging",
         "problem_type": "food_safety",
         "subdistrict": "daguan",
-        "purchase_date": "2026-11-20",
+        "purchase_date": days_ago(3).isoformat(),
         "amount_paid": "128.00",
         "claim_amount": "1000.00",
         "requests": ["refund", "compensate"],
-        "description": "十一月二十日晚在该店就餐，菜品中发现异物，店家拒绝退款。",
+        "description": "三天前晚上在该店就餐，菜品中发现异物，店家拒绝退款。",
         "consents.mediation": "on",
     }
     fields.update(changes)

@@ -24,6 +24,7 @@ from service.web.pages.returns import ReturnPages
 from tests.api.staff_fixtures import PASSWORD, ROLES, Staff
 from tests.api.test_pages import csrf_token
 from tests.integration.test_returns import SECRETS, Data, read_xlsx
+from tests.support.clock import this_month
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 MONTH = "2021-07"
@@ -260,8 +261,7 @@ async def test_produce_read_and_download(api: Client, staff: dict[str, Staff], j
 
 
 async def test_the_current_month_cannot_be_returned(api: Client, staff: dict[str, Staff]) -> None:
-    today = datetime.now(UTC).date()
-    r = await api.post(f"/api/v1/returns/{today:%Y-%m}", headers=staff["supervisor"].headers)
+    r = await api.post(f"/api/v1/returns/{this_month()}", headers=staff["supervisor"].headers)
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "month_not_ended"
 
 

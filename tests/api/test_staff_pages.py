@@ -14,6 +14,7 @@ from service.settings import Settings
 from tests.api.staff_fixtures import PASSWORD, ROLES, Staff
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
+from tests.support.clock import days_ago
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -189,7 +190,7 @@ async def test_a_clerk_records_a_counter_complaint_on_the_page(
             "quality_domain": "product",
             "category": "other_goods",
             "problem_type": "quality",
-            "purchase_date": "2026-11-01",
+            "purchase_date": days_ago(25).isoformat(),
             "amount_paid": "680.00",
             "claim_amount": "680.00",
             "requests": ["replace"],
