@@ -202,8 +202,19 @@ def _holding_claim(job: Callable[[dict[str, Any]], Awaitable[Any]], timeout_s: f
     return run
 
 
-def _cron(job: Callable[[dict[str, Any]], Awaitable[Any]], timeout_s: float, **when: Any) -> Any:
-    return cron(_holding_claim(job, timeout_s), max_tries=3, timeout=timeout_s, run_at_startup=True, **when)
+def _cron(
+    job: Callable[[dict[str, Any]], Awaitable[Any]], queue_name: str, timeout_s: float, **when: Any
+) -> Any:
+    # arq's cron job id is `<name>:<run time>`; named by queue, two deployments (or test runs) sharing one
+    # Redis database do not take each other's runs for their own
+    return cron(
+        _holding_claim(job, timeout_s),
+        name=f"cron:{queue_name}:{job.__name__}",
+        max_tries=3,
+        timeout=timeout_s,
+        run_at_startup=True,
+        **when,
+    )
 
 
 def build_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
@@ -230,11 +241,12 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         if "pool" in ctx:
             await ctx["pool"].close()
 
+    queue = settings.queue_name
     crons = [
-        _cron(deadlines_job, 300, minute={0, 15, 30, 45}),
-        _cron(clusters_job, 300, minute={5}),
-        _cron(notices_job, 300, second={0}),
-        _cron(monthly_return_job, 1800, minute={10}),
+        _cron(deadlines_job, queue, 300, minute={0, 15, 30, 45}),
+        _cron(clusters_job, queue, 300, minute={5}),
+        _cron(notices_job, queue, 300, second={0}),
+        _cron(monthly_return_job, queue, 1800, minute={10}),
     ]
     return ResilientWorker(
         functions=[route_case_job],
