@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum, IntEnum
+from typing import Any
 
 from domain.errors import FieldError, ValidationFailed
 
@@ -80,6 +81,62 @@ OTHER_ROUTES: tuple[tuple[str, str], ...] = (
     ),
     ("向人民法院提起诉讼", "Bring a lawsuit in a people's court"),
 )
+
+
+_CN_NUMERALS = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class Citations:
+    """What a rule set's notices and forms cite: the measures' title and the articles (and items) of the
+    non-acceptance grounds and the termination reasons. Data of the rule set, like its limits (migration
+    0023): Order 20 numbers them arts. 15 and 26, Order 121 arts. 16 and 23. Codes are Order 121's."""
+
+    title: str
+    non_acceptance_article: str
+    non_acceptance_items: Mapping[int, int]
+    termination_article: str
+    termination_items: Mapping[int, int]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Citations:
+        na, term = data.get("non_acceptance", {}), data.get("termination", {})
+        return cls(
+            title=str(data.get("title", "")),
+            non_acceptance_article=str(na.get("article", "")),
+            non_acceptance_items={int(k): int(v) for k, v in na.get("items", {}).items()},
+            termination_article=str(term.get("article", "")),
+            termination_items={int(k): int(v) for k, v in term.get("items", {}).items()},
+        )
+
+    @property
+    def measures(self) -> str:
+        return f"《{self.title}》"
+
+    def non_acceptance(self) -> str:
+        """《…》第十六条"""
+        return f"{self.measures}{self.non_acceptance_article}"
+
+    def ground(self, ground: int) -> str:
+        """《…》第十六条第（一）项 — the item this rule set gives the ground."""
+        return f"{self.non_acceptance()}{_item(self.non_acceptance_items.get(ground))}"
+
+    def termination(self) -> str:
+        """《…》第二十三条"""
+        return f"{self.measures}{self.termination_article}"
+
+    def termination_reason(self, reason: int) -> str:
+        return f"{self.termination()}{_item(self.termination_items.get(reason))}"
+
+    def termination_item(self, reason: int) -> str:
+        """第二十三条第（二）项 (without the title: a form's label)"""
+        return f"{self.termination_article}{_item(self.termination_items.get(reason))}"
+
+
+def _item(n: int | None) -> str:
+    if n is None:
+        return ""
+    return f"第（{_CN_NUMERALS[n] if 0 < n <= 10 else n}）项"
 
 
 @dataclass(frozen=True, slots=True)

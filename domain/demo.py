@@ -12,6 +12,7 @@ on a weekday between 08:30 and 17:30 Beijing time during the 12 months before `t
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -1808,3 +1809,213 @@ def _description(
         if len(text) <= DESCRIPTION_LIMITS[1]:
             return text
     return text[: DESCRIPTION_LIMITS[1]]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# After acceptance: scenario data for the demo's lifecycle driver (service.usecases.demo_lifecycle)
+# ----------------------------------------------------------------------------------------------------------
+#
+# The driver plays each complaint through the real use cases; these tables only say how often each way
+# and ending happens and what people wrote on the way. The (code, weight) tables are dealt in proportion
+# across the whole demo (`Dealer`), so even a small demo reaches every ending; the details (days, amounts,
+# wording) are drawn from the case's own `random.Random`. Both depend on the seed only.
+
+EVIDENCE_SHARE = 0.7  # web complaints that come with a photo of the receipt (proof of purchase)
+# how complaints arrive: the consumer's own web form, or recorded by the clerk (a letter is recorded a
+# day or three after it arrived, with the day it arrived)
+CHANNELS: tuple[tuple[str, int], ...] = (("web", 14), ("phone", 4), ("counter", 1), ("letter", 1))
+LETTER_DAYS = (1, 3)
+# how a consumer on the web names the business: as registered, or as people say it ("恒达电器") without
+# its credit code, for the registry search to rank (and, when unsure, for staff to confirm)
+NAMING: tuple[tuple[str, int], ...] = (("registered", 11), ("short", 1))
+# a few recent complaints wait past their acceptance deadline; a few stalled mediations past theirs
+UNDECIDED: tuple[tuple[str, int], ...] = (("decided", 14), ("waiting", 1))
+STALLS: tuple[tuple[str, int], ...] = (("left", 1), ("terminated", 1))
+SPAM: tuple[tuple[str, int], ...] = (("genuine", 119), ("spam", 1))  # fake filings, found on reading
+SPAM_REASON = "同一号码短时间内以不同姓名提交多件内容雷同的投诉，经核实为恶意投诉。"
+MEDIATION_PLANS: tuple[tuple[str, int], ...] = (
+    ("settle", 60),
+    ("settle_after_test", 4),  # the clock stops for a product test, then the parties settle
+    ("terminate_refused", 8),  # the business refuses mediation or does not turn up (art. 23 (2))
+    ("terminate_no_agreement", 8),  # offers go back and forth without agreement (art. 23 (3))
+    ("withdraw", 8),
+    ("duplicate", 2),
+    ("stall", 4),  # nobody moves: past its limit it is terminated (art. 23 (5)), or still overdue
+)
+ENFORCEMENT: tuple[tuple[str, int], ...] = (("referred", 35), ("mediated", 65))  # complaints with a report
+FIRST_PAYMENT_PLANS: tuple[tuple[str, int], ...] = (
+    ("merchant_pays", 60),
+    ("deadline_missed", 28),  # → payout from the deposit → recourse → top-up
+    ("merchant_refuses", 12),
+)
+TOP_UPS: tuple[tuple[str, int], ...] = (("on_time", 4), ("late", 1))  # late: flagged by the daily job
+AWARDS: tuple[tuple[str, int], ...] = (("consumer", 5), ("partial", 3), ("merchant", 2))
+PERFORMANCE: tuple[tuple[str, int], ...] = (("performed", 19), ("not_performed", 1))
+RESPONSES: tuple[tuple[str, int], ...] = (("answer", 4), ("ignore", 1))  # of the surveys sent
+APPEALS: tuple[tuple[str, int], ...] = (("appeal", 7), ("none", 3))  # of the scores below 60
+APPEAL_DECISIONS: tuple[tuple[str, int], ...] = (("declined", 11), ("accepted", 9))
+
+CONTACT_NOTES = {
+    "consumer": (
+        "电话联系消费者，核实购买时间、金额及诉求，消费者同意调解。",
+        "消费者来电补充说明情况，表示希望尽快解决。",
+        "电话告知消费者受理情况和调解安排，消费者表示理解。",
+    ),
+    "merchant": (
+        "电话联系商家负责人，告知投诉内容，商家表示愿意协商。",
+        "联系商家店长，商家称需请示公司后答复。",
+        "上门走访商家门店，核实销售记录。",
+    ),
+}
+SESSION_NOTES = (
+    "双方到场，调解员释明相关法律规定，双方就处理方式初步交换意见。",
+    "电话分别听取双方意见，商家同意在一定范围内给予补偿。",
+    "视频调解，消费者展示商品问题，商家承认存在质量瑕疵。",
+)
+SESSION_PLACES = ("拱墅区市场监管局投诉调解室", "商家门店", "大关市场监管所调解室")
+OFFER_NOTES = {
+    "merchant": ("考虑到顾客体验，愿意按此方案处理。", "按公司售后政策处理。", None),
+    "consumer": ("希望商家承担往返的交通费用。", "这个金额才能弥补我的损失。", None),
+}
+SETTLEMENT_WORDING = (
+    "商家向消费者书面致歉。",
+    "消费者于履行完毕后在平台撤回差评。",
+    "商家承担商品退回的运费。",
+)
+TESTS = (
+    ("浙江省产品质量安全检测研究院", "800.00"),
+    ("杭州市质量技术监督检测院", "600.00"),
+    ("浙江方圆检测集团股份有限公司", "1200.00"),
+)
+TEST_RESULTS = ("检测结果：产品不符合国家标准要求。", "检测结果：产品存在质量缺陷，与使用方式无关。")
+TERMINATION_NOTES = {
+    2: ("经三次电话联系，被投诉人明确表示不同意调解。", "被投诉人无正当理由两次未参加调解。"),
+    3: ("双方对赔偿金额分歧较大，均表示无法达成调解协议。", "消费者坚持十倍赔偿，商家不予接受。"),
+    5: ("调解期限届满，双方仍未达成调解协议。",),
+}
+WITHDRAW_NOTES = (
+    "消费者来电称已与商家自行协商解决，申请撤回投诉。",
+    "商家已主动退款，消费者撤回投诉。",
+)
+DUPLICATE_NOTE = "与同一消费者此前提交的投诉内容相同，并案处理。"
+ENFORCEMENT_NOTE = "投诉涉及的违法线索已移交执法机构，争议随执法案件一并处理。"
+MERCHANT_REFUSALS = (
+    "商品已超过退换期限，不同意先行赔付。",
+    "认为问题系消费者使用不当造成，拒绝赔付。",
+)
+FOOD_OVERRIDE_REASON = "经营者拒绝先行赔付且未缴纳保证金，转入调解。"
+NO_PAYER_REASON = "本案没有可以先行赔付的经营者，转入调解。"
+DEPOSIT_SHORT_REASON = "保证金余额不足以先行赔付，转入调解。"
+PAYOUT_CLOSE_NOTE = "已从质量保证金中先行赔付，向经营者追偿。"
+MERCHANT_PAID_NOTE = "经营者已直接向消费者赔付。"
+REOPEN_AFTER_DEFAULT = "调解协议未按期履行，重新组织调解。"
+APPEAL_REASONS = (
+    "商家至今没有履行承诺，希望重新处理。",
+    "调解过程中工作人员没有充分听取我的意见。",
+    "赔偿金额太低，无法弥补我的损失。",
+)
+APPEAL_DECLINES = (
+    "经复核，调解程序合法，处理结果符合法律规定，维持办结。",
+    "经复核，双方已签字确认调解书，维持原处理结果。",
+)
+APPEAL_ACCEPTS = ("同意重新调解，由调解员再次联系双方。",)
+REOPEN_OVERRIDE_REASON = "消费者申请重新处理，经科长同意重新组织调解。"
+SURVEY_COMMENTS = (
+    "处理很及时，谢谢工作人员。",
+    "调解员很耐心。",
+    "希望以后处理速度再快一些。",
+    "结果基本满意。",
+    None,
+    None,
+    None,
+)
+CLUSTER_DECISIONS = ("joint_complaint", "enforcement_referral", "joint_complaint", "no_action")
+CLUSTER_NOTES = {
+    "joint_complaint": "同一经营者同类问题集中，合并为共同投诉，统一约谈经营者。",
+    "enforcement_referral": "涉嫌违法经营，移送执法机构立案调查。",
+    "public_interest_litigation": "涉及众多消费者，建议消保委支持提起公益诉讼。",
+    "no_action": "经核查为个别纠纷，逐件调解处理。",
+}
+
+
+class Dealer:
+    """Deals the codes of a (code, weight) table in proportion, spread out (smooth weighted round robin):
+    every code comes up within the first total-weight deals, so even a small demo shows each ending."""
+
+    def __init__(self, weighted: tuple[tuple[str, int], ...]) -> None:
+        self._weights = dict(weighted)
+        self._credit = dict.fromkeys(self._weights, 0)
+        self._total = sum(self._weights.values())
+
+    def deal(self) -> str:
+        for code, weight in self._weights.items():
+            self._credit[code] += weight
+        best = max(self._credit, key=self._credit.__getitem__)  # ties: the first in the table
+        self._credit[best] -= self._total
+        return best
+
+
+# How a consumer answers the follow-up, by how the case went for them: (level, weight) per question.
+_MOODS: dict[str, tuple[tuple[str, int], ...]] = {
+    "pleased": (("very_satisfied", 8), ("satisfied", 2)),
+    "content": (("very_satisfied", 4), ("satisfied", 5), ("neutral", 1), ("dont_know", 1)),
+    "mixed": (("satisfied", 3), ("neutral", 5), ("dissatisfied", 2)),
+    "unhappy": (("neutral", 2), ("dissatisfied", 5), ("very_dissatisfied", 3)),
+}
+# mostly 80–100 (the district's target is 90); a few below 60, who may ask for a reopen or appeal
+_MOOD_BY_OUTCOME: dict[str, tuple[tuple[str, int], ...]] = {
+    "settled": (("pleased", 65), ("content", 27), ("mixed", 5), ("unhappy", 3)),
+    "paid_by_merchant": (("pleased", 72), ("content", 24), ("mixed", 4)),
+    "paid_from_deposit": (("pleased", 75), ("content", 22), ("mixed", 3)),
+    "award_for_consumer": (("pleased", 60), ("content", 35), ("mixed", 5)),
+    "award_against_consumer": (("content", 20), ("mixed", 45), ("unhappy", 35)),
+    "withdrawn": (("pleased", 55), ("content", 42), ("mixed", 3)),
+    "terminated": (("content", 40), ("mixed", 35), ("unhappy", 25)),
+    "referred_to_enforcement": (("pleased", 35), ("content", 50), ("mixed", 15)),
+}
+_DEFAULT_MOODS = (("pleased", 50), ("content", 40), ("mixed", 10))
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    codes, weights = zip(*weighted, strict=True)
+    return str(rng.choices(codes, weights=weights)[0])
+
+
+def moods_for(outcome: str) -> tuple[tuple[str, int], ...]:
+    """How consumers feel about an ending: a (mood, weight) table."""
+    return _MOOD_BY_OUTCOME.get(outcome, _DEFAULT_MOODS)
+
+
+def survey_form(rng: random.Random, mood: str) -> dict[str, str | None]:
+    """A consumer's answers to the five questions (level codes of domain.satisfaction) and a comment."""
+    levels = _MOODS[mood]
+    form: dict[str, str | None] = {
+        q: _pick(rng, levels) for q in ("timeliness", "fairness", "attitude", "outcome", "overall")
+    }
+    form["comment"] = rng.choice(SURVEY_COMMENTS) if mood in ("pleased", "content") else None
+    return form
+
+
+def receipt_png(rng: random.Random) -> bytes:
+    """A small grey PNG standing in for a photographed receipt: a real image, a few hundred bytes."""
+    width, height = 48, 64
+    paper, ink = b"\xeb" * width, b"\x3c"
+    rows = []
+    for y in range(height):
+        line = paper
+        if y % 6 in (2, 3) and 4 <= y < height - 4:  # a printed line of some length
+            length = rng.randint(20, 36)
+            line = paper[:6] + ink * length + paper[6 + length :]
+        rows.append(b"\x00" + line)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + (zlib.crc32(body) & 0xFFFFFFFF).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 0, 0, 0, 0))  # 8-bit grey
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )

@@ -31,6 +31,16 @@ class Conflict(DomainError):
     """The request clashes with what is stored (e.g. an idempotency key reused with another body)."""
 
 
+class Forbidden(DomainError):
+    """The caller's role allows the action, but not on this record (another mediator's case): HTTP 403.
+
+    `code` is stable; the message is Chinese first and may name who holds the record."""
+
+    def __init__(self, code: str, message: str, message_en: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.message_en = code, message, message_en
+
+
 class TooManyAttempts(DomainError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(f"too many attempts; retry after {retry_after_s}s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ALLOWED = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", "image/heic": ".heic"}
@@ -16,6 +17,12 @@ MAX_BYTES = 10 * 1024 * 1024
 # is refused before any viewer of staff's tries to open it.
 MAX_PIXELS = 250_000_000
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
+# The files of one upload share that budget: ten PDFs of 100 MB each are refused after the second,
+# without inflating the other eight.
+MAX_INFLATED_BYTES_PER_UPLOAD = MAX_INFLATED_BYTES
+# PDF names that run code when a desktop reader opens the file: scripts (also what an /OpenAction or
+# /AA entry runs) and launching programs. An /OpenAction that only sets the first view is harmless.
+ACTIVE_PDF_NAMES = ("JS", "JavaScript", "Launch")
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
@@ -77,18 +84,27 @@ def _jpeg_size(head: bytes) -> tuple[int, int] | None:
 @dataclass(frozen=True, slots=True)
 class EvidenceProblem:
     name: str
-    code: str  # "too_large", "empty", "bad_type", "too_many", "decompression_bomb"
+    code: str  # "too_large", "empty", "bad_type", "too_many", "decompression_bomb", "pdf_script"
     message: str
     message_en: str
 
 
 def check_file(
-    name: str, size: int, head: bytes, max_bytes: int, *, inflated: int = 0
+    name: str,
+    size: int,
+    head: bytes,
+    max_bytes: int,
+    *,
+    inflated: int = 0,
+    inflate_budget: int = MAX_INFLATED_BYTES,
+    active: Sequence[str] = (),
 ) -> str | EvidenceProblem:
     """Return the detected content type, or the reason the file is refused.
 
-    `inflated` is what the file's compressed streams expand to (counted up to just past
-    MAX_INFLATED_BYTES); `head` should reach past an image's metadata (HEAD_BYTES)."""
+    `inflated` is what the file's compressed streams expand to, counted up to just past
+    `inflate_budget` (less than MAX_INFLATED_BYTES when earlier files of the same upload used some);
+    `active` the script or launch names found in a PDF; `head` should reach past an image's metadata
+    (HEAD_BYTES)."""
     shown = name[:80] or "文件"
     if size == 0:
         return EvidenceProblem(name, "empty", f"“{shown}”是空文件", f"{shown!r} is empty")
@@ -112,6 +128,14 @@ def check_file(
             f"“{shown}”声明的图像尺寸过大（{w}×{h}像素），无法作为证据接收",
             f"{shown!r} declares an image too large to open ({w}×{h} pixels)",
         )
+    if inflated > inflate_budget and inflate_budget < MAX_INFLATED_BYTES:  # earlier files used the rest
+        mb = MAX_INFLATED_BYTES_PER_UPLOAD // (1024 * 1024)
+        return EvidenceProblem(
+            name,
+            "decompression_bomb",
+            f"本次上传的PDF文件解压后合计超过{mb}MB（至“{shown}”），请分批上传",
+            f"The PDFs of this upload expand to more than {mb} MB together (at {shown!r}); upload fewer",
+        )
     if inflated > MAX_INFLATED_BYTES:
         mb = MAX_INFLATED_BYTES // (1024 * 1024)
         return EvidenceProblem(
@@ -119,5 +143,15 @@ def check_file(
             "decompression_bomb",
             f"“{shown}”解压后超过{mb}MB，无法作为证据接收",
             f"{shown!r} expands to more than {mb} MB when opened",
+        )
+    if kind == "application/pdf" and active:
+        names = ", ".join("/" + a for a in active)
+        return EvidenceProblem(
+            name,
+            "pdf_script",
+            f"“{shown}”含有脚本或启动程序的指令（{names}），为安全起见不予接收；"
+            "请用“打印为PDF”另存一份或改为上传截图、照片",
+            f"{shown!r} contains scripts or launch actions ({names}) and is refused; "
+            "print it to a new PDF or upload a screenshot instead",
         )
     return kind

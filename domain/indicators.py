@@ -24,7 +24,7 @@ from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, Taxonomy
 
-VERSION = "v1"  # the definitions below; a change of meaning is a new version (and a new migration)
+VERSION = "v2"  # the definitions below; a change of meaning is a new version (and a new migration: 0022)
 FIRST_MONTH = date(2020, 1, 1)  # the earliest rule set; nothing older is counted
 TOP_CATEGORIES = 10
 TOP_MERCHANTS = 10
@@ -43,11 +43,12 @@ class Unit:
     SCORE = "分"
 
 
-P_RECEIVED = "登记时间（北京时间）所在自然月"
+P_RECEIVED = "收到投诉之日（北京时间）所在自然月；信函、转办等以登记的收到日期为准"
 P_DECIDED = "作出受理或不予受理决定的时间（北京时间）所在自然月"
 P_CLOSED = "办结时间（北京时间）所在自然月"
 P_PAID = "实际赔付日期所在自然月"
-P_ANSWERED = "作答时间（北京时间）所在自然月"
+P_DUE = "受理期限届满之日所在自然月"
+P_SENT = "回访问卷发出时间（北京时间）所在自然月"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def _d(
 
 DEFINITIONS: tuple[Definition, ...] = (
     _d(10, "received", "投诉登记量", "Complaints received", Unit.COUNT, P_RECEIVED,
-       "本月登记的投诉件数（网上登记、电话、信函、窗口、转办）。"),
+       "本月收到的投诉件数（网上登记、电话、信函、窗口、转办）；工作人员代为登记的，按登记的收到日期计入。"),
     _d(20, "decided", "作出受理决定件数", "Acceptance decisions", Unit.COUNT, P_DECIDED,
        "本月作出受理或不予受理决定的件数。"),
     _d(30, "accepted", "受理量", "Accepted", Unit.COUNT, P_DECIDED,
@@ -95,9 +96,18 @@ DEFINITIONS: tuple[Definition, ...] = (
        "本月作出不予受理决定的件数，按《市场监督管理投诉举报处理办法》第十六条所列情形分列。"),
     _d(50, "decided_on_time", "按时作出受理决定件数", "Decisions on time", Unit.COUNT, P_DECIDED,
        "本月作出的受理决定中，决定日期（北京时间）不晚于受理期限（收到投诉之日起7个工作日）的件数。"),
-    _d(60, "on_time_acceptance_rate", "按时初查率", "On-time acceptance rate", Unit.RATIO, P_DECIDED,
-       "按时作出受理决定件数 ÷ 作出受理决定件数；分母为0时不计算。",
-       "decided_on_time", "decided"),
+    _d(53, "acceptance_due", "受理期限届满件数", "Acceptance deadlines falling due", Unit.COUNT, P_DUE,
+       "受理期限（收到投诉之日起7个工作日）在本月届满的投诉件数：已作出受理或不予受理决定的，以及期限已过"
+       "仍未作出决定的；期限尚未届满且尚未决定的，待决定或逾期后计入。"),
+    _d(55, "acceptance_on_time", "按期作出受理决定件数", "Decided within the limit", Unit.COUNT, P_DUE,
+       "受理期限在本月届满的投诉中，决定日期（北京时间）不晚于期限届满之日的件数。"),
+    _d(57, "acceptance_overdue_undecided", "逾期未作受理决定件数", "Past the limit, undecided", Unit.COUNT,
+       P_DUE,
+       "受理期限在本月届满的投诉中，期限已过仍未作出受理或不予受理决定的件数；计为未按时，不从分母中剔除。"),
+    _d(60, "on_time_acceptance_rate", "按时初查率", "On-time acceptance rate", Unit.RATIO, P_DUE,
+       "按期作出受理决定件数 ÷ 受理期限届满件数。逾期后才作出决定的和期限已过仍未决定的都计为未按时；"
+       "分母为0时不计算。",
+       "acceptance_on_time", "acceptance_due"),
     _d(70, "reports_split", "分离举报线索数", "Reports split off", Unit.COUNT,
        "列入执法移送候选清单的时间（北京时间）所在自然月",
        "本月从投诉中分离出的涉嫌违法举报线索数（诉转案候选）。"),
@@ -147,27 +157,30 @@ DEFINITIONS: tuple[Definition, ...] = (
        "先行赔付金额 + 办结救济金额（不含先行赔付）。同一案件的钱只计一次：先行赔付在赔付当月计入；"
        "办结时登记的救济金额只计入超出该案先行赔付实付金额的部分。仲裁裁决金额以办结时登记的救济金额计。",
        "first_payments_fen + relief_beyond_first_payment_fen"),
-    _d(270, "satisfaction_sent", "回访问卷发出数", "Surveys sent", Unit.COUNT, P_CLOSED,
-       "本月办结案件发出的满意度回访问卷数。"),
-    _d(280, "satisfaction_responded", "回访问卷回复数", "Surveys answered", Unit.COUNT, P_CLOSED,
-       "本月办结案件的回访问卷中，截至报表生成时已作答的份数。问卷链接有效30日，月末办结案件的回复"
-       "可能在报表生成后到达，届时重新报送会形成更正版本。"),
-    _d(290, "satisfaction_response_rate", "回访回复率", "Survey response rate", Unit.RATIO, P_CLOSED,
+    _d(270, "satisfaction_sent", "回访问卷发出数", "Surveys sent", Unit.COUNT, P_SENT,
+       "本月发出的满意度回访问卷数（案件办结时发出，每案一份）。重新办理后再次办结的案件沿用首次发出的"
+       "问卷，不再发出第二份，也不重复计入。"),
+    _d(280, "satisfaction_responded", "回访问卷回复数", "Surveys answered", Unit.COUNT, P_SENT,
+       "本月发出的问卷中，截至统计时已作答的份数，含各题均选择“不了解”的答卷。每份问卷只能作答一次："
+       "重新办理的案件没有第二份答卷，不计为新的回复。问卷链接有效30日，月末发出问卷的回复可能在报表"
+       "生成后到达，届时重新报送会形成更正版本。"),
+    _d(290, "satisfaction_response_rate", "回访回复率", "Survey response rate", Unit.RATIO, P_SENT,
        "回访问卷回复数 ÷ 回访问卷发出数；分母为0时不计算。", "satisfaction_responded", "satisfaction_sent"),
-    _d(300, "satisfaction_answered", "本月收到答卷数", "Answers received", Unit.COUNT, P_ANSWERED,
-       "本月收到的回访答卷数，含各题均选择“不了解”的答卷。"),
-    _d(310, "satisfaction_n", "满意度样本量", "Satisfaction sample size (n)", Unit.COUNT, P_ANSWERED,
-       "本月收到的答卷中有评分的份数；各题均选择“不了解”的答卷没有评分，不计入。"),
-    _d(320, "satisfaction_mean", "服务质量满意度", "Service-quality satisfaction", Unit.SCORE, P_ANSWERED,
+    _d(300, "satisfaction_unscored", "无评分答卷数", "Answers without a score", Unit.COUNT, P_SENT,
+       "已作答的问卷中各题均选择“不了解”、因而没有评分的份数。"
+       "回访问卷回复数 = 满意度样本量 + 无评分答卷数。"),
+    _d(310, "satisfaction_n", "满意度样本量", "Satisfaction sample size (n)", Unit.COUNT, P_SENT,
+       "本月发出的问卷中已作答且有评分的份数，即回访问卷回复数减去无评分答卷数。"),
+    _d(320, "satisfaction_mean", "服务质量满意度", "Service-quality satisfaction", Unit.SCORE, P_SENT,
        "样本答卷得分的算术平均数。每份答卷的得分为各题（满意100、较满意80、一般60、较不满意30、"
        "不满意0）按权重的加权平均，选择“不了解”的题不计入。目标值90分。",
        "sum of scores", "satisfaction_n", target=90),
     _d(330, "satisfaction_ci_low", "满意度95%置信区间下限", "Satisfaction, 95% CI lower bound",
-       Unit.SCORE, P_ANSWERED,
+       Unit.SCORE, P_SENT,
        "平均分 − t × 标准差 ÷ √n；t 为自由度 n−1 的 t 分布双侧95%临界值（查表），标准差为样本标准差；"
        "n < 2 时不计算；结果限于0～100分。"),
     _d(340, "satisfaction_ci_high", "满意度95%置信区间上限", "Satisfaction, 95% CI upper bound",
-       Unit.SCORE, P_ANSWERED, "平均分 + t × 标准差 ÷ √n；其余同下限。"),
+       Unit.SCORE, P_SENT, "平均分 + t × 标准差 ÷ √n；其余同下限。"),
     _d(500, "breakdown_quality_domain", "质量领域分布", "By quality domain", Unit.COUNT, P_RECEIVED,
        "本月登记的投诉按质量领域（产品、工程、服务、环境）分列的件数及占投诉登记量的比例。",
        kind="table"),
@@ -387,6 +400,9 @@ class MonthCounts:
     received: int = 0
     decided: int = 0
     decided_on_time: int = 0
+    acceptance_due: int = 0  # deadlines that fell in the month: decided, or undecided and past
+    acceptance_on_time: int = 0
+    acceptance_overdue_undecided: int = 0
     accepted: int = 0
     rejected: int = 0
     rejections_by_ground: Mapping[int, int] = field(default_factory=dict)
@@ -402,9 +418,8 @@ class MonthCounts:
     first_payments_from_deposit_fen: int = 0
     arbitration_referrals: int = 0
     awards_by_party: Mapping[str, int] = field(default_factory=dict)
-    surveys_sent: int = 0
-    surveys_responded: int = 0
-    surveys_answered: int = 0
+    surveys_sent: int = 0  # the surveys sent in the month (one a case), and of them:
+    surveys_responded: int = 0  # answered, with or without a score
     survey_scores: Mapping[Decimal, int] = field(default_factory=dict)  # score → answers (no NULLs)
 
 
@@ -421,7 +436,10 @@ def summarize(c: MonthCounts) -> dict[str, Value]:
         "accepted": c.accepted,
         "rejected": c.rejected,
         "decided_on_time": c.decided_on_time,
-        "on_time_acceptance_rate": rate(c.decided_on_time, c.decided),
+        "acceptance_due": c.acceptance_due,
+        "acceptance_on_time": c.acceptance_on_time,
+        "acceptance_overdue_undecided": c.acceptance_overdue_undecided,
+        "on_time_acceptance_rate": rate(c.acceptance_on_time, c.acceptance_due),
         "reports_split": c.reports_split,
         "enforcement_conversions": c.outcomes.get("referred_to_enforcement", 0),
         "closed": c.closed,
@@ -445,7 +463,7 @@ def summarize(c: MonthCounts) -> dict[str, Value]:
         "satisfaction_sent": c.surveys_sent,
         "satisfaction_responded": c.surveys_responded,
         "satisfaction_response_rate": rate(c.surveys_responded, c.surveys_sent),
-        "satisfaction_answered": c.surveys_answered,
+        "satisfaction_unscored": c.surveys_responded - scores.n,
         "satisfaction_n": scores.n,
         "satisfaction_mean": scores.mean,
         "satisfaction_ci_low": scores.ci_low,

@@ -6,11 +6,14 @@ apply the same rules (Order 121 art. 10 and DESIGN §2.3) and report every bad f
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain import identifiers
@@ -24,6 +27,9 @@ OLDEST_PURCHASE_YEARS = 30
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 5000
 VIOLATION_MAX = 2000
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# DESIGN §2.3 "Receipt date": a clerk enters the day a complaint arrived, at most this many days back.
+RECEIVED_ON_MAX_DAYS_BACK = 30
+RECEIVED_ON_REQUIRED = frozenset({"letter", "transfer"})  # phone and counter default to today
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class ComplaintDraft:
     consents: Consents
     reports_violation: str | None
     channel: str
+    received_on: date | None = None  # entered by staff (letter, transfer, phone, counter); None: today
 
 
 class _Reader:
@@ -221,6 +228,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
     )
     violation = r.text(data, "reports_violation", required=False, max_len=VIOLATION_MAX)
     channel = r.code("channel", frozenset(CHANNELS), required=False) or "web"
+    received_on = _received_on(r, channel, today)
 
     if r.errors:
         raise ValidationFailed(r.errors)
@@ -243,6 +251,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
         consents=consents,
         reports_violation=violation,
         channel=channel,
+        received_on=received_on,
     )
 
 
@@ -297,6 +306,70 @@ def _purchase_date(r: _Reader, today: date) -> date | None:
         r.fail("purchase_date", "too_old", "购买日期过早，请核对", "The purchase date is implausibly old")
         return None
     return day
+
+
+def _received_on(r: _Reader, channel: str, today: date) -> date | None:
+    """The day a letter, transfer, call or counter visit arrived; web submissions are received when
+    submitted, so they carry no date of their own."""
+    before = len(r.errors)
+    raw = r.text(r.data, "received_on", required=False, max_len=10)
+    if raw is None:
+        if channel in RECEIVED_ON_REQUIRED and len(r.errors) == before:
+            r.fail(
+                "received_on",
+                "required",
+                "信函、转办须填写收到日期（信函送达或转办到达的日期）",
+                "Required for letters and transfers: the day it arrived",
+            )
+        return None
+    if channel == "web":
+        r.fail(
+            "received_on",
+            "not_allowed",
+            "网上投诉以提交时间为收到时间，不能另填收到日期",
+            "A web submission is received when it is submitted",
+        )
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        r.fail("received_on", "invalid_date", "日期格式应为 年-月-日，如 2026-11-01", "Use YYYY-MM-DD")
+        return None
+    earliest = today - timedelta(days=RECEIVED_ON_MAX_DAYS_BACK)
+    if day > today:
+        r.fail("received_on", "in_future", "收到日期不能晚于今天", "The receipt date cannot be in the future")
+        return None
+    if day < earliest:
+        r.fail(
+            "received_on",
+            "too_old",
+            f"收到日期不能早于{RECEIVED_ON_MAX_DAYS_BACK}天前（{earliest.year}年{earliest.month}月"
+            f"{earliest.day}日）；更早收到的投诉请报科长处理",
+            f"At most {RECEIVED_ON_MAX_DAYS_BACK} days back (not before {earliest.isoformat()})",
+        )
+        return None
+    return day
+
+
+def duplicate_key(draft: ComplaintDraft, secret: bytes) -> str:
+    """What makes two submissions the same complaint: the consumer's phone, the merchant, the amounts
+    and the description, as typed give or take spacing and width. Keyed with a secret (HMAC), so the
+    phone is never stored in clear under it."""
+
+    def plain(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+    material = json.dumps(
+        [
+            draft.consumer.phone,
+            plain(draft.merchant.name),
+            draft.amount_paid_fen,
+            draft.claim_amount_fen,
+            plain(draft.description),
+        ],
+        ensure_ascii=False,
+    )
+    return hmac.new(secret, b"duplicate:" + material.encode(), hashlib.sha256).hexdigest()
 
 
 def _requests(r: _Reader) -> tuple[str, ...] | None:

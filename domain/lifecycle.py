@@ -1,9 +1,11 @@
 """The case state machine (DESIGN §2.1, §2.5): one table of moves between stages, plus the pause rules.
 
-A case is registered, accepted or rejected, routed to first payment, mediation or arbitration (and
-between them, when a route fails or a supervisor overrides it), and closed; a closed case may be
-reopened. The clock of a route stage may stop (product testing, appraisal): while it is stopped the
-case can only resume or close. Everything not listed here is refused with InvalidTransition.
+A case is registered, accepted or rejected, waits while a person confirms which registry merchant it is
+against when the search found only plausible candidates (DESIGN §2.5 item 6), is routed to first
+payment, mediation or arbitration (and between them, when a route fails or a supervisor overrides
+it), and closed; a closed case may be reopened. The clock of a route stage may stop (product testing,
+appraisal): while it is stopped the case can only resume or close. Everything not listed here is
+refused with InvalidTransition.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from domain.errors import DomainError
 class Status(StrEnum):
     RECEIVED = "received"
     ACCEPTED = "accepted"
+    MERCHANT_TO_CONFIRM = "merchant_to_confirm"  # accepted; routing waits for a person to name the merchant
     REJECTED = "rejected"
     FIRST_PAYMENT = "first_payment"
     MEDIATION = "mediation"
@@ -28,6 +31,8 @@ class Status(StrEnum):
 class Action(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
+    AWAIT_MERCHANT = "await_merchant"
+    CONFIRM_MERCHANT = "confirm_merchant"
     ROUTE_FIRST_PAYMENT = "route_first_payment"
     ROUTE_MEDIATION = "route_mediation"
     ROUTE_ARBITRATION = "route_arbitration"
@@ -46,6 +51,7 @@ class CaseState:
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.RECEIVED: ("已登记，待受理", "Registered, awaiting acceptance"),
     Status.ACCEPTED: ("已受理", "Accepted"),
+    Status.MERCHANT_TO_CONFIRM: ("已受理，待确认商家", "Accepted, merchant to confirm"),
     Status.REJECTED: ("不予受理", "Not accepted"),
     Status.FIRST_PAYMENT: ("先行赔付", "First payment"),
     Status.MEDIATION: ("调解中", "In mediation"),
@@ -56,6 +62,8 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.ACCEPT: ("受理", "Accept"),
     Action.REJECT: ("不予受理", "Reject"),
+    Action.AWAIT_MERCHANT: ("等待确认商家", "Wait for the merchant to be confirmed"),
+    Action.CONFIRM_MERCHANT: ("确认商家", "Confirm the merchant"),
     Action.ROUTE_FIRST_PAYMENT: ("转先行赔付", "Route to first payment"),
     Action.ROUTE_MEDIATION: ("转调解", "Route to mediation"),
     Action.ROUTE_ARBITRATION: ("转仲裁", "Refer to arbitration"),
@@ -77,6 +85,8 @@ ROUTE_STAGES: frozenset[Status] = frozenset(ROUTES.values())
 
 # The moves that change the stage. A route stage may hand over to another route stage (first payment
 # refused → mediation; mediation failed → arbitration; a supervisor's override), never to itself.
+# A case whose merchant awaits confirmation has no route move: routing never decides on a merchant a
+# person has not confirmed; confirming returns it to `accepted`, to be routed.
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RECEIVED, Action.ACCEPT): Status.ACCEPTED,
     (Status.RECEIVED, Action.REJECT): Status.REJECTED,
@@ -87,6 +97,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
         for action, target in ROUTES.items()
         if target != stage
     },
+    (Status.ACCEPTED, Action.AWAIT_MERCHANT): Status.MERCHANT_TO_CONFIRM,
+    (Status.MERCHANT_TO_CONFIRM, Action.CONFIRM_MERCHANT): Status.ACCEPTED,
+    (Status.MERCHANT_TO_CONFIRM, Action.CLOSE): Status.CLOSED,
     (Status.ACCEPTED, Action.CLOSE): Status.CLOSED,
     **{(stage, Action.CLOSE): Status.CLOSED for stage in ROUTE_STAGES},
     (Status.CLOSED, Action.REOPEN): Status.ACCEPTED,

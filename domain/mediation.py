@@ -71,6 +71,24 @@ PERFORMANCE: dict[str, tuple[str, str]] = {
 }
 PERFORMANCE_RECORDS = ("performed", "not_performed")
 
+SETTLEMENT_STATUSES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿，待调解员审核", "Draft, awaiting the mediator's review"),
+    "issued": ("已出具，待双方确认", "Issued, awaiting both parties' confirmation"),
+    "effective": ("双方已确认，已生效", "Confirmed by both parties: in effect"),
+}
+
+# How a party's confirmation of the settlement was given; the mediator records the last three.
+CONFIRMED_VIA: dict[str, tuple[str, str]] = {
+    "tracking": ("消费者在查询页面确认", "On the tracking page"),
+    "merchant_link": ("经营者通过答复链接确认", "Through the merchant link"),
+    "on_site": ("现场确认", "On site, recorded by the mediator"),
+    "phone": ("电话确认", "By phone, recorded by the mediator"),
+    "signature": ("在纸质调解书上签字（盖章）", "Signed on paper"),
+    "before_review": ("按原流程签字确认", "Signed under the earlier procedure"),
+}
+STAFF_CONFIRM_MEANS = ("on_site", "phone", "signature")
+WORDING_MAX = 1000
+
 RECUSAL_DECISIONS: dict[str, tuple[str, str]] = {
     "granted": ("同意回避，更换调解员", "Granted: another mediator"),
     "denied": ("不同意回避", "Denied"),
@@ -278,6 +296,7 @@ class OfferInput:
     amount_fen: int
     answer_by: date
     note: str | None
+    perform_by: date | None = None  # the performance date the proposal asks for
 
 
 def _offer_fields(
@@ -290,15 +309,32 @@ def _offer_fields(
     return clean_remedy, fen, clean_by, clean_note
 
 
+def _perform_by(f: _Form, raw: object, answer_by: date | None, today: date) -> date | None:
+    """The performance date an offer asks for: optional, not before the answer deadline."""
+    value = f.day("perform_by", raw, missing=None, today=today)
+    if value is not None and answer_by is not None and value < answer_by:
+        f.fail("perform_by", "before_answer", "履行期限不能早于答复期限", "Not before the answer deadline")
+        return None
+    return value
+
+
 def offer_input(
-    from_party: object, remedy: object, amount: object, answer_by: object, note: object, *, today: date
+    from_party: object,
+    remedy: object,
+    amount: object,
+    answer_by: object,
+    note: object,
+    *,
+    today: date,
+    perform_by: object = None,
 ) -> OfferInput:
     f = _Form()
     clean_party = f.code("from_party", from_party, PARTIES, missing="请选择方案由哪一方提出")
     clean_remedy, fen, clean_by, clean_note = _offer_fields(f, remedy, amount, answer_by, note, today)
+    clean_perform = _perform_by(f, perform_by, clean_by, today)
     f.done()
     assert clean_party and clean_remedy and fen is not None and clean_by
-    return OfferInput(clean_party, clean_remedy, fen, clean_by, clean_note)
+    return OfferInput(clean_party, clean_remedy, fen, clean_by, clean_note, clean_perform)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,18 +356,22 @@ def answer_input(
     perform_by: object = None,
     today: date,
 ) -> AnswerInput:
-    """An answer from `answering` (consumer | merchant): accept, refuse, or counter with a new offer."""
+    """An answer from `answering` (consumer | merchant): accept, refuse, or counter with a new offer.
+    `perform_by`: on a counter-offer the date it asks for; on acceptance the date the mediator sets."""
     f = _Form()
     kind = f.code("answer", answer, ANSWERS, missing="请选择：接受、拒绝或提出反方案")
     counter = None
     clean_note: str | None
+    clean_perform: date | None = None
     if kind == "counter":
         clean_remedy, fen, clean_by, clean_note = _offer_fields(f, remedy, amount, answer_by, note, today)
+        asked = _perform_by(f, perform_by, clean_by, today)
         if clean_remedy and fen is not None and clean_by:
-            counter = OfferInput(answering, clean_remedy, fen, clean_by, clean_note)
+            counter = OfferInput(answering, clean_remedy, fen, clean_by, clean_note, asked)
     else:
         clean_note = f.text("note", note, required=None, max_len=NOTE_MAX)
-    clean_perform = f.day("perform_by", perform_by, missing=None, today=today) if kind == "accept" else None
+    if kind == "accept":
+        clean_perform = f.day("perform_by", perform_by, missing=None, today=today)
     f.done()
     assert kind is not None
     return AnswerInput(kind, clean_note, counter, clean_perform)
@@ -391,22 +431,76 @@ def settlement_terms(
     remedy: str,
     amount_fen: int,
     perform_by: date,
-    offer_note: str | None,
+    wording: str | None,
 ) -> str:
-    """The agreed terms in plain Chinese, numbered, from the accepted offer: who does what by when."""
+    """The agreed terms in plain Chinese, numbered: who does what for whom by when, from the accepted
+    offer's remedy, amount and date; `wording` is the mediator's confirmed text of anything else both
+    sides agreed. A remark a party typed with an offer is never a clause (it is that party's position)."""
     clauses = [f"{merchant}于{_ymd(perform_by)}前{_what(remedy, consumer, amount_fen)}。"]
     if remedy in ("return", "replace"):
         clauses.append(f"消费者{consumer}应配合将所购商品退还{merchant}，商品无人为损坏。")
-    if offer_note:
-        clauses.append(f"其他约定：{offer_note.rstrip('。')}。")
+    if wording:
+        clauses.append(f"其他约定：{wording.strip().rstrip('。')}。")
     clauses.append(f"{merchant}按期履行上述义务后，双方就本次消费争议不再另行主张权利。")
     clauses.append(
         f"{merchant}未按期履行的，消费者可以依法申请仲裁、向人民法院提起诉讼；"
         "经营者作出先行赔付承诺的，消费者可以申请先行赔付。"
     )
-    clauses.append("本调解书经双方当事人签名（盖章）后生效，一式三份，双方当事人及调解机关各执一份。")
+    clauses.append(
+        "本调解书经双方当事人确认（签名、盖章，或经查询页面、答复链接确认）后生效，"
+        "一式三份，双方当事人及调解机关各执一份。"
+    )
     head = "经拱墅区市场监督管理局主持调解，双方当事人自愿达成如下协议："
     return "\n".join([head, *(f"{_numbered(i)}、{text}" for i, text in enumerate(clauses, start=1))])
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInput:
+    wording: str | None
+    perform_by: date
+
+
+def review_input(wording: object, perform_by: object, *, current: date, today: date) -> ReviewInput:
+    """The mediator's review of the draft: the confirmed wording of any further agreement, and the
+    performance date (kept when blank)."""
+    f = _Form()
+    clean_wording = f.text("wording", wording, required=None, max_len=WORDING_MAX)
+    clean_perform = f.day("perform_by", perform_by, missing=None, today=today)
+    f.done()
+    return ReviewInput(clean_wording, clean_perform or current)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationInput:
+    party: str
+    via: str
+
+
+def staff_confirmation_input(party: object, means: object) -> ConfirmationInput:
+    """A party's confirmation recorded by the mediator, with how it was given."""
+    f = _Form()
+    clean_party = f.code("party", party, PARTIES, missing="请选择确认的是哪一方")
+    clean_means = f.code(
+        "means",
+        means,
+        {k: CONFIRMED_VIA[k] for k in STAFF_CONFIRM_MEANS},
+        missing="请选择确认方式：现场、电话或书面签字",
+    )
+    f.done()
+    assert clean_party is not None and clean_means is not None
+    return ConfirmationInput(clean_party, clean_means)
+
+
+def settlement_status(status: str, consumer_confirmed: bool, merchant_confirmed: bool) -> str:
+    """draft → issued → effective (both parties confirmed)."""
+    if status == "issued" and consumer_confirmed and merchant_confirmed:
+        return "effective"
+    return status
+
+
+def survey_ready(performance: str, perform_by: date, today: date) -> bool:
+    """A settled case is rated once its performance is known: recorded, or the date has passed."""
+    return performance != "pending" or perform_by < today
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +521,50 @@ def performance_input(performance: object, note: object) -> PerformanceInput:
     f.done()
     assert kind is not None
     return PerformanceInput(kind, clean_note)
+
+
+# What the route means for the merchant, said on its link page for each case (DESIGN §2.5).
+ROUTE_NOTES: dict[str, str] = {
+    "commitment": (
+        "本案适用先行赔付承诺：请在答复期限内答复并直接向消费者赔付；逾期不答复或无正当理由拒绝的，"
+        "将依承诺从质量保证金中先行赔付，并向贵单位追偿、通知补足保证金。"
+    ),
+    "food_drug": (
+        "本案涉及食品或药品：依照《中华人民共和国食品安全法》第一百四十八条、《中华人民共和国药品管理法》"
+        "第一百四十四条，接到消费者赔偿要求的经营者应当先行赔付，不得推诿；属于生产者责任的，"
+        "经营者赔偿后有权向生产者追偿。"
+    ),
+    "venue": (
+        "依照《中华人民共和国消费者权益保护法》第四十三条、第四十四条，本案由贵单位先行赔偿；"
+        "赔偿后，贵单位有权向销售者或者服务者追偿。"
+    ),
+    "mediation": (
+        "本案由市场监督管理部门组织调解：调解遵循自愿原则，请与调解员联系并对调解方案作出答复。"
+        "双方达成协议的，以调解书为准；未达成协议的，双方可以依法申请仲裁或向人民法院起诉。"
+    ),
+    "arbitration": "本案依据双方的仲裁协议，由仲裁机构处理。",
+    "pending": "本案正在受理审查，确定处理方式后将另行通知。",
+}
+_VENUE_RULES = ("platform_unidentified", "exhibition_ended", "counter_lease_expired")
+
+
+def merchant_route_kind(route: str | None, fired: tuple[str, ...]) -> str:
+    """Which sentence the case's route calls for: the deposit and recourse only where a first-payment
+    commitment applies, the food/drug first-payer rule only where it fired, mediation for mediation."""
+    if route == "first_payment":
+        if "commitment" in fired:
+            return "commitment"
+        if "food_drug" in fired:
+            return "food_drug"
+        if any(rule in fired for rule in _VENUE_RULES):
+            return "venue"
+    if route in ("mediation", "arbitration"):
+        return route
+    return "pending"
+
+
+def merchant_route_note(route: str | None, fired: tuple[str, ...]) -> str:
+    return ROUTE_NOTES[merchant_route_kind(route, fired)]
 
 
 def commitment_active(active_from: date, active_until: date | None, today: date) -> bool:

@@ -27,6 +27,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "exhibition": ("展销会", "Trade fair"),
     "counter_lessor": ("柜台出租者", "Counter lessor"),
 }
+# The codes an import file or form may give, as its error messages list them.
+KIND_CODES_ZH = "、".join(f"{code}（{zh}）" for code, (zh, _) in KINDS.items())
+KIND_CODES_EN = ", ".join(f"{code} ({en})" for code, (_, en) in KINDS.items())
 # Who others sell through: a shop's parent is one of these (CPL arts. 43, 44).
 HOST_KINDS = frozenset(KINDS) - {"shop"}
 # CPL art. 43: the consumer may claim from the organiser after the fair ends or the lease expires,
@@ -153,8 +156,11 @@ def _parse_merchant(r: _Reader, subdistricts: frozenset[str]) -> MerchantDraft |
     uscc = _uscc(r, data, "uscc")
     address = r.text(data, "address", required=True, min_len=ADDRESS_MIN, max_len=ADDRESS_MAX)
     subdistrict = r.code("subdistrict", subdistricts, required=False)
-    kind = r.code("kind", frozenset(KINDS), required=False)
-    if kind is None and not _failed(r, "kind"):
+    kind = r.text(data, "kind", required=False, max_len=64)
+    if kind is not None and kind not in KINDS:
+        r.fail("kind", "unknown_code", f"类型应为以下代码之一：{KIND_CODES_ZH}", f"One of: {KIND_CODES_EN}")
+        kind = None
+    elif kind is None and not _failed(r, "kind"):
         kind = "shop"
     parent_id = _positive_id(r, "parent_id")
     contact_name = r.text(data, "contact_name", required=False, max_len=CONTACT_NAME_MAX)
@@ -325,13 +331,17 @@ def check_columns(header: Sequence[str]) -> list[str]:
 
 
 def plan_import(
-    rows: Sequence[SourceRow], subdistricts: frozenset[str], registered: Mapping[str, str]
+    rows: Sequence[SourceRow],
+    subdistricts: frozenset[str],
+    registered: Mapping[str, str],
+    *,
+    update: bool = False,
 ) -> list[ImportItem]:
-    """Check a whole file; raise ImportRejected with every bad row, else return the rows to insert in order.
+    """Check a whole file; raise ImportRejected with every bad row, else return the rows to write in order.
 
     `registered` maps the USCCs already in the registry (those the file mentions) to their kind. A USCC
-    may appear once, and not be registered already; a parent_uscc names a registered host or one on an
-    earlier line of the file.
+    may appear once, and (unless `update`: the row then updates that merchant) not be registered already;
+    a parent_uscc names a registered host or one on an earlier line of the file.
     """
     errors: list[RowError] = []
     items: list[ImportItem] = []
@@ -343,7 +353,7 @@ def plan_import(
         draft = _parse_merchant(r, subdistricts)
         parent = _uscc(r, row.values, "parent_uscc")
         if draft is not None and draft.uscc is not None:
-            if draft.uscc in registered:
+            if draft.uscc in registered and not update:
                 r.fail("uscc", "duplicate", "该统一社会信用代码已登记", "This code is already registered")
             elif draft.uscc in seen:
                 first = seen[draft.uscc][0]

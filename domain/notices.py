@@ -137,6 +137,29 @@ _TEMPLATES = (
         "（也可以凭投诉编号和查询码登录查询页面评价。）",
     ),
     Template(
+        "settlement_to_confirm",
+        (Party.CONSUMER, Party.MERCHANT),
+        "调解书待确认（{tracking_no}）",
+        "编号{tracking_no}的投诉，调解员已根据双方接受的方案出具调解书：{remedy}，金额{amount}元，"
+        "应于{perform_by}前履行。\n"
+        "消费者请凭投诉编号和查询码在查询页面确认，经营者请通过答复链接确认；双方均确认后调解书生效。",
+    ),
+    Template(
+        "case_closed_settled",
+        (Party.CONSUMER,),
+        "投诉已办结（{tracking_no}）",
+        "您的投诉（编号{tracking_no}）已于{closed_on}办结，结果：{outcome}。\n"
+        "调解协议履行后（或约定的履行期限届满后），我们将请您对本次处理进行评价。",
+    ),
+    Template(
+        "survey_invite",
+        (Party.CONSUMER,),
+        "请您评价本次投诉处理（{tracking_no}）",
+        "您的投诉（编号{tracking_no}）的调解协议{performance}。\n"
+        "欢迎您在30日内对本次处理进行评价：{survey_link}\n"
+        "（也可以凭投诉编号和查询码登录查询页面评价。）",
+    ),
+    Template(
         "mediation_due_soon",
         (Party.STAFF,),
         "调解期限将至：{tracking_no}",

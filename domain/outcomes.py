@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import FieldError, ValidationFailed, one_of
+from domain.errors import Conflict, FieldError, ValidationFailed, one_of
 from domain.money import parse_yuan
 from domain.taxonomy import REQUEST_KINDS
 
@@ -17,9 +17,13 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "terminated": ("终止调解", "Mediation terminated"),
     "referred_to_enforcement": ("转执法处理", "Referred to enforcement"),
     "duplicate": ("重复投诉", "Duplicate"),
+    "spam": ("虚假或恶意投诉（不计入统计）", "Spam (excluded from statistics)"),
 }
-# Set by their own flows (a settlement, a termination, a rejection), not chosen on the close form.
-FLOW_OUTCOMES = frozenset({"settled", "terminated", "rejected"})
+# Set by their own flows (a settlement, a termination, a rejection, marking spam), not chosen on the
+# close form.
+FLOW_OUTCOMES = frozenset({"settled", "terminated", "rejected", "spam"})
+# Fake complaints are found before a case is routed; later a case ends by closing or terminating.
+SPAM_FROM = frozenset({"received", "accepted", "rejected"})
 CLOSABLE_BY_HAND = frozenset(OUTCOMES) - FLOW_OUTCOMES
 
 
@@ -51,3 +55,20 @@ def validate_close(
     if errors:
         raise ValidationFailed(errors)
     return str(outcome), kind, fen, clean_note
+
+
+def validate_spam(status: str, reason: object) -> str:
+    """Marking a complaint as spam (a fake or flooding filing): it needs a reason, and the case must not
+    have been routed yet. Returns the reason; raises ValidationFailed or Conflict."""
+    clean = reason.strip() if isinstance(reason, str) else ""
+    if not clean:
+        raise ValidationFailed(
+            [FieldError("reason", "required", "请填写判定为虚假或恶意投诉的理由", "Give the reason")]
+        )
+    if len(clean) > 2000:
+        raise ValidationFailed(
+            [FieldError("reason", "too_long", "理由不能超过2000字", "At most 2000 characters")]
+        )
+    if status not in SPAM_FROM:
+        raise Conflict("案件已进入处理流程或已办结，不能再标记为虚假投诉 / the case is past acceptance")
+    return clean

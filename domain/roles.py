@@ -35,9 +35,11 @@ class Permission(StrEnum):
     DEPOSIT_MANAGE = "deposit.manage"  # record top-ups and recoveries
     PAYOUT_APPROVE = "payout.approve"  # pay a consumer from a guarantee deposit
     ROUTE_OVERRIDE = "route.override"  # change a case's route, with a reason
+    MERCHANT_LINK = "merchant.link"  # confirm or correct which registry merchant a case is against
     CASE_WORK = "case.work"  # record testing, arbitration referrals and awards, merchant answers by phone
     CLUSTERS_DECIDE = "clusters.decide"
     QUEUE_MANAGE = "queue.manage"  # reassign cases, queue membership
+    RETURNS_PRODUCE = "returns.produce"  # produce or restate a monthly return (the scheduled job does too)
 
 
 # leading_group sees statistics only, never a case; the administrator runs the system, not cases.
@@ -54,14 +56,37 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.DEPOSIT_MANAGE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Permission.PAYOUT_APPROVE: frozenset({Role.SUPERVISOR}),
     Permission.ROUTE_OVERRIDE: frozenset({Role.SUPERVISOR}),
+    Permission.MERCHANT_LINK: frozenset({Role.CLERK, Role.SUPERVISOR}),
     Permission.CASE_WORK: frozenset({Role.MEDIATOR, Role.SUPERVISOR}),
     Permission.CLUSTERS_DECIDE: frozenset({Role.SUPERVISOR}),
     Permission.QUEUE_MANAGE: frozenset({Role.SUPERVISOR}),
+    # the leading group reads returns and indicators; producing one is for the section, or the system's keeper
+    Permission.RETURNS_PRODUCE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 
 def can(roles: frozenset[Role] | set[Role] | tuple[Role, ...], permission: Permission) -> bool:
     return bool(GRANTS[permission] & set(roles))
+
+
+# Roles that may act on any case whoever holds it (they also assign and reassign cases).
+CASE_OVERSEERS: frozenset[Role] = frozenset({Role.SUPERVISOR})
+
+
+def case_holder_refusal(
+    actor_id: int, roles: frozenset[Role] | set[Role], *, assigned_to: int | None, claimable: bool
+) -> str | None:
+    """Why this user may not act on this case now, or None: the one ownership rule of every case action.
+
+    A supervisor may act on any case. An assigned case is its mediator's alone ("held_by_other"); an
+    unassigned case waiting in a queue (`claimable`: in mediation) is claimed first ("claim_first"). A case
+    at a stage no one holds (registered, first payment) is open to every role the action allows.
+    """
+    if CASE_OVERSEERS & set(roles):
+        return None
+    if assigned_to is None:
+        return "claim_first" if claimable else None
+    return None if assigned_to == actor_id else "held_by_other"
 
 
 def parse_roles(names: list[str] | tuple[str, ...]) -> frozenset[Role]:

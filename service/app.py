@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -19,33 +18,41 @@ from service.logs import configure_logging
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.embedded import EmbeddedServers, ensure_servers
-from service.throttle import Throttle
-from service.usecases.auth import AuthPolicy
+from service.throttle import FilingLimits, Throttle
+from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
-from service.web.api.auth import issue_token
+from service.usecases.signin_limits import SignInLimits
+from service.web.api.auth import issue_token, list_tokens, revoke_token
 from service.web.api.cases import CaseController
 from service.web.api.casework_extra import CaseworkExtraController
 from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
 from service.web.api.mediation import MediationController
-from service.web.api.merchants import MerchantController
+from service.web.api.merchants import CaseMerchantController, MerchantController
+from service.web.api.metrics import OpsMetrics, metrics
 from service.web.api.queues import QueueController
 from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
+from service.web.api.spam import SpamController
 from service.web.api.taxonomy import taxonomy
-from service.web.auth import cookies_secure
+from service.web.csrf import csrf_middleware
 from service.web.deps import provide_services
+from service.web.edge import EdgeRequest, wrap_edge
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
+from service.web.pages.admin import AdminPages, PasswordPages
+from service.web.pages.admin_calendar import CalendarPages
 from service.web.pages.casework_extra import CaseworkExtraPages
+from service.web.pages.favicon import favicon
 from service.web.pages.mediation import MediationPages
 from service.web.pages.merchant_link import MerchantLinkPages
-from service.web.pages.merchants import MerchantPages
+from service.web.pages.merchants import CaseMerchantPages, MerchantPages
 from service.web.pages.public import PublicPages
 from service.web.pages.queues import QueuePages
 from service.web.pages.returns import ReturnPages
 from service.web.pages.satisfaction import SatisfactionPages
+from service.web.pages.spam import SpamPages
 from service.web.pages.staff import StaffPages
 
 
@@ -78,17 +85,40 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 prefix=f"{settings.queue_name}:track-fail",
                 window_s=settings.track_failure_window_s,
                 limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
+                slowdown_base_s=settings.track_slowdown_base_s,
+                slowdown_max_s=settings.track_slowdown_max_s,
+            ),
+            filing=FilingLimits(
+                redis,
+                prefix=f"{settings.queue_name}:filing",
+                secret_key=settings.secret_key,
+                per_client=settings.filing_max_per_client,
+                per_client_window_s=settings.filing_client_window_s,
+                per_phone=settings.filing_max_per_phone,
+                per_phone_window_s=settings.filing_phone_window_s,
             ),
             auth_policy=AuthPolicy(),
+            passwords=PasswordCheck(
+                threads=settings.signin_threads, max_in_flight=settings.signin_max_in_flight
+            ),
+            signin_limits=SignInLimits(
+                redis,
+                prefix=f"{settings.queue_name}:signin-fail",
+                window_s=settings.signin_window_s,
+                per_client=settings.signin_max_per_client,
+                per_username=settings.signin_max_per_username,
+            ),
         )
         try:
             yield
         finally:
+            app.state.services.passwords.close()
             await redis.aclose()
             await pool.close()
             servers.stop()
 
-    return Litestar(
+    ops_metrics = OpsMetrics()  # request figures per process, read by GET /metrics
+    app = Litestar(
         route_handlers=[
             FirstPaymentController,
             ReturnsController,
@@ -102,31 +132,36 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CaseworkExtraController,
             CaseworkExtraPages,
             MerchantController,
+            CaseMerchantController,
             MerchantPages,
+            CaseMerchantPages,
             MerchantLinkPages,
             health,
+            metrics,
+            favicon,
             taxonomy,
             issue_token,
+            revoke_token,
+            list_tokens,
             ComplaintController,
             CaseController,
+            SpamController,
+            SpamPages,
             PublicPages,
             StaffPages,
+            AdminPages,
+            PasswordPages,
+            CalendarPages,
         ],
         lifespan=[lifespan],
-        state=State({}),
+        state=State({"metrics": ops_metrics}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
-        middleware=[request_log_middleware],
+        # CSRF bound to the staff session (service.web.csrf); the edge (client, Host, body) wraps all below
+        middleware=[request_log_middleware, csrf_middleware(settings.secret_key, settings.public_base_url)],
+        request_class=EdgeRequest,
         before_send=[response_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(directory=settings.templates_dir, engine=JinjaTemplateEngine),
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="csrftoken",
-            cookie_samesite="lax",
-            cookie_httponly=True,
-            cookie_secure=cookies_secure(settings.public_base_url, ""),
-            exclude=["/api/", "/health", "/schema"],
-        ),
         openapi_config=OpenAPIConfig(
             title="质量争议处理服务 Quality Disputes API",
             version="1",
@@ -141,3 +176,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # service.logs configures logging for the whole process
         debug=False,
     )
+    # before routing, so unknown paths are covered too: client and scheme, Host, body timeouts, HSTS
+    app.asgi_handler = wrap_edge(ops_metrics.requests.wrap(app.asgi_handler), settings)
+    return app

@@ -8,9 +8,10 @@ import asyncpg
 from redis.asyncio import Redis
 
 from service.settings import Settings
-from service.throttle import Throttle
-from service.usecases.auth import AuthPolicy
+from service.throttle import FilingLimits, Throttle
+from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
+from service.usecases.signin_limits import SignInLimits
 
 
 @dataclass
@@ -20,4 +21,7 @@ class Services:
     redis: Redis
     intake: IntakeContext
     throttle: Throttle
+    filing: FilingLimits
     auth_policy: AuthPolicy
+    passwords: PasswordCheck  # argon2 threads and the cap on checks in flight
+    signin_limits: SignInLimits

@@ -105,6 +105,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from service.app import create_app
+    from service.web.slow_clients import protocol_for
 
     settings, servers = _resolve(settings)
     settings = msgspec.structs.replace(
@@ -117,8 +118,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             port=settings.port,
             log_config=None,
             access_log=False,
-            proxy_headers=True,
+            # forwarding headers are read by service.web.client, from TRUSTED_PROXIES only
+            proxy_headers=False,
             server_header=False,
+            http=protocol_for(settings),  # request-head deadline, connections per client
         )
     finally:
         servers.stop()
@@ -146,8 +149,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
         servers.stop()
 
 
+DEMO_CASES = 400  # about thirty-three a month: every month of the year has closures and answered surveys
+
+
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> None:
-    settings, servers = _resolve(settings, redis=False)
+    settings, servers = _resolve(settings)  # Redis too: demo consumers come back to the tracking page
     try:
         result = asyncio.run(_seed(settings, args.cases, args.seed))
     finally:
@@ -165,6 +171,8 @@ def _report_demo(result: Any) -> None:
     )
     for r in result.receipts[-3:]:
         print(f"  {r.tracking_no}  access code {r.access_code}")
+    if result.closures:
+        print("closings by outcome: " + ", ".join(f"{o} {n}" for o, n in sorted(result.closures.items())))
     if result.accounts:
         print("demo staff accounts (sign in at /staff/login; passwords are shown only now):")
         for username, password in result.accounts.items():
@@ -172,13 +180,27 @@ def _report_demo(result: Any) -> None:
 
 
 async def _seed(settings: Settings, count: int, seed: int) -> Any:
+    from redis.asyncio import Redis
+
+    from service.logs import configure_logging
     from service.store.db import create_pool
+    from service.throttle import Throttle
     from service.usecases.clock import local_date, utcnow
     from service.usecases.demo import seed_demo
     from service.usecases.intake import IntakeContext
 
     assert settings.database_url
-    pool = await create_pool(settings.database_url, max_size=2)
+    # the year is played through the real use cases: their info lines (a routing per case) are noise here
+    configure_logging(json=settings.log_json, level="WARNING")
+    # thousands of small transactions of fictional data need not each wait for the disk: a server crash
+    # could lose only the last moments of demo data (this session's setting; other connections keep theirs)
+    url = settings.database_url + ("&" if "?" in settings.database_url else "?") + "synchronous_commit=off"
+    pool = await create_pool(url, max_size=2)
+    redis = (
+        Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        if settings.redis_url
+        else None
+    )
     try:
         ctx = IntakeContext(
             secret_key=settings.secret_key,
@@ -187,9 +209,20 @@ async def _seed(settings: Settings, count: int, seed: int) -> Any:
             evidence_max_bytes=settings.evidence_max_bytes,
             idempotency_ttl_s=settings.idempotency_ttl_s,
         )
-        return await seed_demo(pool, ctx, count=count, seed=seed, today=local_date(utcnow()))
+        throttle = None
+        if redis is not None:  # the tracking page's guard, as the web process builds it
+            throttle = Throttle(
+                redis,
+                prefix=f"{settings.queue_name}:track-fail",
+                window_s=settings.track_failure_window_s,
+                limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
+            )
+        today = local_date(utcnow())
+        return await seed_demo(pool, ctx, count=count, seed=seed, today=today, throttle=throttle)
     finally:
         await pool.close()
+        if redis is not None:
+            await redis.aclose()
 
 
 def cmd_dev(settings: Settings, args: argparse.Namespace) -> None:
@@ -375,10 +408,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     p = sub.add_parser("dev", help="servers, migrations, demo data, web and worker together")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--cases", type=int, default=200)
+    p.add_argument("--cases", type=int, default=DEMO_CASES)
     p.set_defaults(run=cmd_dev)
     p = sub.add_parser("seed-demo", help="load demo complaints into an empty database")
-    p.add_argument("--cases", type=int, default=200)
+    p.add_argument("--cases", type=int, default=DEMO_CASES)
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(run=cmd_seed_demo)
     cal = sub.add_parser("calendar", help="the working-day calendar").add_subparsers(
@@ -418,7 +451,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     reg = registry.add_subparsers(dest="action", required=True)
     p = reg.add_parser("import", help="import merchants from a CSV file (all or nothing)")
     p.add_argument("file")
+    p.add_argument(
+        "--update", action="store_true", help="a row whose USCC is registered updates that merchant"
+    )
     p.set_defaults(run=cmd_merchants_import)
+    from service.cli_backup import add_parsers as add_backup_parsers
+
+    add_backup_parsers(sub)
     args = parser.parse_args(argv)
     if getattr(args, "cases", 0) < 0:
         fail("--cases must be zero or more")

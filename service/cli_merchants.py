@@ -1,4 +1,5 @@
-"""`disputes merchants import FILE.csv`: register merchants from a spreadsheet, all or nothing.
+"""`disputes merchants import FILE.csv [--update]`: register merchants from a spreadsheet, all or nothing;
+with --update a row whose USCC is registered updates that merchant instead of being refused.
 
 The file is UTF-8 (with or without the BOM spreadsheets write) with the header
 name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on
@@ -58,8 +59,9 @@ def cmd_merchants_import(settings: Settings, args: argparse.Namespace) -> None:
     except (OSError, UnreadableFile) as exc:
         fail(f"cannot import {args.file}: {exc}")
     settings, servers = _resolve(settings, redis=False)
+    update = bool(getattr(args, "update", False))
     try:
-        count = _with_pool(settings, lambda pool: merchants.import_merchants(pool, rows))
+        result = _with_pool(settings, lambda pool: merchants.import_rows(pool, rows, update=update))
     except ImportRejected as exc:
         for e in exc.errors:
             print(f"line {e.line}: {e.field}: {e.message} / {e.message_en}", file=sys.stderr)
@@ -68,4 +70,7 @@ def cmd_merchants_import(settings: Settings, args: argparse.Namespace) -> None:
         fail(f"nothing imported: {exc}")
     finally:
         servers.stop()
-    print(f"imported {count} merchants")
+    if update:
+        print(f"imported {result.created} merchants, updated {result.updated}")
+    else:
+        print(f"imported {result.created} merchants")

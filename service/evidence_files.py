@@ -20,13 +20,29 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.evidence import HEAD_BYTES, MAX_INFLATED_BYTES
+from domain.evidence import ACTIVE_PDF_NAMES, HEAD_BYTES, MAX_INFLATED_BYTES
 
 CHUNK = 256 * 1024
 NAME_MAX = 200
 _PATH_SEPARATORS = re.compile(r"[/\\]")
 _WINDOWS_RESERVED = re.compile(r'[<>:"|?*]')
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _name_pattern(word: str) -> bytes:
+    """A PDF name as it may be written: each character itself or #hh (/JavaScript is /J#61vaScript too),
+    ended by whitespace or a delimiter so that /JSON is not /JS."""
+
+    def char(c: str) -> str:
+        hi, lo = f"{ord(c):02X}"[0], f"{ord(c):02X}"[1]
+        return f"(?:{re.escape(c)}|#{hi}[{lo}{lo.lower()}])"
+
+    return ("/" + "".join(char(c) for c in word) + r"(?=[\s()<>\[\]{}/%]|$)").encode()
+
+
+_ACTIVE = re.compile(b"|".join(_name_pattern(w) for w in ACTIVE_PDF_NAMES))
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_TAIL = 64  # a name cut by an inflation step is found with the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +53,8 @@ class StagedFile:
     sha256: str
     head: bytes  # the first HEAD_BYTES
     inflated: int = 0  # what a PDF's compressed streams expand to, counted to just past the budget
+    inflate_budget: int = MAX_INFLATED_BYTES  # what was left of the upload's budget for this file
+    active: tuple[str, ...] = ()  # a PDF's script or launch names (/JS, /JavaScript, /Launch) found
 
     def discard(self) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -56,8 +74,15 @@ def safe_name(name: str) -> str:
     return base
 
 
-async def stage(root: Path, name: str, chunks: AsyncIterator[bytes], max_bytes: int) -> StagedFile:
-    """Stream an upload into root/tmp; reading stops one chunk past max_bytes (the file is refused anyway)."""
+async def stage(
+    root: Path,
+    name: str,
+    chunks: AsyncIterator[bytes],
+    max_bytes: int,
+    inflate_budget: int = MAX_INFLATED_BYTES,
+) -> StagedFile:
+    """Stream an upload into root/tmp; reading stops one chunk past max_bytes (the file is refused anyway).
+    A PDF's streams are inflated up to `inflate_budget` (what is left of its upload's budget)."""
     tmp_dir = root / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
@@ -71,9 +96,9 @@ async def stage(root: Path, name: str, chunks: AsyncIterator[bytes], max_bytes: 
                 break
             digest.update(chunk)
             out.write(chunk)
-    inflated = 0
+    inflated, active = 0, tuple[str, ...]()
     if head.startswith(b"%PDF-") and 0 < size <= max_bytes:
-        inflated = await asyncio.to_thread(pdf_inflated_size, Path(tmp), MAX_INFLATED_BYTES)
+        inflated, active = await asyncio.to_thread(inspect_pdf, Path(tmp), max(inflate_budget, 0))
     return StagedFile(
         name=safe_name(name),
         path=Path(tmp),
@@ -81,27 +106,45 @@ async def stage(root: Path, name: str, chunks: AsyncIterator[bytes], max_bytes: 
         sha256=digest.hexdigest(),
         head=head,
         inflated=inflated,
+        inflate_budget=inflate_budget,
+        active=active,
     )
 
 
 def pdf_inflated_size(path: Path, budget: int) -> int:
+    return inspect_pdf(path, budget)[0]
+
+
+def inspect_pdf(path: Path, budget: int) -> tuple[int, tuple[str, ...]]:
     """What the zlib (FlateDecode) streams of a PDF expand to, counted in bounded steps and stopped just
-    past `budget`: a small file that claims gigabytes is found without holding them."""
-    total = 0
+    past `budget` (a small file that claims gigabytes is found without holding them); and the script or
+    launch names (/JS, /JavaScript, /Launch) written in the file or in its inflated streams (object
+    streams hide dictionaries there)."""
+    total, found = 0, set()
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        found.update(_active_names(data))
         for match in _STREAM.finditer(data):  # type: ignore[call-overload]
-            inflater, pos = zlib.decompressobj(), match.end()
+            inflater, pos, tail = zlib.decompressobj(), match.end(), b""
             try:
                 while pos < len(data) and not inflater.eof:
                     pending, pos = data[pos : pos + CHUNK], pos + CHUNK
                     while pending and not inflater.eof:
-                        total += len(inflater.decompress(pending, 1024 * 1024))
+                        piece = inflater.decompress(pending, 1024 * 1024)
+                        total += len(piece)
+                        found.update(_active_names(tail + piece))
                         if total > budget:
-                            return total
-                        pending = inflater.unconsumed_tail
+                            return total, tuple(sorted(found))
+                        tail, pending = piece[-_TAIL:], inflater.unconsumed_tail
             except zlib.error:
                 continue  # not a zlib stream (a JPEG image, say), or a damaged one
-    return total
+    return total, tuple(sorted(found))
+
+
+def _active_names(data: bytes | mmap.mmap) -> set[str]:
+    return {
+        _ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()), m.group()).decode("latin-1")[1:]
+        for m in _ACTIVE.finditer(data)  # type: ignore[call-overload]
+    }
 
 
 _SUFFIXES = {

@@ -43,6 +43,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[tuple[Any, ...]]
     preamble: tuple[tuple[str, str], ...] = field(default=())  # label, value lines above the header
+    widths: tuple[int, ...] | None = None  # column widths (characters) chosen to fit a printed A4 page
 
 
 ACTOR_LABELS = {"system": "定时任务", "cli": "命令行"}
@@ -240,7 +241,8 @@ def tables(ret: Return, definitions: Sequence[ind.Definition]) -> list[Table]:
         )
     )
     sat = [
-        "satisfaction_sent", "satisfaction_responded", "satisfaction_response_rate", "satisfaction_answered",
+        "satisfaction_sent", "satisfaction_responded", "satisfaction_response_rate", "satisfaction_unscored",
+        "satisfaction_answered",  # v1 returns: answers by the month answered
         "satisfaction_n", "satisfaction_mean", "satisfaction_ci_low", "satisfaction_ci_high",
     ]  # fmt: skip
     target = defs["satisfaction_mean"].target if "satisfaction_mean" in defs else None
@@ -307,7 +309,7 @@ def tables(ret: Return, definitions: Sequence[ind.Definition]) -> list[Table]:
         ("版本", f"第{ret.version}版" + (f"（更正第{ret.restatement_of}版）" if ret.restatement_of else "")),
         ("内容哈希（SHA-256）", ret.content_hash),
         ("指标口径版本", ret.definitions),
-        ("生成时间", local_time(ret.created_at).strftime("%Y-%m-%d %H:%M") + "（北京时间）"),
+        ("生成时间", datetime_zh(ret.created_at) + "（北京时间）"),
         ("生成方式", actor_label(ret.created_by)),
     ]
     if ret.reason:
@@ -317,37 +319,40 @@ def tables(ret: Return, definitions: Sequence[ind.Definition]) -> list[Table]:
     preamble.append(
         ("说明", "本报表不含任何个人信息；金额以元或万元计，比率以百分比计；“—”表示分母为0或无数据。")
     )
+    # Chinese first: what a reader of the printed page needs, left to right; the code and the English
+    # name last, for people who join the CSV files. Widths sum to what an A4 landscape page holds.
     out.append(
         Table(
             "09_数据说明",
             "数据说明",
             f"{heading} · 数据说明",
             (
-                Column("代码"),
                 Column("指标"),
-                Column("英文名称"),
                 Column("口径"),
                 Column("分子"),
                 Column("分母"),
                 Column("单位"),
                 Column("统计期间"),
                 Column("目标", COUNT),
+                Column("代码"),
+                Column("英文名称"),
             ),
             [
                 (
-                    d.code,
                     d.name_zh,
-                    d.name_en,
                     d.formula,
                     _term(d.numerator, defs),
                     _term(d.denominator, defs),
                     d.unit,
                     d.period,
                     d.target,
+                    d.code,
+                    d.name_en,
                 )
                 for d in definitions
             ],
             tuple(preamble),
+            widths=DEFINITIONS_WIDTHS,
         )
     )
     return out
@@ -401,12 +406,27 @@ FORMATS = {
 }
 
 
+# A4 landscape less 1.5 cm margins is 26.6 cm: about 135 character widths of the default font at 100%
+# (a width w is 7w + 5 px at 96 dpi). The definitions sheet keeps within it, so its print preview is one
+# page wide without shrinking the text; the other sheets are fitted to the page width.
+A4_LANDSCAPE_WIDTH = 135
+DEFINITIONS_WIDTHS = (16, 42, 14, 14, 5, 16, 6, 10, 11)
+
+
+def datetime_zh(moment: Any) -> str:
+    """A moment as people in Shanghai write it: 2026年12月2日 03:18 (Beijing time)."""
+    t = local_time(moment)
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour:02d}:{t.minute:02d}"
+
+
 def _width(text: str) -> int:
     """Display width: a CJK character is two columns."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _widths(table: Table) -> list[int]:
+    if table.widths is not None:
+        return list(table.widths)
     widths: list[int] = []
     for i, col in enumerate(table.columns):
         longest = max([_width(col.header)] + [_width(cell_text(r[i], col.kind)) for r in table.rows])
@@ -430,6 +450,7 @@ def write_xlsx(sheets: Sequence[Table], target: str | Path | IO[bytes]) -> None:
         )
         wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
         text_fmt = wb.add_format({"valign": "top"})
+        preamble_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
         number_fmts = {
             key: wb.add_format({"num_format": fmt, "valign": "top"}) for key, fmt in FORMATS.items()
         }
@@ -439,23 +460,33 @@ def write_xlsx(sheets: Sequence[Table], target: str | Path | IO[bytes]) -> None:
         for table in sheets:
             ws = wb.add_worksheet(table.sheet[:31])
             widths = _widths(table)
+            # a text column narrower than its longest cell wraps (the cell's own format must say so:
+            # a column format does not reach cells written with a format of their own)
+            wraps = [
+                col.kind == TEXT and any(_width(cell_text(r[i], col.kind)) > w for r in table.rows)
+                for i, (col, w) in enumerate(zip(table.columns, widths, strict=True))
+            ]
             for i, w in enumerate(widths):
-                ws.set_column(i, i, w, wrap_fmt if w >= 60 else None)
+                ws.set_column(i, i, w)
             header_row = 1 + len(table.preamble) + (1 if table.preamble else 0)
             ws.freeze_panes(header_row + 1, 0)
             ws.repeat_rows(header_row)
             ws.set_landscape()
             ws.set_paper(9)  # A4
-            ws.fit_to_pages(1, 0)
+            ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
+            ws.center_horizontally()
+            ws.fit_to_pages(1, 0)  # one page wide, as many tall as it takes
+            ws.hide_gridlines(0)  # printed cell borders keep a long table readable
             ws.write_string(0, 0, table.title, title_fmt)
             for j, (label, value) in enumerate(table.preamble, start=1):
                 ws.write_string(j, 0, label, label_fmt)
-                ws.write_string(j, 1, value)
+                # wrapped in its column when that column is sized for print (a long hash, a restatement)
+                ws.write_string(j, 1, value, preamble_fmt if table.widths is not None else None)
             for i, col in enumerate(table.columns):
                 ws.write_string(header_row, i, col.header, header_fmt)
             for r, row in enumerate(table.rows, start=header_row + 1):
                 for i, col in enumerate(table.columns):
-                    _write_cell(ws, r, i, row[i], col.kind, number_fmts, text_fmt)
+                    _write_cell(ws, r, i, row[i], col.kind, number_fmts, wrap_fmt if wraps[i] else text_fmt)
     finally:
         wb.close()
 

@@ -34,6 +34,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     track_max_failures: int = 5  # wrong access codes for one number per window before answers slow down
     track_max_failures_per_client: int = 30  # per client address: a whole office may share one
     track_failure_window_s: int = 900
+    signin_max_per_client: int = 20  # sign-in failures from one client address per window (429 past it)
+    signin_max_per_username: int = 10  # sign-in failures for one username, known or not, per window
+    signin_window_s: int = 900
+    signin_threads: int = 2  # argon2 runs in this many threads, never in the event loop
+    signin_max_in_flight: int = 8  # password checks running or waiting per process; more answer 429
+    track_slowdown_base_s: float = 1.0  # past track_max_failures a number's wrong answers wait 1, 2, 4 … s
+    track_slowdown_max_s: float = 30.0
+    filing_max_per_client: int = 20  # complaints filed from one client address per window (0: off)
+    filing_client_window_s: int = 3600
+    filing_max_per_phone: int = 5  # complaints filed with one consumer phone per window (0: off)
+    filing_phone_window_s: int = 24 * 3600
     idempotency_ttl_s: int = 24 * 3600
     public_base_url: str = "http://127.0.0.1:8000"  # where links in notices point (survey links)
     smtp_host: str | None = None  # unset: notices are stored and shown on the case page only ('log')
@@ -45,6 +56,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_ssl: bool = False
     smtp_timeout_s: float = 20.0
     job_timeout_s: float | None = None  # None: workers.main.JOB_TIMEOUT_S; tests/faults set a short one
+    trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs whose X-Forwarded-* we believe (web/client.py)
+    allowed_hosts: tuple[str, ...] = ()  # empty: any Host; set: other Host headers answer 400
+    header_timeout_s: float = 10.0  # a client must finish sending its request head within this
+    body_timeout_s: float = 30.0  # longest wait for the next piece of a request body
+    max_connections_per_client: int = 64  # open connections per client address (0: no cap)
+    notify_senders: int = 4  # notices sent side by side by each worker (each holds a pooled connection)
+    notify_rate_per_s: dict[str, float] = msgspec.field(default_factory=lambda: {"email": 20.0})  # 0: none
+    metrics_token: str | None = None  # unset: GET /metrics answers 404
 
     @property
     def evidence_dir(self) -> Path:
@@ -67,6 +86,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_json": None if log_json is None else log_json.lower() in {"1", "true", "yes"},
             "log_level": env.get("LOG_LEVEL", "INFO").upper(),
             "public_base_url": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            "signin_max_per_client": int(env.get("SIGNIN_MAX_PER_CLIENT", "20")),
+            "signin_max_per_username": int(env.get("SIGNIN_MAX_PER_USERNAME", "10")),
+            "signin_window_s": int(env.get("SIGNIN_WINDOW_S", "900")),
+            "signin_threads": int(env.get("SIGNIN_THREADS", "2")),
+            "signin_max_in_flight": int(env.get("SIGNIN_MAX_IN_FLIGHT", "8")),
+            "filing_max_per_client": int(env.get("FILING_MAX_PER_CLIENT", "20")),
+            "filing_client_window_s": int(env.get("FILING_CLIENT_WINDOW_S", "3600")),
+            "filing_max_per_phone": int(env.get("FILING_MAX_PER_PHONE", "5")),
+            "filing_phone_window_s": int(env.get("FILING_PHONE_WINDOW_S", str(24 * 3600))),
             "smtp_host": env.get("SMTP_HOST") or None,
             "smtp_port": int(env.get("SMTP_PORT", "25")),
             "smtp_from": env.get("SMTP_FROM", "noreply@localhost"),
@@ -78,9 +106,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "job_timeout_s": float(env["DISPUTES_JOB_TIMEOUT_S"])
             if env.get("DISPUTES_JOB_TIMEOUT_S")
             else None,
+            "trusted_proxies": _list(env.get("TRUSTED_PROXIES")),
+            "allowed_hosts": _list(env.get("ALLOWED_HOSTS")),
+            "header_timeout_s": float(env.get("HEADER_TIMEOUT_S", "10")),
+            "body_timeout_s": float(env.get("BODY_TIMEOUT_S", "30")),
+            "max_connections_per_client": int(env.get("MAX_CONNECTIONS_PER_CLIENT", "64")),
+            "notify_senders": int(env.get("NOTIFY_SENDERS", "4")),
+            "notify_rate_per_s": {
+                "email": float(env.get("NOTIFY_RATE_EMAIL", "20")),
+                "log": float(env.get("NOTIFY_RATE_LOG", "0")),
+            },
+            "metrics_token": env.get("METRICS_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list ("10.0.0.0/8, 10.1.2.3")."""
+    return tuple(v for v in (value or "").replace(",", " ").split() if v)
 
 
 def _flag(value: str | None) -> bool:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import copy
+import itertools
+from datetime import date, timedelta
 from typing import Any
 
 from domain.identifiers import uscc_check_char
-from tests.support.clock import days_ago
+from tests.support.clock import today_local
 
 USCC = "91330105MA2H00001" + uscc_check_char("91330105MA2H00001")
 
 
-def complaint_body(**changes: Any) -> dict[str, Any]:
+_SEQUENCE = itertools.count(1)
+
+
+def complaint_body(*, today: date | None = None, **changes: Any) -> dict[str, Any]:
+    """A valid body; its purchase date is 20 days before `today` (default: the Shanghai date now). A test
+    that registers at a fixed moment passes that moment's date."""
     body: dict[str, Any] = {
         "consumer": {
             "name": "张三",
@@ -23,11 +30,13 @@ def complaint_body(**changes: Any) -> dict[str, Any]:
         "quality_domain": "product",
         "category": "household_appliances",
         "problem_type": "quality",
-        "purchase_date": days_ago(20).isoformat(),
+        "purchase_date": ((today or today_local()) - timedelta(days=20)).isoformat(),
         "amount_paid": "399.00",
         "claim_amount": "399.00",
         "requests": ["refund"],
-        "description": "上月在该店购买电水壶一台，使用三天后底座漏电，商家拒绝退货。",
+        # numbered, so that two bodies are two complaints, not a resubmission (issue 12: the same
+        # complaint within 10 minutes returns the first receipt); the duplicate tests pass one body twice
+        "description": f"上月在该店购买电水壶一台，使用三天后底座漏电，商家拒绝退货。（{next(_SEQUENCE)}）",
         "consents": {"mediation": True, "entrusted_mediation": False, "publish": False},
     }
     body = copy.deepcopy(body)

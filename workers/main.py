@@ -14,10 +14,11 @@ from arq import Retry, cron
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix
 from arq.typing import WorkerCoroutine
-from arq.worker import Worker
+from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from domain.errors import NotFound
+from service.metrics import JobCounts
 from service.settings import Settings
 from service.store.db import CONNECT_TIMEOUT_S, connection_lost, create_pool
 from service.usecases import (
@@ -84,13 +85,9 @@ async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def notices_job(ctx: dict[str, Any]) -> dict[str, int]:
-    """Every minute: queue the notices new events call for, then send what is due (with retries)."""
-    queued = await event_notices.notify_from_events(
-        ctx["pool"],
-        now=utcnow(),
-        smtp_configured=bool(ctx["settings"].smtp_host),
-        base_url=ctx["settings"].public_base_url,
-    )
+    """Every minute, a backstop to the worker's continuous notice loops (workers.notifications): queue the
+    notices new events call for, then send a batch of what is due (with retries)."""
+    queued = await notices_jobs.read_events_once(ctx, ctx["cron_horizon"])
     result = await notices_jobs.notifications_job(ctx)
     return {"queued": queued, **result}
 
@@ -190,6 +187,36 @@ class ResilientWorker(Worker):
             await asyncio.sleep(REDIS_RETRY_S)
 
 
+def _counted(job: Callable[..., Awaitable[Any]]) -> Any:
+    """The job, its runs counted for GET /metrics (service.metrics.JobCounts, flushed to the database)."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        counts: JobCounts | None = ctx.get("job_counts")
+        try:
+            result = await job(ctx, *args, **kwargs)
+        except BaseException:
+            if counts is not None:
+                counts.count(job.__name__, ok=False)
+            raise
+        if counts is not None:
+            counts.count(job.__name__, ok=True)
+        return result
+
+    return run
+
+
+async def flush_metrics_forever(ctx: dict[str, Any]) -> None:
+    while True:
+        await asyncio.sleep(JobCounts.FLUSH_S)
+        try:
+            await ctx["job_counts"].flush(ctx["pool"], utcnow())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # kept in memory and added with the next flush
+            log.warning("worker metrics not flushed; retrying", error=type(exc).__name__)
+
+
 def _holding_claim(job: Callable[[dict[str, Any]], Awaitable[Any]], timeout_s: float) -> WorkerCoroutine:
     """A cron that may run longer than the workers' in-progress claim extends its claim to its own timeout."""
 
@@ -208,7 +235,7 @@ def _cron(
     # arq's cron job id is `<name>:<run time>`; named by queue, two deployments (or test runs) sharing one
     # Redis database do not take each other's runs for their own
     return cron(
-        _holding_claim(job, timeout_s),
+        _holding_claim(_counted(job), timeout_s),
         name=f"cron:{queue_name}:{job.__name__}",
         max_tries=3,
         timeout=timeout_s,
@@ -225,19 +252,30 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
     job_timeout_s = settings.job_timeout_s or JOB_TIMEOUT_S
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["pool"] = await create_pool(database_url, min_size=1, max_size=settings.db_pool_max)
+        # the jobs' connections, plus one for each notice sender and one for the event reader
+        pool_size = settings.db_pool_max + max(1, settings.notify_senders) + 1
+        ctx["pool"] = await create_pool(database_url, min_size=1, max_size=pool_size)
         ctx["queue_name"] = settings.queue_name
         ctx["settings"] = settings
         ctx["channel_for"] = notices_jobs.channels_from(settings)
+        ctx["rate_limits"] = notices_jobs.rate_limits_from(settings)
+        ctx["job_counts"] = JobCounts()
+        ctx["cron_horizon"] = event_notices.EventHorizon()  # its own: a horizon needs its polls in order
         await relay_once(ctx)  # pick up whatever waited while no worker ran
         if not burst:
             ctx["relay"] = asyncio.create_task(relay_forever(ctx, database_url))
+            ctx["notices"] = asyncio.create_task(notices_jobs.notices_forever(ctx))
+            ctx["metrics"] = asyncio.create_task(flush_metrics_forever(ctx))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        if "relay" in ctx:
-            ctx["relay"].cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ctx["relay"]
+        for task in ("relay", "notices", "metrics"):
+            if task in ctx:
+                ctx[task].cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ctx[task]
+        if "job_counts" in ctx:
+            with contextlib.suppress(Exception):  # figures only: never fail a shutdown over them
+                await ctx["job_counts"].flush(ctx["pool"], utcnow())
         if "pool" in ctx:
             await ctx["pool"].close()
 
@@ -249,7 +287,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         _cron(monthly_return_job, queue, 1800, minute={10}),
     ]
     return ResilientWorker(
-        functions=[route_case_job],
+        functions=[func(_counted(route_case_job), name="route_case_job")],
         # a burst worker (tests, one-off runs) only drains the queue; schedules belong to long-running ones
         cron_jobs=[] if burst else crons,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),

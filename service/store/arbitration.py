@@ -124,9 +124,18 @@ async def cluster_policy(conn: asyncpg.Connection, day: date) -> ClusterPolicy:
 
 
 async def cluster_candidates(
-    conn: asyncpg.Connection, start: date, end: date, threshold: int
+    conn: asyncpg.Connection,
+    start: date,
+    end: date,
+    threshold: int,
+    *,
+    only: tuple[int, str] | None = None,
 ) -> list[ClusterCandidate]:
-    rows = await conn.fetch(SQL["cluster_alerts_candidates"], start, end, threshold)
+    """The clusters in the window; `only` (merchant id, category) narrows it to one (on acceptance)."""
+    if only is None:
+        rows = await conn.fetch(SQL["cluster_alerts_candidates"], start, end, threshold)
+    else:
+        rows = await conn.fetch(SQL["cluster_alerts_candidates_for"], start, end, threshold, *only)
     return [
         ClusterCandidate(
             merchant_id=r["merchant_id"],

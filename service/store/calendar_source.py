@@ -64,10 +64,17 @@ def parse_schedule_file(path: Path) -> tuple[int, list[CalendarRow]]:
 
     Only the exceptions are listed: unlisted weekdays are working days, unlisted weekends rest days.
     """
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".json"):
+    if path.suffix.lower() not in (".csv", ".json"):
         raise ScheduleError(f"{path.name}: use a .csv or .json file / 请上传 .csv 或 .json 文件")
-    text = path.read_text(encoding="utf-8-sig")  # spreadsheets often save CSV with a BOM
+    return parse_schedule_text(path.name, path.read_text(encoding="utf-8-sig"))
+
+
+def parse_schedule_text(filename: str, text: str) -> tuple[int, list[CalendarRow]]:
+    """The same as parse_schedule_file for an uploaded file's name and text (the calendar page)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise ScheduleError(f"{filename}: use a .csv or .json file / 请上传 .csv 或 .json 文件")
+    text = text.removeprefix("\ufeff")  # spreadsheets often save CSV with a BOM
     year, entries = (None, _csv_entries(text)) if suffix == ".csv" else _json_entries(text)
     return _collect(year, entries)
 

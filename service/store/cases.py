@@ -62,18 +62,23 @@ class Registration:
     reference_version: int
     answer: Mapping[str, Any]  # saved under the Idempotency-Key, with case_id and tracking_no filled in
     idempotency: tuple[str, str, bytes, int] | None = None  # scope, key, body hash, TTL (s)
+    entered_at: datetime | None = None  # when it was entered (the event's time); None: received_at
+    duplicate: tuple[str, int] | None = None  # domain.intake.duplicate_key, and its window (s)
 
 
 @dataclass(frozen=True, slots=True)
 class Registered:
     fresh: bool  # False: the reference version moved; nothing was written
-    case: NewCase | None  # None while fresh: the Idempotency-Key is in use; read its answer
+    case: NewCase | None  # None while fresh: a duplicate (see below) or the Idempotency-Key is in use
+    duplicate_of: Mapping[str, Any] | None = None  # the same complaint's earlier answer (nothing written)
+    claimed_duplicate: str | None = None  # the tracking number this call claimed the duplicate key with
 
 
 async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registration) -> Registered:
     """The case, its consumer, event, routing job and idempotent answer in one statement."""
     m, p, c, consumer = draft.merchant, draft.platform, draft.consents, draft.consumer
     scope, key, body_hash, ttl_s = r.idempotency or (None, None, None, 0)
+    dup_key, dup_window_s = r.duplicate or (None, 0)
     row = await conn.fetchrow(
         SQL["cases_register"],
         r.received_on,
@@ -119,10 +124,28 @@ async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registrat
         key,
         body_hash,
         ttl_s,
+        r.entered_at or r.received_at,
+        dup_key,
+        dup_window_s,
     )
     assert row is not None
-    fresh, *case = row
-    return Registered(fresh, None if case[0] is None else NewCase(*case))
+    fresh, dup_took, dup_answer, *case = row
+    return Registered(
+        fresh,
+        None if case[0] is None else NewCase(*case),
+        duplicate_of=dup_answer if dup_took is False else None,
+        claimed_duplicate=dup_answer["tracking_no"] if dup_took else None,
+    )
+
+
+async def release_duplicate_key(conn: asyncpg.Connection, key: str, tracking_no: str) -> None:
+    """Drop a duplicate key whose case was not written (its answer names `tracking_no`)."""
+    await conn.execute(SQL["idempotency_keys_release_duplicate"], key, tracking_no)
+
+
+async def exists(conn: asyncpg.Connection, case_id: int) -> bool:
+    found: bool = await conn.fetchval(SQL["cases_exists"], case_id)
+    return found
 
 
 async def by_tracking_no(conn: asyncpg.Connection, tracking_no: str) -> asyncpg.Record | None:

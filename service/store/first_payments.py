@@ -86,3 +86,10 @@ async def merchant_cases(
     conn: asyncpg.Connection, merchant_id: int, case_id: int | None
 ) -> list[asyncpg.Record]:
     return list(await conn.fetch(SQL["merchant_cases_awaiting"], merchant_id, case_id))
+
+
+async def repoint(
+    conn: asyncpg.Connection, case_id: int, payer_id: int, reply_due: date, at: datetime
+) -> bool:
+    """Move a flow nothing was paid under to another payer (the case was re-linked); False otherwise."""
+    return await conn.fetchval(SQL["first_payments_repoint"], case_id, payer_id, reply_due, at) is not None

@@ -27,3 +27,19 @@ async def earlier(conn: asyncpg.Connection, scope: str, key: str) -> Stored | No
 
 async def save(conn: asyncpg.Connection, scope: str, key: str, status_code: int, response: Any) -> None:
     await conn.execute(SQL["idempotency_keys_save"], scope, key, status_code, response)
+
+
+async def claim(
+    conn: asyncpg.Connection,
+    scope: str,
+    key: str,
+    body_hash: bytes,
+    status_code: int,
+    response: Any,
+    ttl_s: int,
+) -> bool:
+    """Keep `response` under a key not in use (or expired); False when a live answer is there."""
+    kept: bool | None = await conn.fetchval(
+        SQL["idempotency_keys_claim"], scope, key, body_hash, status_code, response, ttl_s
+    )
+    return bool(kept)

@@ -48,3 +48,8 @@ async def record(
 
 async def transactions(conn: asyncpg.Connection, merchant_id: int, limit: int = 50) -> list[asyncpg.Record]:
     return list(await conn.fetch(SQL["ledger_transactions_for_merchant"], merchant_id, limit))
+
+
+async def payouts(conn: asyncpg.Connection, merchant_id: int, limit: int = 50) -> list[asyncpg.Record]:
+    """The cases the merchant's deposit paid consumers for, newest first."""
+    return list(await conn.fetch(SQL["ledger_payouts_for_merchant"], merchant_id, limit))

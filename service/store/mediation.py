@@ -29,6 +29,7 @@ class Offer:
     answer_note: str | None
     created_by: str
     created_at: datetime
+    perform_by: date | None = None  # the performance date the proposal asks for
 
 
 def _offer(row: asyncpg.Record) -> Offer:
@@ -83,6 +84,7 @@ async def add_offer(
         o.note,
         created_by,
         at,
+        o.perform_by,
     )
     return offer_id
 
@@ -146,6 +148,39 @@ async def add_settlement(
         SQL["settlements_insert"], case_id, offer_id, terms, remedy, amount_fen, perform_by, at, by
     )
     return settlement_id
+
+
+async def lock_current_settlement(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(SQL["settlements_lock_current"], case_id)
+
+
+async def issue_settlement(
+    conn: asyncpg.Connection,
+    settlement_id: int,
+    *,
+    terms: str,
+    wording: str | None,
+    perform_by: date,
+    at: datetime,
+    by: int,
+) -> bool:
+    """False when the settlement was no longer a draft."""
+    return (
+        await conn.fetchval(SQL["settlements_issue"], settlement_id, terms, wording, perform_by, at, by)
+        is not None
+    )
+
+
+async def confirm_settlement(
+    conn: asyncpg.Connection, settlement_id: int, party: str, *, at: datetime, via: str
+) -> asyncpg.Record | None:
+    """None when the settlement is not issued or that party already confirmed it."""
+    return await conn.fetchrow(SQL["settlements_confirm"], settlement_id, party, at, via)
+
+
+async def issued_settlements(conn: asyncpg.Connection, case_ids: list[int]) -> list[asyncpg.Record]:
+    """The current settlements of these cases issued and awaiting a confirmation."""
+    return list(await conn.fetch(SQL["settlements_issued_for_cases"], case_ids))
 
 
 async def settlements(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Record]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
+from domain.merchant_match import Candidate
 from domain.merchants import AgreementDraft, CommitmentDraft, MerchantDraft
 from service.store.sql import SQL
 
@@ -31,6 +33,7 @@ class Merchant:
     parent_name: str | None
     parent_kind: str | None
     deposit_balance_fen: int  # the 'deposit' ledger account's balance; 0 when it has none
+    merged_into: int | None = None  # a duplicate merged into this merchant (read by by_id only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,25 @@ async def insert(conn: asyncpg.Connection, draft: MerchantDraft, *, verified: bo
         draft.contact_email,
         draft.ends_on,
         verified,
+    )
+    return merchant_id
+
+
+async def update_from_import(conn: asyncpg.Connection, draft: MerchantDraft, at: datetime) -> int | None:
+    """Rewrite the registered merchant with this USCC (an import in update mode); None: none has it."""
+    merchant_id: int | None = await conn.fetchval(
+        SQL["merchants_update_from_import"],
+        draft.uscc,
+        draft.name,
+        draft.address,
+        draft.subdistrict,
+        draft.kind,
+        draft.parent_id,
+        draft.contact_name,
+        draft.contact_phone,
+        draft.contact_email,
+        draft.ends_on,
+        at,
     )
     return merchant_id
 
@@ -225,3 +247,84 @@ async def find_or_create_for_complaint(
         assert uscc
         return (await registered(conn, [uscc]))[uscc].id, "uscc"
     return created, "created"
+
+
+# --- matching a complaint's merchant (domain.merchant_match scores what these find) ----------------
+
+
+async def match_candidates(
+    conn: asyncpg.Connection,
+    name_grams: list[str],
+    address_grams: list[str],
+    *,
+    unregistered_uscc: str | None,
+    limit: int = 50,
+) -> list[Candidate]:
+    rows = await conn.fetch(
+        SQL["merchants_match_candidates"], name_grams, address_grams, unregistered_uscc, limit
+    )
+    return [Candidate(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    name: str
+    address: str
+    subdistrict: str | None
+
+
+async def suggest(conn: asyncpg.Connection, name_grams: list[str], limit: int) -> list[Suggestion]:
+    return [Suggestion(**dict(r)) for r in await conn.fetch(SQL["merchants_suggest"], name_grams, limit)]
+
+
+async def update_unverified(
+    conn: asyncpg.Connection, merchant_id: int, draft: MerchantDraft, at: datetime
+) -> bool:
+    """Raises asyncpg.UniqueViolationError when the USCC belongs to another merchant."""
+    found = await conn.fetchval(
+        SQL["merchants_update_unverified"],
+        merchant_id,
+        draft.name,
+        draft.address,
+        draft.subdistrict,
+        draft.uscc,
+        draft.contact_phone,
+        at,
+    )
+    return found is not None
+
+
+async def merge_blockers(conn: asyncpg.Connection, merchant_id: int) -> list[str]:
+    """What ties the merchant to money or decisions (commitments, ledger, ...): empty when none."""
+    row = await conn.fetchrow(SQL["merchants_merge_blockers"], merchant_id)
+    assert row is not None
+    return [k for k, v in row.items() if v]
+
+
+async def mark_merged(conn: asyncpg.Connection, merchant_id: int, into_id: int, at: datetime) -> bool:
+    return await conn.fetchval(SQL["merchants_merge"], merchant_id, into_id, at) is not None
+
+
+async def move_cases(conn: asyncpg.Connection, from_id: int, into_id: int, at: datetime) -> list[int]:
+    return [r["id"] for r in await conn.fetch(SQL["cases_move_merchant"], from_id, into_id, at)]
+
+
+async def revoke_tokens(conn: asyncpg.Connection, merchant_id: int, at: datetime) -> None:
+    await conn.execute(SQL["merchant_tokens_revoke_for_merchant"], merchant_id, at)
+
+
+async def await_merchant(
+    conn: asyncpg.Connection, case_id: int, *, status: str, candidates: list[dict[str, Any]], at: datetime
+) -> None:
+    await conn.execute(SQL["cases_await_merchant"], case_id, status, candidates, at)
+
+
+async def link_case(
+    conn: asyncpg.Connection, case_id: int, *, status: str, merchant_id: int, at: datetime
+) -> None:
+    await conn.execute(SQL["cases_link_merchant"], case_id, status, merchant_id, at)
+
+
+async def form_options(conn: asyncpg.Connection, today: date, limit: int) -> list[Suggestion]:
+    return [Suggestion(**dict(r)) for r in await conn.fetch(SQL["merchants_form_options"], today, limit)]

@@ -117,8 +117,11 @@ async def add_attempt(
     await conn.execute(SQL["notifications_attempt_insert"], notice_id, at, ok, error)
 
 
-async def mark_sent(conn: asyncpg.Connection, notice_id: int, at: datetime) -> None:
-    await conn.execute(SQL["notifications_mark_sent"], notice_id, at)
+async def mark_sent(
+    conn: asyncpg.Connection, notice_id: int, at: datetime, *, stored_body: str, sent_body_sha256: str
+) -> None:
+    """Sent: the body kept from now on is `stored_body` (tokens redacted), with the hash of what was sent."""
+    await conn.execute(SQL["notifications_mark_sent"], notice_id, at, stored_body, sent_body_sha256)
 
 
 async def mark_failed_try(
@@ -159,3 +162,9 @@ def _flagged(r: asyncpg.Record) -> Flagged:
         mediation_due=r["mediation_due"],
         assigned_to=r["assigned_to"],
     )
+
+
+async def merchant_notified_at(conn: asyncpg.Connection, case_id: int) -> datetime | None:
+    """The first notice e-mailed to the case's merchant, if any."""
+    at: datetime | None = await conn.fetchval(SQL["notifications_merchant_notified"], case_id)
+    return at

@@ -151,3 +151,33 @@ async def assigned_to(conn: asyncpg.Connection, user_id: int) -> list[asyncpg.Re
 
 async def unqueued_for_update(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return list(await conn.fetch(SQL["queues_unqueued"]))
+
+
+@dataclass(frozen=True, slots=True)
+class MediatorLoad:
+    user_id: int
+    display_name: str
+    open_count: int
+    own_limit: int | None  # None: each queue's max_open_per_mediator applies
+    queues: tuple[str, ...]
+
+
+async def mediators_load(conn: asyncpg.Connection) -> list[MediatorLoad]:
+    """Every active mediator with their open cases, own limit and teams."""
+    return [
+        MediatorLoad(r["user_id"], r["display_name"], r["open_count"], r["max_open"], tuple(r["queues"]))
+        for r in await conn.fetch(SQL["queues_mediators_load"], list(FINISHED_STATUSES))
+    ]
+
+
+async def own_limit(conn: asyncpg.Connection, user_id: int) -> int | None:
+    limit: int | None = await conn.fetchval(SQL["mediator_limits_get"], user_id)
+    return limit
+
+
+async def set_own_limit(
+    conn: asyncpg.Connection, user_id: int, limit: int | None, actor: str, at: datetime
+) -> int | None:
+    """Set (None: clear) a mediator's own open-case limit; returns the previous one."""
+    previous: int | None = await conn.fetchval(SQL["mediator_limits_set"], user_id, limit, actor, at)
+    return previous

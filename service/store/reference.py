@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import asyncpg
 
+from domain.acceptance import Citations
 from domain.calendar import Unit, WorkCalendar
 from domain.deadlines import RuleSet
 from domain.taxonomy import Label, Taxonomy
@@ -41,6 +42,13 @@ async def rule_set(conn: asyncpg.Connection, rule_set_id: str) -> RuleSet:
     r = await conn.fetchrow(SQL["rule_sets_by_id"], rule_set_id)
     assert r is not None, f"no rule set {rule_set_id}"
     return _rule_set(r)
+
+
+async def citations(conn: asyncpg.Connection, rule_set_id: str) -> Citations:
+    """The articles the rule set's notices and forms cite (migration 0023)."""
+    data = await conn.fetchval(SQL["rule_sets_citations"], rule_set_id)
+    assert data is not None, f"no rule set {rule_set_id}"
+    return Citations.from_json(data)
 
 
 def _rule_set(r: asyncpg.Record) -> RuleSet:

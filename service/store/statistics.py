@@ -94,8 +94,14 @@ class Reader:
             self._free.put_nowait(conn)
 
 
-async def month_counts(read: Reader, first: date, end: date) -> dict[date, MonthCounts]:
-    """The aggregates of each local month in [first, end) (month starts); months without any are absent."""
+async def month_counts(
+    read: Reader, first: date, end: date, today: date | None = None
+) -> dict[date, MonthCounts]:
+    """The aggregates of each local month in [first, end) (month starts); months without any are absent.
+
+    `today` (local): an undecided complaint whose acceptance deadline is before it is late; by default
+    the range's end, which is right for ended months (a return is made only for those)."""
+    late_from = min(today, end) if today is not None else end
     acc: dict[date, dict[str, Any]] = defaultdict(
         lambda: {
             "rejections_by_ground": {},
@@ -105,7 +111,7 @@ async def month_counts(read: Reader, first: date, end: date) -> dict[date, Month
             "survey_scores": {},
         }
     )
-    received, decided, closed, first_payments, arbitration, reports, scores = await asyncio.gather(
+    received, decided, closed, first_payments, arbitration, reports, surveys, due = await asyncio.gather(
         *(
             read.fetch(name, first, end)
             for name in (
@@ -115,9 +121,10 @@ async def month_counts(read: Reader, first: date, end: date) -> dict[date, Month
                 "stats_first_payments",
                 "stats_arbitration",
                 "stats_reports",
-                "stats_survey_scores",
+                "stats_surveys",
             )
-        )
+        ),
+        read.fetch("stats_acceptance_due", first, end, late_from),
     )
     for r in received:
         acc[r["month"]]["received"] = r["received"]
@@ -139,8 +146,6 @@ async def month_counts(read: Reader, first: date, end: date) -> dict[date, Month
                 closed=r["closed"],
                 closed_on_time=r["on_time"],
                 relief_beyond_first_payment_fen=r["relief_extra_fen"],
-                surveys_sent=r["surveys_sent"],
-                surveys_responded=r["surveys_responded"],
             )
     for r in first_payments:
         who = "by_merchant" if r["state"] == "paid_by_merchant" else "from_deposit"
@@ -153,11 +158,18 @@ async def month_counts(read: Reader, first: date, end: date) -> dict[date, Month
             acc[r["month"]]["awards_by_party"][r["award_for"]] = r["n"]
     for r in reports:
         acc[r["month"]]["reports_split"] = r["reports"]
-    for r in scores:
+    for r in surveys:
         m = acc[r["month"]]
-        m["surveys_answered"] = m.get("surveys_answered", 0) + r["answers"]
-        if r["score"] is not None:
-            m["survey_scores"][Decimal(r["score"])] = r["answers"]
+        if r["by_score"] == 1:
+            m.update(surveys_sent=r["surveys"], surveys_responded=r["answered"])
+        elif r["score"] is not None and r["answered"]:
+            m["survey_scores"][Decimal(r["score"])] = r["answered"]
+    for r in due:
+        acc[r["month"]].update(
+            acceptance_due=r["due"],
+            acceptance_on_time=r["on_time"],
+            acceptance_overdue_undecided=r["undecided_late"],
+        )
     return {month: MonthCounts(**values) for month, values in acc.items()}
 
 

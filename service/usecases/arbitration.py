@@ -23,7 +23,7 @@ from domain.tracking import EVENT_LABELS
 from service.store import arbitration as store
 from service.store import cases, reference, staff
 from service.store.staff import StaffUser
-from service.usecases.casework import _locked
+from service.usecases.casework import held_case
 from service.usecases.clock import local_date, local_time
 
 # The case page's labels first (the bundle reads like the case history), then those of this module.
@@ -54,7 +54,7 @@ async def refer(
     today = local_date(now)
     given = rules.referral_input(agreement_id, kind, institution, signed_on, note, today=today)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         if row["status"] != Status.ARBITRATION:
             raise rules.CaseworkConflict(
                 "not_in_arbitration",
@@ -121,7 +121,7 @@ async def record_award(
 ) -> None:
     """Record the institution's award (once): for the consumer, partly, or dismissing the request."""
     async with pool.acquire() as conn, conn.transaction():
-        await _locked(conn, case_id)
+        await held_case(conn, case_id, actor)
         ref = await store.referral(conn, case_id)
         if ref is None:
             raise rules.CaseworkConflict("not_referred", "本案尚未移送仲裁，不能登记裁决")

@@ -2,13 +2,22 @@
 
 Secrets handed to browsers and API clients are random; only their SHA-256 is stored, so a copy of the
 database opens no session.
+
+Signing in is built to hold against a flood: argon2 runs in a small thread pool, never in the event loop;
+no database connection is held while a password is hashed; a cap on checks in flight answers the excess
+at once (SignInBusy, 429); and each attempt is counted on the account before its password is checked, so
+concurrent guesses cannot outrun the lockout. Unknown, disabled and locked accounts cost one check of a
+dummy hash and get the same answer as a wrong password.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,10 +25,11 @@ import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.errors import DomainError, FieldError, ValidationFailed
-from domain.roles import Role, parse_roles
-from service.store import staff
+from domain.errors import DomainError, FieldError, Forbidden, TooManyAttempts, ValidationFailed
+from domain.roles import parse_roles
+from service.store import office, staff
 from service.store.staff import StaffUser
+from service.usecases.signin_limits import SignInLimits
 
 PASSWORD_MIN_LENGTH = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
@@ -40,9 +50,80 @@ class AuthPolicy:
 class SignInFailed(DomainError):
     """Wrong username or password, a disabled account, or a locked one: one answer for all."""
 
-    def __init__(self, locked_until: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__("sign-in failed")
-        self.locked_until = locked_until
+
+
+class PasswordChangeRequired(Forbidden):
+    """The password was right but is a temporary one from the administrator: it must be replaced first."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "password_change_required",
+            "该账户正在使用管理员设置的临时密码，请先在登录页设置新密码。",
+            "This account has a temporary password: set a new one on the sign-in page first",
+        )
+
+
+class SignInBusy(TooManyAttempts):
+    """Every password-check slot of this process is taken: come back in a moment (429, Retry-After)."""
+
+
+class PasswordCheck:
+    """argon2 off the event loop: `threads` workers, at most `max_in_flight` checks running or waiting.
+
+    A slot is reserved before anything else happens (refused at once when none is free) and freed when
+    its thread has finished, even when the request that asked for it has gone away.
+    """
+
+    def __init__(self, *, threads: int = 2, max_in_flight: int = 8) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(threads, 1), thread_name_prefix="argon2")
+        self._max = max(max_in_flight, 1)
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def reserve(self) -> PasswordSlot:
+        with self._lock:
+            if self._in_flight >= self._max:
+                raise SignInBusy(1)
+            self._in_flight += 1
+        return PasswordSlot(self)
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _submit(self, hashed: str, password: str) -> Future[bool]:
+        return self._pool.submit(_verify, hashed, password)
+
+    async def hash(self, password: str) -> str:
+        return await asyncio.wrap_future(self._pool.submit(_hasher.hash, password))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class PasswordSlot:
+    """One reserved check: `verify` once, then `release` (a no-op when the thread frees it)."""
+
+    def __init__(self, owner: PasswordCheck) -> None:
+        self._owner: PasswordCheck | None = owner
+
+    async def verify(self, hashed: str, password: str) -> bool:
+        owner, self._owner = self._owner, None
+        assert owner is not None, "a slot checks one password"
+        future = owner._submit(hashed, password)
+        future.add_done_callback(lambda _: owner._release())  # freed when the thread is done
+        return await asyncio.wrap_future(future)
+
+    def release(self) -> None:
+        owner, self._owner = self._owner, None
+        if owner is not None:
+            owner._release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +171,10 @@ async def add_user(
         errors += exc.errors
     if errors:
         raise ValidationFailed(errors)
+    hashed = await asyncio.to_thread(_hasher.hash, password)
     async with pool.acquire() as conn:
         user_id = await staff.insert(
-            conn, username, display_name or username, _hasher.hash(password), sorted(r.value for r in parsed)
+            conn, username, display_name or username, hashed, sorted(r.value for r in parsed)
         )
     if user_id is None:
         raise ValidationFailed([FieldError("username", "taken", "用户名已存在", "That username exists")])
@@ -111,32 +193,94 @@ async def list_users(pool: asyncpg.Pool) -> list[asyncpg.Record]:
 
 
 async def sign_in(
-    pool: asyncpg.Pool, username: str, password: str, *, kind: str, now: datetime, policy: AuthPolicy
+    pool: asyncpg.Pool,
+    username: str,
+    password: str,
+    *,
+    kind: str,
+    now: datetime,
+    policy: AuthPolicy,
+    passwords: PasswordCheck | None = None,
+    limits: SignInLimits | None = None,
+    client: str = "unknown",
 ) -> Session:
-    """Check the password and open a session ("cookie") or an API token ("bearer")."""
-    async with pool.acquire() as conn:
-        row = await staff.by_username(conn, username.strip().lower())
-        if row is None:
-            _verify(_DUMMY_HASH, password)
-            raise SignInFailed()
-        if row["locked_until"] is not None and row["locked_until"] > now:
-            raise SignInFailed(locked_until=row["locked_until"])
-        if row["disabled"] or not _verify(row["password_hash"], password):
-            # no transaction around this: the refusal below must not roll the count back
-            failed = await staff.login_failed(conn, row["id"], policy.max_failures, now + policy.lockout)
-            lock = failed["locked_until"]
-            raise SignInFailed(locked_until=lock if lock and lock > now else None)
+    """Check the password and open a session ("cookie") or an API token ("bearer").
+
+    Raises SignInFailed (401, one answer for every reason), TooManyAttempts past the per-client or
+    per-username limit, SignInBusy when every password-check slot is taken (both 429).
+    """
+    attempt = await _checked(
+        pool, username, password, now=now, policy=policy, passwords=passwords, limits=limits, client=client
+    )
+    if attempt.must_change_password:
+        async with pool.acquire() as conn:
+            await staff.login_ok(conn, attempt.user.id, attempt.count)  # the password was right
+        raise PasswordChangeRequired()
+    new_hash = None
+    if _hasher.check_needs_rehash(attempt.password_hash):
+        new_hash = await (
+            passwords.hash(password) if passwords else asyncio.to_thread(_hasher.hash, password)
+        )
+    return await _open_session(pool, attempt, kind=kind, now=now, policy=policy, new_hash=new_hash)
+
+
+async def _checked(
+    pool: asyncpg.Pool,
+    username: str,
+    password: str,
+    *,
+    now: datetime,
+    policy: AuthPolicy,
+    passwords: PasswordCheck | None,
+    limits: SignInLimits | None,
+    client: str,
+) -> staff.SignInAttempt:
+    """The counted, limited password check of every sign-in; raises SignInFailed, TooManyAttempts."""
+    name = username.strip().lower()
+    admission = await limits.admit(client, name) if limits else None
+    try:
+        slot = passwords.reserve() if passwords else None
+    except SignInBusy:
+        if limits and admission:
+            await limits.give_back(admission)  # never checked: it does not count
+        raise
+    try:
+        async with pool.acquire() as conn:
+            attempt = await staff.begin_sign_in(conn, name, policy.max_failures, now, now + policy.lockout)
+        # the connection is back in the pool: hashing holds none
+        hashed = attempt.password_hash if attempt else _DUMMY_HASH
+        ok = await (slot.verify(hashed, password) if slot else asyncio.to_thread(_verify, hashed, password))
+    finally:
+        if slot:
+            slot.release()
+    if attempt is None or not ok:
+        raise SignInFailed()  # counted on the account by begin_sign_in, and in Redis by admit
+    if limits and admission:
+        await limits.give_back(admission)
+    return attempt
+
+
+async def _open_session(
+    pool: asyncpg.Pool,
+    attempt: staff.SignInAttempt,
+    *,
+    kind: str,
+    now: datetime,
+    policy: AuthPolicy,
+    new_hash: str | None = None,
+    replaces_temporary: bool = False,
+) -> Session:
     async with pool.acquire() as conn, conn.transaction():
-        await staff.login_ok(conn, row["id"])
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            await staff.set_password(conn, row["id"], _hasher.hash(password))
+        await staff.login_ok(conn, attempt.user.id, attempt.count)
+        if new_hash and replaces_temporary:
+            await staff.replace_password(conn, attempt.user.id, new_hash, now)
+        elif new_hash:
+            await staff.set_password(conn, attempt.user.id, new_hash)
+        await staff.record_sign_in(conn, attempt.user.id, now, kind)
         token = secrets.token_urlsafe(32)
         expires_at = now + (policy.session_max if kind == "cookie" else policy.token_ttl)
-        await staff.add_session(conn, token_hash(token), row["id"], kind, now, expires_at)
-        user = StaffUser(
-            row["id"], row["username"], row["display_name"], frozenset(Role(r) for r in row["roles"])
-        )
-    return Session(token, user, expires_at)
+        await staff.add_session(conn, token_hash(token), attempt.user.id, kind, now, expires_at)
+    return Session(token, attempt.user, expires_at)
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -158,15 +302,199 @@ async def authenticate(
         if found is None:
             return None
         user, last_seen = found
-        if kind == "cookie":
-            if now - last_seen > policy.session_idle:
-                await staff.revoke_session(conn, digest)
-                return None
-            if now - last_seen > timedelta(minutes=1):  # one write a minute is enough for idle expiry
-                await staff.touch_session(conn, digest, now)
+        if kind == "cookie" and now - last_seen > policy.session_idle:
+            await staff.revoke_session(conn, digest)
+            return None
+        if now - last_seen > timedelta(minutes=1):  # one write a minute: idle expiry, "last used" for tokens
+            await staff.touch_session(conn, digest, now)
     return user
 
 
-async def sign_out(pool: asyncpg.Pool, token: str) -> None:
+async def sign_out(pool: asyncpg.Pool, token: str) -> bool:
+    """End a session or revoke an API token; False when it was not live."""
     async with pool.acquire() as conn:
-        await staff.revoke_session(conn, token_hash(token))
+        return await staff.revoke_session(conn, token_hash(token))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    fingerprint: str  # the first bytes of the token's hash, to tell tokens apart; never the token
+    user_id: int
+    username: str
+    display_name: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+async def live_tokens(pool: asyncpg.Pool, *, now: datetime, limit: int = 500) -> list[TokenInfo]:
+    """The API tokens that still open the API, newest first (for an administrator)."""
+    async with pool.acquire() as conn:
+        return [TokenInfo(**dict(r)) for r in await staff.live_tokens(conn, now, limit)]
+
+
+# --- the administrator's pages and the forced change of a temporary password (issue 15) -----------------
+
+
+async def change_temporary_password(
+    pool: asyncpg.Pool,
+    username: str,
+    temporary: str,
+    new_password: str,
+    *,
+    now: datetime,
+    policy: AuthPolicy,
+    passwords: PasswordCheck | None = None,
+    limits: SignInLimits | None = None,
+    client: str = "unknown",
+) -> Session:
+    """Replace the administrator's temporary password and open a browser session.
+
+    The temporary password is checked exactly as a sign-in (counted, limited, locked); the new one needs
+    PASSWORD_MIN_LENGTH characters and must differ. Raises ValidationFailed, SignInFailed, TooManyAttempts.
+    """
+    check_password_rules(new_password)
+    if new_password == temporary:
+        raise ValidationFailed(
+            [FieldError("password", "same", "新密码不能与临时密码相同", "The new password must differ")]
+        )
+    attempt = await _checked(
+        pool, username, temporary, now=now, policy=policy, passwords=passwords, limits=limits, client=client
+    )
+    if not attempt.must_change_password:
+        raise SignInFailed()  # this page only replaces temporary passwords
+    new_hash = await (
+        passwords.hash(new_password) if passwords else asyncio.to_thread(_hasher.hash, new_password)
+    )
+    return await _open_session(
+        pool, attempt, kind="cookie", now=now, policy=policy, new_hash=new_hash, replaces_temporary=True
+    )
+
+
+def temporary_password() -> str:
+    """A one-time password for a reset: 16 characters, no look-alikes, shown once to the administrator."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+async def reset_password(pool: asyncpg.Pool, user_id: int, *, now: datetime) -> str | None:
+    """Give an account a temporary password (returned, never stored in clear) and end its sessions;
+    None when there is no such account."""
+    password = temporary_password()
+    hashed = await asyncio.to_thread(_hasher.hash, password)
+    async with pool.acquire() as conn, conn.transaction():
+        return password if await staff.reset_password(conn, user_id, hashed, now) else None
+
+
+# action -> what is done (the office event is "staff_<done>", the page's notice "<done>")
+ADMIN_ACTIONS = {"disable": "disabled", "enable": "enabled", "unlock": "unlocked"}
+
+
+async def administer(
+    pool: asyncpg.Pool, action: str, user_id: int, *, actor: StaffUser, now: datetime
+) -> bool:
+    """Disable (ending its sessions), enable or unlock an account, recorded as an office event;
+    False when there is no such account. An administrator may not disable their own account."""
+    if action == "disable" and user_id == actor.id:
+        raise ValidationFailed(
+            [FieldError("user", "self", "不能停用自己的账户", "You cannot disable yourself")]
+        )
+    apply = {"disable": staff.disable_by_id, "enable": staff.enable, "unlock": staff.unlock}[action]
+    async with pool.acquire() as conn, conn.transaction():
+        if not await apply(conn, user_id):
+            return False
+        await office.add_event(
+            conn, f"staff_{ADMIN_ACTIONS[action]}", actor=actor.actor, at=now, payload={"user_id": user_id}
+        )
+    return True
+
+
+async def create_account(
+    pool: asyncpg.Pool, username: str, roles: list[str], display_name: str, *, actor: StaffUser, now: datetime
+) -> tuple[int, str]:
+    """An account with a temporary password (returned once) to be replaced at its first sign-in."""
+    password = temporary_password()
+    user_id = await add_user(pool, username, roles, password, display_name=display_name.strip() or None)
+    async with pool.acquire() as conn, conn.transaction():
+        await staff.require_password_change(conn, user_id)
+        await office.add_event(
+            conn,
+            "staff_added",
+            actor=actor.actor,
+            at=now,
+            payload={"user_id": user_id, "roles": sorted(roles)},
+        )
+    return user_id, password
+
+
+async def change_roles(
+    pool: asyncpg.Pool, user_id: int, roles: list[str], *, actor: StaffUser, now: datetime
+) -> bool:
+    if not roles:
+        raise ValidationFailed([FieldError("roles", "required", "请至少选择一个角色", "Choose a role")])
+    try:
+        parsed = sorted(r.value for r in parse_roles(roles))
+    except ValueError as exc:
+        raise ValidationFailed([FieldError("roles", "invalid", "请至少选择一个有效角色", str(exc))]) from exc
+    if user_id == actor.id and "admin" not in parsed:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "roles", "self", "不能取消自己的系统管理员角色", "You cannot drop your own admin role"
+                )
+            ]
+        )
+    async with pool.acquire() as conn, conn.transaction():
+        if not await staff.set_roles(conn, user_id, parsed):
+            return False
+        await office.add_event(
+            conn,
+            "staff_roles_changed",
+            actor=actor.actor,
+            at=now,
+            payload={"user_id": user_id, "roles": parsed},
+        )
+    return True
+
+
+async def reset_by_admin(pool: asyncpg.Pool, user_id: int, *, actor: StaffUser, now: datetime) -> str | None:
+    password = await reset_password(pool, user_id, now=now)
+    if password is not None:
+        async with pool.acquire() as conn:
+            await office.add_event(
+                conn, "staff_password_reset", actor=actor.actor, at=now, payload={"user_id": user_id}
+            )
+    return password
+
+
+async def revoke_session(
+    pool: asyncpg.Pool, user_id: int, fingerprint: str, *, actor: StaffUser, now: datetime
+) -> bool:
+    async with pool.acquire() as conn, conn.transaction():
+        if not await staff.revoke_fingerprint(conn, user_id, fingerprint[:12]):
+            return False
+        await office.add_event(
+            conn,
+            "staff_session_revoked",
+            actor=actor.actor,
+            at=now,
+            payload={"user_id": user_id, "fingerprint": fingerprint[:12]},
+        )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    account: asyncpg.Record
+    sign_ins: list[asyncpg.Record]
+    sessions: list[asyncpg.Record]
+
+
+async def account_view(pool: asyncpg.Pool, user_id: int, *, now: datetime) -> AccountView | None:
+    async with pool.acquire() as conn:
+        account = await staff.by_id(conn, user_id)
+        if account is None:
+            return None
+        return AccountView(
+            account, await staff.sign_ins(conn, user_id), await staff.open_sessions(conn, user_id, now)
+        )

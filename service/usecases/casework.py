@@ -15,10 +15,12 @@ import asyncpg
 
 from domain import acceptance, deadlines
 from domain.calendar import Deadline, Pause, add_working_days, working_days_between
-from domain.errors import FieldError, NotFound, ValidationFailed, one_of
+from domain.errors import FieldError, Forbidden, NotFound, ValidationFailed, one_of
 from domain.lifecycle import Action, CaseState, Status, allowed_actions, apply
+from domain.roles import case_holder_refusal
 from service.store import cases, outbox, reference, staff
 from service.store.staff import StaffUser
+from service.usecases import clusters
 from service.usecases.clock import local_date
 
 PAUSE_REASONS: dict[str, tuple[str, str]] = {
@@ -44,6 +46,7 @@ class QueueItem:
     provisional: bool
     working_days_left: int | None  # negative: overdue
     overdue_flagged: bool
+    due_kind: str = "mediation"  # next_due is the "acceptance", "reply" (merchant) or "mediation" deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,7 @@ async def queue(
             provisional=_provisional_of(r),
             working_days_left=working_days_between(calendar, today, r["next_due"]) if r["next_due"] else None,
             overdue_flagged=r["acceptance_overdue_at"] is not None,
+            due_kind=r["due_kind"],
         )
         for r in rows
     ]
@@ -103,6 +107,8 @@ async def queue(
 
 
 def _provisional_of(r: asyncpg.Record) -> bool:
+    if r["due_kind"] == "reply":
+        return False  # a merchant's reply deadline carries no provisional flag
     return bool(
         r["acceptance_due_provisional"] if r["status"] == "received" else r["mediation_due_provisional"]
     )
@@ -183,12 +189,36 @@ async def _locked(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record:
     return row
 
 
+async def held_case(conn: asyncpg.Connection, case_id: int, actor: StaffUser) -> asyncpg.Record:
+    """Lock the case for an action by `actor`, who must hold it (domain.roles.case_holder_refusal): the
+    one ownership guard of every staff action on a case, checked under the row lock so a reassignment
+    cannot slip between the check and the change."""
+    row = await _locked(conn, case_id)
+    refusal = case_holder_refusal(
+        actor.id, actor.roles, assigned_to=row["assigned_to"], claimable=row["status"] == Status.MEDIATION
+    )
+    if refusal == "claim_first":
+        raise Forbidden(
+            "claim_first",
+            "本案尚未认领：请先在队列中认领本案，再办理",
+            "This case is not assigned: claim it from its queue first",
+        )
+    if refusal == "held_by_other":
+        holder = (await staff.names(conn, [row["assigned_to"]])).get(row["assigned_to"], "其他调解员")
+        raise Forbidden(
+            "held_by_other",
+            f"本案由{holder}承办，只有承办调解员或科长可以办理",
+            f"This case is held by {holder}: only its mediator or a supervisor may act on it",
+        )
+    return row
+
+
 async def accept(pool: asyncpg.Pool, case_id: int, actor: StaffUser, note: object, *, now: datetime) -> date:
     """Accept a complaint (受理); the mediation clock starts. Returns the mediation deadline."""
     clean_note = acceptance.validate_note(note, required=False)
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.ACCEPT)
         rules = await reference.rule_set(conn, row["rule_set_id"])
         calendar = await reference.work_calendar_from(conn, today, MEDIATION_WINDOW_DAYS)
@@ -219,6 +249,7 @@ async def accept(pool: asyncpg.Pool, case_id: int, actor: StaffUser, note: objec
                 "on_time": today <= row["acceptance_due"],
             },
         )
+        await clusters.detect_on_acceptance(conn, row["merchant_id"], row["category"], now=now)
         # routing runs as a job once the acceptance commits (the same idempotent job as at intake)
         key = f"route_case:{case_id}:accepted"
         await outbox.add(conn, "route_case", key=key, args={"case_id": case_id}, request_id=None)
@@ -231,7 +262,7 @@ async def reject(
     """Decide not to accept (不予受理) on one of the seven grounds, saying why."""
     valid_ground, clean_note = acceptance.validate_decision(ground, note)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.REJECT)
         await cases.decide(
             conn,
@@ -315,7 +346,7 @@ async def pause(
     today = local_date(now)
     clean_reason, clean_note, end = _pause_input(reason, note, expected_end, today)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.PAUSE)
         await cases.start_pause(conn, case_id, clean_reason, clean_note, today, end, actor.id)
         await cases.set_paused(
@@ -335,7 +366,7 @@ async def resume(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: dat
     """Restart the clock; the mediation deadline moves by the paused time. Returns the new deadline."""
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.RESUME)
         await cases.end_pause(conn, case_id, today, actor.id)
         due: Deadline | None = None

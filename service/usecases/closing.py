@@ -12,7 +12,7 @@ from domain.money import format_yuan
 from domain.outcomes import validate_close
 from service.store import cases
 from service.store.staff import StaffUser
-from service.usecases.casework import _locked, _state
+from service.usecases.casework import _state, held_case
 from service.usecases.clock import local_date
 
 
@@ -61,7 +61,9 @@ async def close_locked(
             **(payload or {}),
         },
     )
-    # the survey opens when the worker reads this event and sends its link (service.usecases.event_notices)
+    from service.usecases.event_notices import open_survey_at_close  # not at module level: it cycles
+
+    await open_survey_at_close(conn, row["id"], outcome, now)  # offered on the tracking page at once
 
 
 async def close(
@@ -78,7 +80,7 @@ async def close(
     """Close by hand (withdrawn, duplicate, paid, an award, referred to enforcement)."""
     clean_outcome, kind, fen, clean_note = validate_close(outcome, relief_type, relief, note)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         await close_locked(
             conn,
             row,

@@ -28,45 +28,61 @@ async def detect(pool: asyncpg.Pool, *, now: datetime) -> list[int]:
     Idempotent: a cluster with an open alert raises nothing new (later cases join the open alert); after
     a decision, a new alert only when the cluster has grown beyond the cases the decision covered.
     """
+    async with pool.acquire() as conn, conn.transaction():
+        return await _detect(conn, now, only=None)
+
+
+async def detect_on_acceptance(
+    conn: asyncpg.Connection, merchant_id: int | None, category: str, *, now: datetime
+) -> list[int]:
+    """In the acceptance's transaction: the check for the accepted case's merchant and category, so the
+    supervisor hears of a cluster when its last case is accepted, not at the next hourly sweep.
+
+    A case whose merchant is not linked yet is left to the sweep. Holds the sweep lock until the commit:
+    two acceptances in one cluster are checked one after the other, the second seeing the first.
+    """
+    if merchant_id is None:
+        return []
+    return await _detect(conn, now, only=(merchant_id, category))
+
+
+async def _detect(conn: asyncpg.Connection, now: datetime, *, only: tuple[int, str] | None) -> list[int]:
     today = local_date(now)
     raised: list[int] = []
-    async with pool.acquire() as conn, conn.transaction():
-        await store.lock_sweep(conn)
-        policy = await store.cluster_policy(conn, today)
-        window = rules.cluster_window(policy, today)
-        candidates = await store.cluster_candidates(conn, window[0], window[1], policy.threshold)
-        for step in rules.cluster_steps(candidates, policy):
-            c = step.candidate
-            if step.kind == "raise":
-                alert_id = await store.add_alert(
-                    conn, c.merchant_id, c.category, window, list(c.case_ids), now
-                )
-                if alert_id is None:
-                    continue
-                count: int | None = len(c.case_ids)
-                raised.append(alert_id)
-            else:
-                assert c.last_alert_id is not None
-                alert_id = c.last_alert_id
-                count = await store.grow_alert(conn, alert_id, list(step.new_case_ids), window[1])
-                if count is None:
-                    continue
-            for case_id in step.new_case_ids:
-                await cases.add_event(
-                    conn,
-                    case_id,
-                    "cluster_alert",
-                    actor="system",
-                    at=now,
-                    payload={
-                        "alert_id": alert_id,
-                        "count": count,
-                        "merchant_id": c.merchant_id,
-                        "category": c.category,
-                        "window_start": window[0].isoformat(),
-                        "window_end": window[1].isoformat(),
-                    },
-                )
+    await store.lock_sweep(conn)
+    policy = await store.cluster_policy(conn, today)
+    window = rules.cluster_window(policy, today)
+    candidates = await store.cluster_candidates(conn, window[0], window[1], policy.threshold, only=only)
+    for step in rules.cluster_steps(candidates, policy):
+        c = step.candidate
+        if step.kind == "raise":
+            alert_id = await store.add_alert(conn, c.merchant_id, c.category, window, list(c.case_ids), now)
+            if alert_id is None:
+                continue
+            count: int | None = len(c.case_ids)
+            raised.append(alert_id)
+        else:
+            assert c.last_alert_id is not None
+            alert_id = c.last_alert_id
+            count = await store.grow_alert(conn, alert_id, list(step.new_case_ids), window[1])
+            if count is None:
+                continue
+        for case_id in step.new_case_ids:
+            await cases.add_event(
+                conn,
+                case_id,
+                "cluster_alert",
+                actor="system",
+                at=now,
+                payload={
+                    "alert_id": alert_id,
+                    "count": count,
+                    "merchant_id": c.merchant_id,
+                    "category": c.category,
+                    "window_start": window[0].isoformat(),
+                    "window_end": window[1].isoformat(),
+                },
+            )
     return raised
 
 

@@ -1,28 +1,34 @@
-"""Demo data: a year of fictional complaints through the real intake and decision paths, into an empty
-database only.
+"""Demo data: a year of fictional complaints through the real use cases, from intake to the follow-up,
+into an empty database only.
 
-Each body goes through `submit_complaint` at its own receipt moment, in time order, so tracking numbers, the
-rule set in force, acceptance deadlines, split-off reports and routing jobs come from the same code as real
-complaints; older complaints are then accepted or rejected by demo staff through the real use cases, at
-plausible moments, so the queue looks like a working office. Everything is deterministic for the seed
-except the demo accounts' passwords, which are random and shown once.
+The demo staff and the registry (merchants with first-payment commitments and deposits, one with a
+published arbitration clause) come first; then `demo_lifecycle.play_year` plays every complaint from its
+own receipt moment through acceptance, routing and its route's ending — settlements and their
+performance, first payments by merchants and from deposits with recourse, arbitration awards,
+terminations, withdrawals, surveys, appeals and reopened cases, cluster alerts — in one time order, each
+step at a plausible moment before the day of loading. Everything is deterministic for the seed except the
+demo accounts' passwords (random and shown once) and the tokens of links.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import asyncpg
 
-from domain.acceptance import Ground
 from domain.demo import MERCHANTS, demo_access_code_choice, demo_bodies
+from domain.roles import Role
 from service.store import cases
+from service.store import staff as staff_store
 from service.store.staff import StaffUser
-from service.usecases import auth, casework, first_payment, merchants
-from service.usecases.intake import IntakeContext, Receipt, submit_complaint
+from service.throttle import Throttle
+from service.usecases import auth, first_payment, merchants
+from service.usecases.clock import LOCAL_TZ
+from service.usecases.demo_lifecycle import Cast, play_year
+from service.usecases.intake import IntakeContext, Receipt
 
 DEMO_ACCOUNTS = {
     "demo.supervisor": (["supervisor"], "演示科长"),
@@ -30,11 +36,8 @@ DEMO_ACCOUNTS = {
     "demo.clerk": (["clerk"], "演示登记员"),
     "demo.leader": (["leading_group"], "演示领导小组办公室"),
 }
-REJECTION_NOTES = {
-    Ground.TIME_BARRED: "购买时间已超过三年，超过投诉时效。",
-    Ground.NOT_A_CONSUMER_DISPUTE: "经核实，所购商品用于经营，不属于生活消费。",
-    Ground.MATERIALS_MISSING_OR_FALSE: "经两次电话联系，投诉人未能补充购物凭证等必要材料。",
-}
+REGISTRY_SINCE_DAYS = 400  # commitments and deposits date from before the demo year
+ARBITRATION_CLAUSE_HOLDER = "杭州匠心家居装饰设计有限公司"  # its contracts name 杭州仲裁委员会
 
 
 @dataclass
@@ -43,45 +46,72 @@ class DemoResult:
     accounts: dict[str, str] = field(default_factory=dict)  # username → password, shown once
     accepted: int = 0
     rejected: int = 0
+    closures: Counter[str] = field(default_factory=Counter)  # outcome → closings (a reopened case twice)
 
 
 async def seed_demo(
-    pool: asyncpg.Pool, ctx: IntakeContext, *, count: int, seed: int, today: date
+    pool: asyncpg.Pool,
+    ctx: IntakeContext,
+    *,
+    count: int,
+    seed: int,
+    today: date,
+    throttle: Throttle | None = None,
 ) -> DemoResult:
-    """Register `count` demo complaints and decide the older ones; nothing when cases already exist."""
+    """Play `count` demo complaints through the year before `today`; nothing when cases already exist.
+
+    `throttle` (the tracking page's) lets consumers rate a closed case from the tracking page, as the
+    survey of a case that is not a settlement is offered there at closing; without it only the surveys
+    reached by a link (settlements, once performed) are answered."""
     result = DemoResult()
     async with pool.acquire() as conn:
         if await cases.count(conn) > 0:
             return result
-    choice = demo_access_code_choice(seed)
-    for received_at, body in demo_bodies(seed, count, today):
-        result.receipts.append(await submit_complaint(pool, body, ctx, now=received_at, code_choice=choice))
-    supervisor = await _demo_accounts(pool, result)
-    if supervisor is not None:
-        await _demo_registry(pool, supervisor, today)
-        await _decide(pool, supervisor, result, random.Random(seed ^ 0xDEC1DE), today)
+    cast = await _demo_accounts(pool, result)
+    await _demo_registry(pool, cast.supervisor, today)
+    played = await play_year(
+        pool,
+        ctx,
+        cast,
+        demo_bodies(seed, count, today),
+        seed=seed,
+        today=today,
+        code_choice=demo_access_code_choice(seed),
+        throttle=throttle,
+    )
+    result.receipts, result.accepted, result.rejected = played.receipts, played.accepted, played.rejected
+    result.closures = played.closures
     return result
 
 
-async def _demo_accounts(pool: asyncpg.Pool, result: DemoResult) -> StaffUser | None:
-    supervisor = None
+async def _demo_accounts(pool: asyncpg.Pool, result: DemoResult) -> Cast:
+    """The demo staff; an account that exists already (staff but no cases) is used as it is."""
+    users: dict[str, StaffUser] = {}
     for username, (roles, name) in DEMO_ACCOUNTS.items():
         password = secrets.token_urlsafe(12)
         try:
-            user_id = await auth.add_user(pool, username, roles, password, display_name=name)
+            await auth.add_user(pool, username, roles, password, display_name=name)
+            result.accounts[username] = password
         except Exception:  # the account exists already (a database that had staff but no cases)
-            continue
-        result.accounts[username] = password
-        if "supervisor" in roles:
-            supervisor = StaffUser(user_id, username, name, frozenset())
-    return supervisor
+            pass
+        async with pool.acquire() as conn:
+            row = await staff_store.by_username(conn, username)
+        assert row is not None
+        users[username] = StaffUser(
+            row["id"], row["username"], row["display_name"], frozenset(Role(r) for r in row["roles"])
+        )
+    return Cast(
+        supervisor=users["demo.supervisor"], mediator=users["demo.mediator"], clerk=users["demo.clerk"]
+    )
 
 
 async def _demo_registry(pool: asyncpg.Pool, supervisor: StaffUser, today: date) -> None:
-    """The busiest demo merchants are registered with a first-payment commitment and a deposit, and
-    one publishes an arbitration clause, so that routing has every route to show."""
+    """The busiest demo merchants are registered with a first-payment commitment and a deposit, and a
+    decoration firm publishes an arbitration clause in its contracts, so that routing has every route."""
+    since = today - timedelta(days=REGISTRY_SINCE_DAYS)
     busiest = sorted((m for m in MERCHANTS if m.weight > 0), key=lambda m: (-m.weight, m.name))[:6]
-    for i, m in enumerate(busiest):
+    clause = next(m for m in MERCHANTS if m.name == ARBITRATION_CLAUSE_HOLDER)
+    for m in (*busiest, clause):
         created = await merchants.create_merchant(
             pool,
             {
@@ -93,7 +123,7 @@ async def _demo_registry(pool: asyncpg.Pool, supervisor: StaffUser, today: date)
             },
         )
         merchant_id = created.merchant.id
-        if i == 5:
+        if m is clause:
             await merchants.add_agreement(pool, merchant_id, {"institution": "杭州仲裁委员会"})
             continue
         await merchants.add_commitment(
@@ -102,7 +132,7 @@ async def _demo_registry(pool: asyncpg.Pool, supervisor: StaffUser, today: date)
             {
                 "scope_requests": ["repair", "replace", "return", "refund", "compensate"],
                 "per_claim_cap": "3000.00",
-                "active_from": (today - timedelta(days=400)).isoformat(),
+                "active_from": since.isoformat(),
             },
         )
         await first_payment.record_deposit(
@@ -111,46 +141,5 @@ async def _demo_registry(pool: asyncpg.Pool, supervisor: StaffUser, today: date)
             "20000.00",
             "质量保证金（演示）",
             supervisor,
-            now=datetime.combine(today - timedelta(days=400), datetime.min.time(), tzinfo=UTC),
+            now=datetime.combine(since, time(10, 0), LOCAL_TZ),
         )
-
-
-async def _decide(
-    pool: asyncpg.Pool, supervisor: StaffUser, result: DemoResult, rng: random.Random, today: date
-) -> None:
-    """Most complaints are decided within a few days; a few are rejected; a few wait too long."""
-    for receipt in result.receipts:
-        roll = rng.random()
-        decided_at = receipt.received_at + timedelta(
-            days=rng.choice((1, 1, 2, 3, 4, 6, 8)), hours=rng.randint(0, 5)
-        )
-        if decided_at.date() >= today or roll > 0.93:
-            continue  # still undecided: recent, or one of the few left too long
-        ground = await _ground_for(pool, receipt, rng) if roll > 0.85 else None
-        if ground is None:
-            await casework.accept(pool, receipt.case_id, supervisor, None, now=_office_hours(decided_at))
-            result.accepted += 1
-        else:
-            await casework.reject(
-                pool,
-                receipt.case_id,
-                supervisor,
-                int(ground),
-                REJECTION_NOTES[ground],
-                now=_office_hours(decided_at),
-            )
-            result.rejected += 1
-
-
-async def _ground_for(pool: asyncpg.Pool, receipt: Receipt, rng: random.Random) -> Ground:
-    async with pool.acquire() as conn:
-        row = await cases.by_id(conn, receipt.case_id)
-    assert row is not None
-    if (row["received_on"] - row["purchase_date"]).days > 3 * 366:
-        return Ground.TIME_BARRED
-    return rng.choice((Ground.NOT_A_CONSUMER_DISPUTE, Ground.MATERIALS_MISSING_OR_FALSE))
-
-
-def _office_hours(moment: datetime) -> datetime:
-    """Keep demo decisions between 09:00 and 17:00 Beijing time (01:00–09:00 UTC)."""
-    return moment.replace(hour=1 + moment.hour % 8)

@@ -26,7 +26,9 @@ from service import evidence_files
 from service.evidence_files import StagedFile
 from service.store import cases, first_payments, ledger, reference
 from service.store import routing as routing_store
+from service.store import staff as staff_store
 from service.store.staff import StaffUser
+from service.usecases.casework import held_case
 from service.usecases.clock import local_date
 from service.usecases.intake import IntakeContext, check_uploads
 
@@ -43,9 +45,9 @@ async def issue_merchant_link(
 ) -> tuple[str, datetime]:
     """A new link for the merchant of this case; the token is returned once and stored only hashed."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await cases.by_id(conn, case_id)
-        if row is None:
-            raise NotFound(f"case {case_id}")
+        row = await held_case(conn, case_id, actor)
+        if row["status"] in ("closed", "rejected"):  # nothing is left for the merchant to answer
+            raise Conflict("案件已办结或不予受理，不再生成商家链接")
         flow = await first_payments.get(conn, case_id)
         merchant_id = flow["payer_id"] if flow else row["merchant_id"]
         if merchant_id is None:
@@ -183,7 +185,7 @@ async def answer(
             evidence_files.commit(ctx.evidence_dir, f)
         actor = staff.actor if staff else f"merchant:{flow['payer_id']}"
         async with pool.acquire() as conn, conn.transaction():
-            await cases.lock(conn, case_id)
+            await (held_case(conn, case_id, staff) if staff else cases.lock(conn, case_id))
             current = await first_payments.lock(conn, case_id)
             assert current is not None
             if current["state"] not in ANSWERABLE:
@@ -228,8 +230,11 @@ async def answer(
             f.discard()
 
 
-async def approve_payout(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime) -> str:
-    """Pay the consumer from the deposit after a refusal or a missed deadline; open recourse."""
+async def approve_payout(
+    pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime, expected_fen: int | None = None
+) -> str:
+    """Pay the consumer from the deposit after a refusal or a missed deadline; open recourse. With
+    `expected_fen` (the amount a confirmation page showed) a different amount is refused, not paid."""
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
         await cases.lock(conn, case_id)
@@ -238,6 +243,8 @@ async def approve_payout(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, 
             raise NotFound(f"first payment of case {case_id}")
         if flow["state"] not in ("refused", "deadline_missed"):
             raise Conflict("只有商家拒绝或逾期未答复时，才能从保证金中先行赔付")
+        if expected_fen is not None and expected_fen != flow["amount_fen"]:
+            raise Conflict("赔付金额已变化，请重新核对后再确认")
         payer = flow["payer_id"]
         await ledger.lock_accounts(conn, payer)  # racing payouts for the last funds take turns here
         available = (await ledger.balances(conn, payer))[money.Account.DEPOSIT]
@@ -335,3 +342,75 @@ async def flag_deadlines(pool: asyncpg.Pool, *, now: datetime) -> tuple[int, int
                 payload={"merchant_id": r["payer_id"], "topup_due": r["topup_due"].isoformat()},
             )
     return len(replies), len(topups)
+
+
+# --- what the pages show before money moves, and a merchant's deposit ledger -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutPreview:
+    """What a payout from the deposit would do, for the confirmation page (nothing is locked or written)."""
+
+    case_id: int
+    tracking_no: str
+    state: str
+    payer_id: int
+    payer_name: str
+    amount_fen: int
+    balance_before_fen: int
+    balance_after_fen: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.state in ("refused", "deadline_missed")
+
+    @property
+    def enough(self) -> bool:
+        return self.balance_after_fen >= 0
+
+
+async def payout_preview(pool: asyncpg.Pool, case_id: int) -> PayoutPreview:
+    async with pool.acquire() as conn:
+        row = await cases.by_id(conn, case_id)
+        flow = await first_payments.get(conn, case_id)
+        if row is None or flow is None:
+            raise NotFound(f"first payment of case {case_id}")
+        before = (await ledger.balances(conn, flow["payer_id"]))[money.Account.DEPOSIT]
+    return PayoutPreview(
+        case_id=case_id,
+        tracking_no=row["tracking_no"],
+        state=flow["state"],
+        payer_id=flow["payer_id"],
+        payer_name=flow["payer_name"],
+        amount_fen=flow["amount_fen"],
+        balance_before_fen=before,
+        balance_after_fen=before - flow["amount_fen"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DepositLedger:
+    balances: dict[money.Account, int]
+    transactions: list[asyncpg.Record]  # newest first: kind, case_id, memo, actor, created_at, deposit_change
+    payouts: list[asyncpg.Record]  # the cases paid from the deposit, with their recourse
+    actor_names: dict[str, str]  # "staff:3" -> display name
+
+    @property
+    def awaiting_recovery(self) -> bool:
+        """Money paid in now is a recovery (recourse), not a top-up."""
+        return any(p["topup_done_at"] is None for p in self.payouts)
+
+
+async def deposit_ledger(pool: asyncpg.Pool, merchant_id: int, *, limit: int = 50) -> DepositLedger:
+    async with pool.acquire() as conn:
+        transactions = await ledger.transactions(conn, merchant_id, limit)
+        ids = sorted(
+            {int(t["actor"].split(":", 1)[1]) for t in transactions if t["actor"].startswith("staff:")}
+        )
+        names = await staff_store.names(conn, ids)
+        return DepositLedger(
+            await ledger.balances(conn, merchant_id),
+            transactions,
+            await ledger.payouts(conn, merchant_id, limit),
+            {f"staff:{k}": v for k, v in names.items()},
+        )

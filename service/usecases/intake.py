@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +17,18 @@ import msgspec
 from domain import deadlines
 from domain.errors import Conflict, FieldError, ValidationFailed
 from domain.evidence import EvidenceProblem, check_file, sniff
-from domain.intake import ComplaintDraft, parse_complaint
+from domain.intake import ComplaintDraft, duplicate_key, parse_complaint
 from domain.tracking import new_access_code
 from service import evidence_files
 from service.evidence_files import StagedFile
 from service.store import cases, idempotency
 from service.store.staff import StaffUser
 from service.usecases.access import hmac_pads
-from service.usecases.clock import local_date
+from service.usecases.clock import LOCAL_TZ, local_date
 from service.usecases.reference_cache import Reference, ReferenceCache
 
 IDEMPOTENCY_SCOPE = "complaints"
+DUPLICATE_WINDOW_S = 600  # issue 12: the same complaint again within 10 minutes returns the first receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class IntakeContext:
     evidence_max_bytes: int
     idempotency_ttl_s: int
     reference: ReferenceCache = field(default_factory=ReferenceCache)  # per process
+    duplicate_window_s: int = DUPLICATE_WINDOW_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class Receipt:
     acceptance_due: date
     acceptance_due_provisional: bool
     evidence_count: int = 0
+    received_on: date | None = None  # the day the law counts from (answers stored before it: None)
+    already_filed: bool = False  # the same complaint came in minutes ago: this is its first receipt
 
     def to_json(self) -> dict[str, Any]:
         return msgspec.to_builtins(self)  # type: ignore[no-any-return]
@@ -77,7 +81,15 @@ def check_uploads(files: Sequence[StagedFile], ctx: IntakeContext, already: int 
             )
         )
     for f in files:
-        verdict = check_file(f.name, f.size, f.head, ctx.evidence_max_bytes, inflated=f.inflated)
+        verdict = check_file(
+            f.name,
+            f.size,
+            f.head,
+            ctx.evidence_max_bytes,
+            inflated=f.inflated,
+            inflate_budget=f.inflate_budget,
+            active=f.active,
+        )
         if isinstance(verdict, EvidenceProblem):
             errors.append(FieldError("evidence", verdict.code, verdict.message, verdict.message_en))
     return errors
@@ -124,7 +136,12 @@ async def submit_complaint(
 
 class _Retry(Exception):
     """The reference version moved since the snapshot (nothing was written), or an Idempotency-Key
-    in use expired before its answer was read: register again."""
+    in use expired before its answer was read, or a duplicate key named a case that was never
+    written (`release`: drop that key first, outside any transaction): register again."""
+
+    def __init__(self, release: tuple[str, str] | None = None) -> None:
+        super().__init__()
+        self.release = release
 
 
 async def _register(
@@ -138,15 +155,19 @@ async def _register(
     code_choice: Callable[[str], str],
     recorded_by: StaffUser | None,
 ) -> Receipt:
-    received_on = local_date(now)
+    received_on = draft.received_on or local_date(now)
     for _ in range(3):  # a calendar load between snapshot and insert costs one retry
         ref = await ctx.reference.get(pool, received_on)
         try:
             return await _register_once(
                 pool, draft, ctx, ref, now, files, idem, request_id, code_choice, recorded_by
             )
-        except _Retry:
-            ctx.reference.invalidate(ref)
+        except _Retry as retry:
+            if retry.release is not None:
+                async with pool.acquire() as conn:
+                    await cases.release_duplicate_key(conn, *retry.release)
+            else:
+                ctx.reference.invalidate(ref)
     raise RuntimeError("reference data kept changing during intake")
 
 
@@ -164,7 +185,8 @@ async def _register_once(
 ) -> Receipt:
     """One statement, so one round trip, for a plain complaint (DESIGN §5's intake figure); a
     transaction around it when a report or files come with it."""
-    received_on = local_date(now)
+    received_on = draft.received_on or local_date(now)
+    received_at = received_moment(received_on, now)
     rules = ref.rule_set_on(received_on)
     deadline = deadlines.acceptance_deadline(ref.calendar, rules, received_on)
     access_code = new_access_code(code_choice)
@@ -174,13 +196,14 @@ async def _register_once(
         tracking_no="",
         access_code=access_code,
         status="received",
-        received_at=now,
+        received_at=received_at,
         acceptance_due=deadline.due,
         acceptance_due_provisional=deadline.provisional,
         evidence_count=len(files),  # corrected below when a file was already on the case
+        received_on=received_on,
     )
     registration = cases.Registration(
-        received_at=now,
+        received_at=received_at,
         received_on=received_on,
         day_base=await ctx.reference.day_base(pool, received_on),
         access_code=access_code,
@@ -195,11 +218,17 @@ async def _register_once(
             "rule_set": rules.id,
             "acceptance_due": deadline.due.isoformat(),
             "acceptance_due_provisional": deadline.provisional,
+            # who entered the receipt date and when: the event's actor and time say so too
+            "received_on": received_on.isoformat(),
+            "received_on_entered_by": recorded_by.actor if draft.received_on and recorded_by else None,
+            "entered_at": now.isoformat(),
         },
         request_id=request_id,
         reference_version=ref.version,
         answer=answer.to_json(),
         idempotency=(IDEMPOTENCY_SCOPE, idem.key, body_hash, ctx.idempotency_ttl_s) if idem else None,
+        entered_at=now,
+        duplicate=(duplicate_key(draft, ctx.secret_key.encode()), ctx.duplicate_window_s),
     )
     async with pool.acquire() as conn:
         if not files and not draft.reports_violation:
@@ -224,12 +253,17 @@ async def _insert(
     answer: Receipt,
     body_hash: bytes,
 ) -> tuple[Receipt, bool]:
-    """The receipt, and whether it is the earlier answer under the same Idempotency-Key."""
+    """The receipt, and whether it is an earlier answer (the same complaint minutes ago, or the same
+    Idempotency-Key)."""
     result = await cases.register(conn, draft, registration)
     if not result.fresh:
         raise _Retry
+    if result.duplicate_of is not None:
+        return await _duplicate(conn, registration, result.duplicate_of, body_hash), True
     if result.case is None:
         assert registration.idempotency is not None, "only a key in use stops a fresh registration"
+        if result.claimed_duplicate and registration.duplicate is not None:  # no case came of it
+            await cases.release_duplicate_key(conn, registration.duplicate[0], result.claimed_duplicate)
         scope, key, _, _ = registration.idempotency
         earlier = await idempotency.earlier(conn, scope, key)
         if earlier is None:  # it expired and was purged between the two statements
@@ -246,6 +280,37 @@ async def _insert(
         received_at=case.received_at,
     )
     return receipt, False
+
+
+async def _duplicate(
+    conn: asyncpg.Connection,
+    registration: cases.Registration,
+    earlier: Mapping[str, Any],
+    body_hash: bytes,
+) -> Receipt:
+    """The first receipt of the same complaint; under an Idempotency-Key too, so a retry with that key
+    keeps getting it after the duplicate window."""
+    receipt = replace(Receipt.from_json(earlier), already_filed=True)
+    if not await cases.exists(conn, receipt.case_id):  # a key left by a registration cut short
+        assert registration.duplicate is not None
+        raise _Retry(release=(registration.duplicate[0], receipt.tracking_no))
+    if registration.idempotency is not None:
+        scope, key, _, ttl_s = registration.idempotency
+        if not await idempotency.claim(conn, scope, key, body_hash, 201, dict(earlier), ttl_s):
+            kept = await idempotency.earlier(conn, scope, key)
+            if kept is not None and kept.body_hash != body_hash:
+                raise Conflict("this Idempotency-Key was used with a different request body")
+            if kept is not None:  # a replay under the same key: its answer as it was
+                return Receipt.from_json(kept.response)
+    return receipt
+
+
+def received_moment(received_on: date, now: datetime) -> datetime:
+    """When a complaint counts as received: now, or for a day entered by a clerk the start of that
+    local day (the law counts the date; no time of day is invented beyond it)."""
+    if received_on == local_date(now):
+        return now
+    return datetime.combine(received_on, time(), LOCAL_TZ).astimezone(UTC)
 
 
 async def _add_report_and_files(

@@ -3,8 +3,10 @@ the other side, the settlement (调解书) and its performance, recusals, termin
 grounds of Order 121 art. 23, and reopening a closed case.
 
 Each action is one transaction that locks the case row, checks the case is in mediation, writes the
-record and appends an event carrying the actor. Accepting an offer makes the settlement and closes the
-case as settled in the same transaction; its performance is then tracked on the closed case (the
+record and appends an event carrying the actor. Accepting an offer drafts the settlement from the offer's
+terms; the mediator reviews the draft (the confirmed wording, the performance date) and issues it; each
+party confirms it (tracking page, merchant link, or recorded by the mediator with the means), and the
+second confirmation closes the case as settled. Its performance is then tracked on the closed case (the
 lifecycle allows events on a closed case, only status changes are restricted). Terminating closes the
 case as terminated and starts the notice period to both parties.
 """
@@ -18,6 +20,7 @@ from typing import Any
 import asyncpg
 
 from domain import mediation as rules
+from domain.acceptance import Citations
 from domain.errors import FieldError, NotFound, ValidationFailed, one_of
 from domain.lifecycle import STATUS_LABELS, Action, Status, apply
 from domain.mediation import MediationConflict
@@ -27,7 +30,7 @@ from service.store import cases, reference, staff
 from service.store import mediation as store
 from service.store import routing as routing_store
 from service.store.staff import StaffUser
-from service.usecases.casework import _as_pauses, _locked, _recomputed_mediation, _state
+from service.usecases.casework import _as_pauses, _locked, _recomputed_mediation, _state, held_case
 from service.usecases.clock import LOCAL_TZ, local_date, local_time, utcnow
 from service.usecases.closing import close_locked
 from service.usecases.first_payment import _token
@@ -38,8 +41,11 @@ NOTICE_WINDOW_DAYS = 60  # the calendar read for the termination-notice period
 # --- the record ----------------------------------------------------------------------------------------
 
 
-async def _in_mediation(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record:
-    row = await _locked(conn, case_id)
+async def _in_mediation(
+    conn: asyncpg.Connection, case_id: int, actor: StaffUser | None = None
+) -> asyncpg.Record:
+    """Lock a case in mediation; a staff `actor` must hold it (casework.held_case), a party need not."""
+    row = await (held_case(conn, case_id, actor) if actor else _locked(conn, case_id))
     if row["status"] != Status.MEDIATION:
         raise rules.not_in_mediation()
     return row
@@ -59,7 +65,7 @@ async def log_contact(
     """A contact with one party (a call, a visit, a message). Returns its id."""
     c = rules.contact_input(party, method, at, note, now=now, tz=LOCAL_TZ)
     async with pool.acquire() as conn, conn.transaction():
-        await _in_mediation(conn, case_id)
+        await _in_mediation(conn, case_id, actor)
         contact_id = await store.add_contact(conn, case_id, c, actor.id)
         await cases.add_event(
             conn,
@@ -93,7 +99,7 @@ async def log_session(
     """A mediation session held on site, by phone or by video. Returns its id."""
     s = rules.session_input(mode, at, place, attendees, note, now=now, tz=LOCAL_TZ)
     async with pool.acquire() as conn, conn.transaction():
-        await _in_mediation(conn, case_id)
+        await _in_mediation(conn, case_id, actor)
         session_id = await store.add_session(conn, case_id, s, actor.id)
         await cases.add_event(
             conn,
@@ -124,6 +130,7 @@ def _offer_payload(offer_id: int, o: rules.OfferInput) -> dict[str, Any]:
         "remedy": o.remedy,
         "amount": format_yuan(o.amount_fen),
         "deadline": o.answer_by.isoformat(),
+        "perform_by": o.perform_by.isoformat() if o.perform_by else None,
         "note": o.note,
     }
 
@@ -156,15 +163,18 @@ async def make_offer(
     amount: object,
     answer_by: object,
     note: object = None,
+    perform_by: object = None,
     now: datetime,
 ) -> int:
-    """Record one side's proposal; the other side answers it. One open offer per case."""
+    """Record one side's proposal (with the performance date it asks for); the other side answers it.
+    One open offer per case, none while an agreed settlement awaits review or confirmation."""
     today = local_date(now)
-    o = rules.offer_input(from_party, remedy, amount, answer_by, note, today=today)
+    o = rules.offer_input(from_party, remedy, amount, answer_by, note, today=today, perform_by=perform_by)
     async with pool.acquire() as conn, conn.transaction():
-        await _in_mediation(conn, case_id)
+        await _in_mediation(conn, case_id, actor)
         if await store.open_recusal(conn, case_id):
             raise rules.recusal_open()
+        await _no_settlement_pending(conn, case_id)
         await _expire_locked(conn, case_id, today, now)
         if any(x.status == "open" for x in await store.offers(conn, case_id)):
             raise MediationConflict(
@@ -203,12 +213,14 @@ async def _answer(
     note: object,
     perform_by: object,
     now: datetime,
+    holder: StaffUser | None = None,
 ) -> AnswerResult:
-    """`answering` None: the other side of the offer (a mediator recording a phone answer)."""
+    """`answering` None: the other side of the offer (a mediator recording a phone answer). A staff
+    `holder` must hold the case (casework.held_case)."""
     today = local_date(now)
     expired: MediationConflict | None = None
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await (held_case(conn, case_id, holder) if holder else _locked(conn, case_id))
         offer = await store.lock_offer(conn, offer_id, case_id)
         if offer is None:
             raise NotFound(f"offer {offer_id} of case {case_id}")
@@ -271,52 +283,10 @@ async def _apply_answer(
             at=now,
             payload={**base, "remedy": offer.remedy, "amount": amount, "note": ans.note},
         )
-        perform_by = ans.perform_by or rules.default_perform_by(offer.answer_by)
-        terms = rules.settlement_terms(
-            consumer=row["consumer_name"],
-            merchant=row["merchant_name"],
-            remedy=offer.remedy,
-            amount_fen=offer.amount_fen,
-            perform_by=perform_by,
-            offer_note=offer.note,
-        )
-        await store.supersede_settlement(conn, case_id, now)  # an earlier one of a reopened case
-        settlement_id = await store.add_settlement(
-            conn,
-            case_id,
-            offer_id=offer.id,
-            terms=terms,
-            remedy=offer.remedy,
-            amount_fen=offer.amount_fen,
-            perform_by=perform_by,
-            at=now,
-            by=staff_id,
-        )
-        await cases.add_event(
-            conn,
-            case_id,
-            "settlement_made",
-            actor=actor,
-            at=now,
-            payload={
-                "settlement_id": settlement_id,
-                "offer_id": offer.id,
-                "remedy": offer.remedy,
-                "amount": amount,
-                "perform_by": perform_by.isoformat(),
-            },
-        )
-        await close_locked(
-            conn,
-            row,
-            outcome="settled",
-            actor=actor,
-            now=now,
-            relief_type=offer.remedy,
-            relief_fen=offer.amount_fen,
-            payload={"settlement_id": settlement_id},
-        )
-        return AnswerResult(offer.id, "accept", "accepted", None, settlement_id, Status.CLOSED.value)
+        # the date the mediator set on recording the acceptance, else the one the offer asked for
+        perform_by = ans.perform_by or offer.perform_by or rules.default_perform_by(offer.answer_by)
+        settlement_id = await _draft_settlement(conn, row, offer, perform_by, actor, staff_id, now)
+        return AnswerResult(offer.id, "accept", "accepted", None, settlement_id, Status.MEDIATION.value)
     if ans.answer == "refuse":
         await store.answer_offer(conn, offer.id, status="refused", at=now, via=via, by=actor, note=ans.note)
         await cases.add_event(
@@ -336,6 +306,69 @@ async def _apply_answer(
         payload={**base, **_offer_payload(new_id, counter), "offer_id": offer.id, "new_offer_id": new_id},
     )
     return AnswerResult(offer.id, "counter", "countered", new_id)
+
+
+def _terms(row: asyncpg.Record, remedy: str, amount_fen: int, perform_by: date, wording: str | None) -> str:
+    return rules.settlement_terms(
+        consumer=row["consumer_name"],
+        merchant=row["merchant_name"],
+        remedy=remedy,
+        amount_fen=amount_fen,
+        perform_by=perform_by,
+        wording=wording,
+    )
+
+
+async def _draft_settlement(
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    offer: store.Offer,
+    perform_by: date,
+    actor: str,
+    staff_id: int | None,
+    now: datetime,
+) -> int:
+    """The 调解书 drafted from the accepted offer's terms alone, for the mediator to review."""
+    case_id = row["id"]
+    await store.supersede_settlement(conn, case_id, now)  # an earlier one of a reopened case
+    settlement_id = await store.add_settlement(
+        conn,
+        case_id,
+        offer_id=offer.id,
+        terms=_terms(row, offer.remedy, offer.amount_fen, perform_by, None),
+        remedy=offer.remedy,
+        amount_fen=offer.amount_fen,
+        perform_by=perform_by,
+        at=now,
+        by=staff_id or row["assigned_to"],
+    )
+    await cases.add_event(
+        conn,
+        case_id,
+        "settlement_drafted",
+        actor=actor,
+        at=now,
+        payload={
+            "settlement_id": settlement_id,
+            "offer_id": offer.id,
+            "remedy": offer.remedy,
+            "amount": format_yuan(offer.amount_fen),
+            "payer": "merchant",
+            "payee": "consumer",
+            "perform_by": perform_by.isoformat(),
+        },
+    )
+    return settlement_id
+
+
+async def _no_settlement_pending(conn: asyncpg.Connection, case_id: int) -> None:
+    current = await store.lock_current_settlement(conn, case_id)
+    if current is not None and (
+        current["consumer_confirmed_at"] is None or current["merchant_confirmed_at"] is None
+    ):
+        raise MediationConflict(
+            "settlement_pending", "双方已接受调解方案，调解书待审核或待双方确认，不能再提出新方案"
+        )
 
 
 async def record_answer(
@@ -366,6 +399,7 @@ async def record_answer(
         via="phone",
         actor=actor.actor,
         staff_id=actor.id,
+        holder=actor,
         answer=answer,
         remedy=remedy,
         amount=amount,
@@ -389,6 +423,7 @@ async def consumer_answer(
     remedy: object = None,
     amount: object = None,
     answer_by: object = None,
+    perform_by: object = None,
     note: object = None,
     now: datetime,
 ) -> AnswerResult:
@@ -408,7 +443,7 @@ async def consumer_answer(
             amount=amount,
             answer_by=answer_by,
             note=note,
-            perform_by=None,
+            perform_by=perform_by if answer == "counter" else None,  # only a counter asks a date
             now=now,
         )
     except NotFound as exc:
@@ -424,6 +459,7 @@ async def merchant_answer(
     remedy: object = None,
     amount: object = None,
     answer_by: object = None,
+    perform_by: object = None,
     note: object = None,
     now: datetime,
 ) -> AnswerResult:
@@ -452,7 +488,7 @@ async def merchant_answer(
         amount=amount,
         answer_by=answer_by,
         note=note,
-        perform_by=None,
+        perform_by=perform_by if answer == "counter" else None,  # only a counter asks a date
         now=now,
     )
 
@@ -471,7 +507,7 @@ async def withdraw_offer(
     """The proposing side takes back its open offer (told to the mediator)."""
     clean_note = rules.optional_note(note)
     async with pool.acquire() as conn, conn.transaction():
-        await _in_mediation(conn, case_id)
+        await _in_mediation(conn, case_id, actor)
         offer = await store.lock_offer(conn, offer_id, case_id)
         if offer is None:
             raise NotFound(f"offer {offer_id} of case {case_id}")
@@ -496,6 +532,161 @@ async def expire_offers(pool: asyncpg.Pool, now: datetime) -> int:
     """Mark, once each, the open offers whose answer deadline has passed (the 15-minute job)."""
     async with pool.acquire() as conn, conn.transaction():
         return await _expire_locked(conn, None, local_date(now), now)
+
+
+# --- the settlement: review, issue, confirmation ------------------------------------------------------------
+
+
+async def _current_settlement(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record:
+    current = await store.lock_current_settlement(conn, case_id)
+    if current is None:
+        raise MediationConflict("no_settlement", "本案没有调解书")
+    return current
+
+
+async def issue_settlement(
+    pool: asyncpg.Pool,
+    case_id: int,
+    actor: StaffUser,
+    *,
+    wording: object = None,
+    perform_by: object = None,
+    now: datetime,
+) -> int:
+    """The mediator reviewed the draft: the wording both parties confirmed (其他约定, optional) and the
+    performance date; the 调解书 is issued for both parties to confirm. Returns the settlement id."""
+    today = local_date(now)
+    async with pool.acquire() as conn, conn.transaction():
+        row = await _in_mediation(conn, case_id, actor)
+        current = await _current_settlement(conn, case_id)
+        if current["status"] != "draft":
+            raise MediationConflict("settlement_issued", "调解书已出具，等待双方确认")
+        review = rules.review_input(wording, perform_by, current=current["perform_by"], today=today)
+        terms = _terms(row, current["remedy"], current["amount_fen"], review.perform_by, review.wording)
+        await store.issue_settlement(
+            conn,
+            current["id"],
+            terms=terms,
+            wording=review.wording,
+            perform_by=review.perform_by,
+            at=now,
+            by=actor.id,
+        )
+        await cases.add_event(
+            conn,
+            case_id,
+            "settlement_issued",
+            actor=actor.actor,
+            at=now,
+            payload={
+                "settlement_id": current["id"],
+                "remedy": current["remedy"],
+                "amount": format_yuan(current["amount_fen"]),
+                "perform_by": review.perform_by.isoformat(),
+                "wording": review.wording,
+            },
+        )
+    settlement_id: int = current["id"]
+    return settlement_id
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    party: str
+    effective: bool  # both parties have confirmed: the case closed as settled
+    case_status: str
+
+
+async def _confirm(
+    pool: asyncpg.Pool,
+    case_id: int,
+    party: str,
+    *,
+    via: str,
+    actor: str,
+    now: datetime,
+    holder: StaffUser | None = None,  # a mediator recording it must hold the case
+) -> Confirmed:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await _in_mediation(conn, case_id, holder)
+        current = await _current_settlement(conn, case_id)
+        if current["status"] != "issued":
+            raise MediationConflict("settlement_draft", "调解书尚在审核，出具后才能确认")
+        done = await store.confirm_settlement(conn, current["id"], party, at=now, via=via)
+        if done is None:
+            raise MediationConflict("already_confirmed", f"{rules.PARTIES[party][0]}已确认调解书")
+        await cases.add_event(
+            conn,
+            case_id,
+            "settlement_confirmed",
+            actor=actor,
+            at=now,
+            payload={"settlement_id": current["id"], "party": party, "via": via},
+        )
+        effective = done["consumer_confirmed_at"] is not None and done["merchant_confirmed_at"] is not None
+        if effective:
+            await _take_effect(conn, row, current, actor, now)
+    return Confirmed(party, effective, Status.CLOSED.value if effective else Status.MEDIATION.value)
+
+
+async def _take_effect(
+    conn: asyncpg.Connection, row: asyncpg.Record, s: asyncpg.Record, actor: str, now: datetime
+) -> None:
+    """Both parties confirmed: the settlement is made and the case closes as settled."""
+    await cases.add_event(
+        conn,
+        row["id"],
+        "settlement_made",
+        actor=actor,
+        at=now,
+        payload={
+            "settlement_id": s["id"],
+            "offer_id": s["offer_id"],
+            "remedy": s["remedy"],
+            "amount": format_yuan(s["amount_fen"]),
+            "perform_by": s["perform_by"].isoformat(),
+        },
+    )
+    await close_locked(
+        conn,
+        row,
+        outcome="settled",
+        actor=actor,
+        now=now,
+        relief_type=s["remedy"],
+        relief_fen=s["amount_fen"],
+        payload={"settlement_id": s["id"]},
+    )
+
+
+async def record_confirmation(
+    pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, party: object, means: object, now: datetime
+) -> Confirmed:
+    """A party's confirmation given to the mediator: on site, by phone, or a signature on paper."""
+    c = rules.staff_confirmation_input(party, means)
+    return await _confirm(pool, case_id, c.party, via=c.via, actor=actor.actor, now=now, holder=actor)
+
+
+async def consumer_confirm(pool: asyncpg.Pool, case_id: int, *, now: datetime) -> Confirmed:
+    """The consumer confirms on the tracking page; the caller checked the tracking number and code."""
+    return await _confirm(pool, case_id, "consumer", via="tracking", actor="consumer", now=now)
+
+
+async def merchant_confirm(pool: asyncpg.Pool, token: str, case_id: int, *, now: datetime) -> Confirmed:
+    """The merchant confirms through its link, which must belong to the case's merchant."""
+    async with pool.acquire() as conn:
+        link = await _token(conn, token, now)
+        row = await cases.by_id(conn, case_id)
+    if (
+        row is None
+        or link["case_id"] not in (None, row["id"])
+        or row["merchant_id"] is None
+        or row["merchant_id"] != link["merchant_id"]
+    ):
+        raise NotFound("no settlement of this merchant")
+    return await _confirm(
+        pool, case_id, "merchant", via="merchant_link", actor=f"merchant:{link['merchant_id']}", now=now
+    )
 
 
 # --- the settlement's performance ------------------------------------------------------------------------
@@ -524,7 +715,7 @@ async def record_performance(
     p = rules.performance_input(performance, note)
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         updated = await store.set_performance(
             conn, case_id, p.performance, at=now, note=p.note, by=actor.actor
         )
@@ -532,6 +723,8 @@ async def record_performance(
             current = [s for s in await store.settlements(conn, case_id) if s["superseded_at"] is None]
             if not current:
                 raise MediationConflict("no_settlement", "本案没有调解书，不能登记履行情况")
+            if current[-1]["consumer_confirmed_at"] is None or current[-1]["merchant_confirmed_at"] is None:
+                raise MediationConflict("not_effective", "调解书尚未经双方确认生效，不能登记履行情况")
             raise MediationConflict("performance_recorded", "本案调解书的履行情况已经登记")
         payload: dict[str, Any] = {
             "settlement_id": updated["id"],
@@ -582,7 +775,7 @@ async def request_recusal(
     r = rules.recusal_input(party, reason)
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _in_mediation(conn, case_id)
+        row = await _in_mediation(conn, case_id, actor)
         if await store.open_recusal(conn, case_id):
             raise MediationConflict("recusal_pending", "本案已有待决定的回避申请")
         new = apply(_state(row), Action.PAUSE)
@@ -628,7 +821,7 @@ async def decide_recusal(
     d = rules.recusal_decision(decision, new_mediator, note)
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         rec = await store.lock_recusal(conn, recusal_id, case_id)
         if rec is None:
             raise NotFound(f"recusal {recusal_id} of case {case_id}")
@@ -717,13 +910,14 @@ async def terminate(
     t = rules.termination_input(reason, note)
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _in_mediation(conn, case_id)
+        row = await _in_mediation(conn, case_id, actor)
         if await store.open_recusal(conn, case_id):
             raise rules.recusal_open()
         days, unit = await store.notice_rule(conn, row["rule_set_id"])
         calendar = await reference.work_calendar_from(conn, today, max(NOTICE_WINDOW_DAYS, 3 * days))
         due = rules.notice_due(calendar, today, days, unit)
         withdrawn = await store.withdraw_open(conn, case_id, now)
+        await store.supersede_settlement(conn, case_id, now)  # a draft or unconfirmed one lapses
         # a case reopened elsewhere (an appeal) keeps its earlier termination: superseded by this one
         await store.supersede_termination(conn, case_id, now)
         termination_id = await store.add_termination(
@@ -759,8 +953,7 @@ async def mark_notice_sent(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *
     """The termination notice went to both parties. Returns whether that was within the period."""
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        if await cases.lock(conn, case_id) is None:
-            raise NotFound(f"case {case_id}")
+        await held_case(conn, case_id, actor)
         sent = await store.notice_sent(conn, case_id, now, actor.id)
         if sent is None:
             current = [t for t in await store.terminations(conn, case_id) if t["superseded_at"] is None]
@@ -784,7 +977,7 @@ async def reopen(pool: asyncpg.Pool, case_id: int, actor: StaffUser, reason: obj
     Its settlement or termination stays on record, superseded. Returns the new status."""
     clean_reason = rules.reopen_reason(reason)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.REOPEN)
         await store.reopen(conn, case_id, new.status, now)
         settlement_id = await store.supersede_settlement(conn, case_id, now)
@@ -856,6 +1049,7 @@ class OfferView:
     answered_via_label: str | None
     answer_note: str | None
     created_at: datetime
+    perform_by: date | None = None  # the performance date the offer asks for
 
 
 @dataclass(frozen=True, slots=True)
@@ -875,6 +1069,14 @@ class SettlementView:
     performance_note: str | None
     performance_by_system: bool
     superseded: bool
+    status: str = "issued"  # draft | issued | effective (both parties confirmed)
+    status_label: str = ""
+    wording: str | None = None  # the mediator's confirmed wording (其他约定)
+    consumer_confirmed_at: datetime | None = None
+    consumer_confirmed_via: str | None = None
+    merchant_confirmed_at: datetime | None = None
+    merchant_confirmed_via: str | None = None
+    offer_notes: tuple[str, ...] = ()  # what the parties typed with their offers: for review, not terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -953,10 +1155,24 @@ def _offer_view(o: store.Offer, today: date) -> OfferView:
         answered_via_label=_label(rules.ANSWERED_VIA, o.answered_via) if o.answered_via else None,
         answer_note=o.answer_note,
         created_at=local_time(o.created_at),
+        perform_by=o.perform_by,
     )
 
 
-def _settlement_view(s: asyncpg.Record, mediator: str | None) -> SettlementView:
+def _confirmation(s: asyncpg.Record, party: str) -> dict[str, Any]:
+    at, via = s[f"{party}_confirmed_at"], s[f"{party}_confirmed_via"]
+    return {
+        f"{party}_confirmed_at": local_time(at) if at else None,
+        f"{party}_confirmed_via": _label(rules.CONFIRMED_VIA, via) if via else None,
+    }
+
+
+def _settlement_view(
+    s: asyncpg.Record, mediator: str | None, offer_notes: tuple[str, ...] = ()
+) -> SettlementView:
+    status = rules.settlement_status(
+        s["status"], s["consumer_confirmed_at"] is not None, s["merchant_confirmed_at"] is not None
+    )
     return SettlementView(
         id=s["id"],
         offer_id=s["offer_id"],
@@ -973,14 +1189,25 @@ def _settlement_view(s: asyncpg.Record, mediator: str | None) -> SettlementView:
         performance_note=s["performance_note"],
         performance_by_system=s["performance_by"] == "system",
         superseded=s["superseded_at"] is not None,
+        status=status,
+        status_label=_label(rules.SETTLEMENT_STATUSES, status),
+        wording=s["wording"],
+        **_confirmation(s, "consumer"),
+        **_confirmation(s, "merchant"),
+        offer_notes=offer_notes,
     )
 
 
-def _termination_view(t: asyncpg.Record, today: date) -> TerminationView:
+def _termination_view(t: asyncpg.Record, today: date, cites: Citations | None = None) -> TerminationView:
+    label = (
+        f"{cites.termination_item(t['reason'])}：{rules.TERMINATION_REASONS[t['reason']][0]}"
+        if cites
+        else rules.reason_label(t["reason"])
+    )
     return TerminationView(
         id=t["id"],
         reason=t["reason"],
-        reason_label=rules.reason_label(t["reason"]),
+        reason_label=label,
         reason_text=rules.TERMINATION_REASONS[t["reason"]][0],
         note=t["note"],
         terminated_on=t["terminated_on"],
@@ -1009,6 +1236,12 @@ def _recusal_view(r: asyncpg.Record) -> RecusalView:
     )
 
 
+def _offer_notes(offers: list[store.Offer]) -> tuple[str, ...]:
+    """Each side's remarks typed with its offers, shown beside the draft: the mediator decides what, if
+    anything, both sides agreed beyond the offer's terms."""
+    return tuple(f"{rules.PARTIES[o.from_party][0]}（方案 {o.id}）：{o.note}" for o in offers if o.note)
+
+
 async def _mediator_name(conn: asyncpg.Connection, row: asyncpg.Record) -> str | None:
     if row["assigned_to"] is None:
         return None
@@ -1018,9 +1251,12 @@ async def _mediator_name(conn: asyncpg.Connection, row: asyncpg.Record) -> str |
 async def _record(conn: asyncpg.Connection, row: asyncpg.Record, today: date) -> MediationRecord:
     case_id = row["id"]
     assigned_name = await _mediator_name(conn, row)
-    offers = [_offer_view(o, today) for o in await store.offers(conn, case_id)]
-    settlements = [_settlement_view(s, assigned_name) for s in await store.settlements(conn, case_id)]
-    terminations = [_termination_view(t, today) for t in await store.terminations(conn, case_id)]
+    raw_offers = await store.offers(conn, case_id)
+    offers = [_offer_view(o, today) for o in raw_offers]
+    notes = _offer_notes(raw_offers)
+    settlements = [_settlement_view(s, assigned_name, notes) for s in await store.settlements(conn, case_id)]
+    cites = await reference.citations(conn, row["rule_set_id"])
+    terminations = [_termination_view(t, today, cites) for t in await store.terminations(conn, case_id)]
     recusals = [_recusal_view(r) for r in await store.recusals(conn, case_id)]
     settlement = next((s for s in settlements if not s.superseded), None)
     termination = next((t for t in terminations if not t.superseded), None)
@@ -1095,6 +1331,7 @@ async def mediation_context(
             raise NotFound(f"case {case_id}")
         rec = await _record(conn, row, today)
         mediators = [(m["id"], m["display_name"]) for m in await store.mediators(conn)]
+        cites = await reference.citations(conn, row["rule_set_id"])
     return {
         "record": rec,
         "case_id": case_id,
@@ -1108,11 +1345,13 @@ async def mediation_context(
         "remedies": [(k, v[0]) for k, v in REQUEST_KINDS.items()],
         "answers": [(k, v[0]) for k, v in rules.ANSWERS.items()],
         "performances": [(k, rules.PERFORMANCE[k][0]) for k in rules.PERFORMANCE_RECORDS],
+        "confirm_means": [(k, rules.CONFIRMED_VIA[k][0]) for k in rules.STAFF_CONFIRM_MEANS],
         "termination_reasons": [(n, zh) for n, (zh, _) in rules.TERMINATION_REASONS.items()],
         "recusal_decisions": [(k, v[0]) for k, v in rules.RECUSAL_DECISIONS.items()],
         "mediators": [m for m in mediators if m[0] != row["assigned_to"]],
         "can_request_recusal": rec.in_mediation and not row["paused"] and rec.open_recusal is None,
         "first_payment_hint": rules.FIRST_PAYMENT_HINT[0],
+        "citations": cites,  # the articles the case's rule set cites (Order 20 or Order 121)
     }
 
 
@@ -1129,6 +1368,7 @@ class PublicOffer:
     answer_by: date
     note: str | None
     answerable: bool  # the viewer is the other side
+    perform_by: date | None = None  # the performance date the offer asks for
 
 
 @dataclass(frozen=True, slots=True)
@@ -1139,6 +1379,24 @@ class PublicSettlement:
     perform_by: date
     performance: str
     performance_label: str
+    status: str = "effective"  # issued: awaiting confirmation; effective: both confirmed
+    consumer_confirmed: bool = True
+    merchant_confirmed: bool = True
+
+
+def _public_settlement(s: asyncpg.Record) -> PublicSettlement:
+    consumer, merchant = s["consumer_confirmed_at"] is not None, s["merchant_confirmed_at"] is not None
+    return PublicSettlement(
+        terms=s["terms"],
+        remedy_label=_label(REQUEST_KINDS, s["remedy"]),
+        amount=format_yuan(s["amount_fen"]),
+        perform_by=s["perform_by"],
+        performance=s["performance"],
+        performance_label=_label(rules.PERFORMANCE, s["performance"]),
+        status=rules.settlement_status(s["status"], consumer, merchant),
+        consumer_confirmed=consumer,
+        merchant_confirmed=merchant,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1146,6 +1404,7 @@ class PublicTermination:
     reason_label: str
     note: str
     terminated_on: date
+    citation: str = ""  # 《…》第二十三条第（二）项 under the case's rule set
 
 
 async def public_view(conn: asyncpg.Connection, row: asyncpg.Record, today: date) -> dict[str, Any]:
@@ -1159,8 +1418,17 @@ async def public_view(conn: asyncpg.Connection, row: asyncpg.Record, today: date
     terminations = [t for t in await store.terminations(conn, row["id"]) if t["superseded_at"] is None]
     closed = row["status"] == Status.CLOSED  # a case reopened elsewhere is being handled again
     s = settlements[0] if settlements and closed else None
+    issued = (
+        settlements[0]
+        if settlements
+        and not closed
+        and settlements[0]["status"] == "issued"
+        and row["status"] == Status.MEDIATION
+        else None
+    )
     t = terminations[0] if terminations and closed else None
     not_performed = s is not None and s["performance"] == "not_performed"
+    cites = await reference.citations(conn, row["rule_set_id"])
     hint = not_performed and await _first_payment_possible(conn, row["merchant_id"], today)
     return {
         "open_offer": PublicOffer(
@@ -1172,23 +1440,19 @@ async def public_view(conn: asyncpg.Connection, row: asyncpg.Record, today: date
             answer_by=open_offer.answer_by,
             note=open_offer.note,
             answerable=open_offer.from_party == "merchant" and row["status"] == Status.MEDIATION,
+            perform_by=open_offer.perform_by,
         )
         if open_offer
         else None,
-        "settlement": PublicSettlement(
-            terms=s["terms"],
-            remedy_label=_label(REQUEST_KINDS, s["remedy"]),
-            amount=format_yuan(s["amount_fen"]),
-            perform_by=s["perform_by"],
-            performance=s["performance"],
-            performance_label=_label(rules.PERFORMANCE, s["performance"]),
-        )
-        if s
-        else None,
+        "settlement": _public_settlement(s) if s else None,
+        # the issued 调解书 awaiting confirmation: the consumer confirms it on the tracking page
+        "settlement_to_confirm": _public_settlement(issued) if issued else None,
+        "citations": cites,
         "termination": PublicTermination(
             reason_label=rules.TERMINATION_REASONS[t["reason"]][0],
             note=t["note"],
             terminated_on=t["terminated_on"],
+            citation=cites.termination_reason(t["reason"]),
         )
         if t
         else None,
@@ -1214,10 +1478,46 @@ async def merchant_offers(
             answer_by=r["answer_by"],
             note=r["note"],
             answerable=r["from_party"] == "consumer",
+            perform_by=r["perform_by"],
         )
         for r in rows
         if r["answer_by"] >= today
     }
+
+
+async def merchant_settlements(
+    pool: asyncpg.Pool, merchant_id: int, case_ids: list[int]
+) -> dict[int, PublicSettlement]:
+    """The issued settlements of the cases a merchant link shows, by case, awaiting confirmation."""
+    async with pool.acquire() as conn:
+        rows = await store.issued_settlements(conn, case_ids) if case_ids else []
+    return {r["case_id"]: _public_settlement(r) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class RouteNote:
+    kind: str  # commitment | food_drug | venue | mediation | arbitration | pending
+    text: str
+
+
+async def merchant_route_notes(pool: asyncpg.Pool, case_ids: list[int]) -> dict[int, RouteNote]:
+    """What each case's route means for the merchant (its link page), from the rules that fired."""
+    notes: dict[int, RouteNote] = {}
+    async with pool.acquire() as conn:
+        for case_id in case_ids:
+            row = await cases.by_id(conn, case_id)
+            if row is None:
+                continue
+            fired = tuple(hit.get("rule", "") for hit in (row["route_explanation"] or {}).get("fired", []))
+            kind = rules.merchant_route_kind(row["route"], fired)
+            notes[case_id] = RouteNote(kind, rules.ROUTE_NOTES[kind])
+    return notes
+
+
+async def citations(pool: asyncpg.Pool, rule_set_id: str) -> Citations:
+    """What the rule set's notices cite (a rejection notice reads it too)."""
+    async with pool.acquire() as conn:
+        return await reference.citations(conn, rule_set_id)
 
 
 # --- the printable documents ----------------------------------------------------------------------------
@@ -1233,8 +1533,10 @@ async def settlement_document(pool: asyncpg.Pool, case_id: int) -> dict[str, Any
         if not settlements:
             raise NotFound(f"settlement of case {case_id}")
         mediator = await _mediator_name(conn, row)
-    s = _settlement_view(settlements[-1], mediator)
-    return {"c": row, "s": s, "signed_on": s.created_at.date()}
+    current = settlements[-1]
+    s = _settlement_view(current, mediator)
+    issued = local_time(current["issued_at"]).date() if current["issued_at"] else None
+    return {"c": row, "s": s, "signed_on": issued or s.created_at.date(), "draft": s.status == "draft"}
 
 
 async def termination_document(pool: asyncpg.Pool, case_id: int) -> dict[str, Any]:
@@ -1246,10 +1548,12 @@ async def termination_document(pool: asyncpg.Pool, case_id: int) -> dict[str, An
         terminations = await store.terminations(conn, case_id)
         if not terminations:
             raise NotFound(f"termination of case {case_id}")
-    t = _termination_view(terminations[-1], local_date(utcnow()))
+        cites = await reference.citations(conn, row["rule_set_id"])
+    t = _termination_view(terminations[-1], local_date(utcnow()), cites)
     return {
         "c": row,
         "t": t,
+        "cite": cites,
         "received_at_local": local_time(row["received_at"]),
         "remaining_routes": [zh for zh, _ in rules.REMAINING_ROUTES],
     }

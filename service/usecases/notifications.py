@@ -8,7 +8,10 @@ notice is 'failed' — a state staff see on the case page and in the failed list
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import asyncio
+import hashlib
+import re
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 import asyncpg
@@ -17,7 +20,7 @@ import structlog
 from domain import notices
 from domain.errors import NotFound
 from domain.notices import Party
-from service.notify import ChannelFor, DeliveryError, Outgoing
+from service.notify import ChannelFor, DeliveryError, Outgoing, RateLimits
 from service.store import cases
 from service.store import notifications as store
 from service.store.notifications import Notice
@@ -26,6 +29,15 @@ log = structlog.get_logger("notifications")
 
 SUPERVISORS = "staff:supervisors"
 ERROR_MAX = 500
+# survey and merchant links carry their credential in the path; a delivered notice no longer needs it
+_LINK_TOKEN = re.compile(r"(/(?:survey|m)/)[A-Za-z0-9_-]{8,}")
+REDACTED = "[已隐去]"
+
+
+def redact_link_tokens(body: str) -> str:
+    """The body to keep once sent: each link's token replaced, so a copy of the table opens no survey or
+    merchant page (the sent body's SHA-256 is kept beside it as proof of what went out)."""
+    return _LINK_TOKEN.sub(rf"\1{REDACTED}", body)
 
 
 async def queue_notification(
@@ -122,7 +134,7 @@ def _recipient(r: store.Recipients, party: Party) -> tuple[str, str | None]:
 async def send_due(
     pool: asyncpg.Pool, channel_for: ChannelFor, *, now: datetime, batch: int = 50
 ) -> tuple[int, int]:
-    """Try up to `batch` notices due at `now`; return (sent, failed tries).
+    """Try up to `batch` notices due at `now`, one after another; return (sent, failed tries).
 
     Each notice is claimed in its own transaction (FOR UPDATE SKIP LOCKED) that lasts through its try,
     so concurrent runs skip it and a crash mid-try rolls back to 'pending' and it is tried again
@@ -132,38 +144,86 @@ async def send_due(
     sent = failed = 0
     async with pool.acquire() as conn:
         for _ in range(batch):
-            async with conn.transaction():
-                pending = await store.claim_due(conn, now)
-                if pending is None:
-                    break
-                error = await _try(channel_for, pending)
-                if error is None:
-                    await store.add_attempt(conn, pending.id, now, ok=True)
-                    await store.mark_sent(conn, pending.id, now)
-                    sent += 1
-                    continue
-                failed += 1
-                await store.add_attempt(conn, pending.id, now, ok=False, error=error)
-                wait = notices.next_try(pending.attempts + 1)
-                await store.mark_failed_try(
-                    conn, pending.id, error, next_attempt_at=now + wait if wait else now, give_up=wait is None
-                )
-                if wait is None:
-                    log.warning("notice gave up", notice_id=pending.id, attempts=pending.attempts + 1)
-                    if pending.case_id is not None:
-                        await cases.add_event(
-                            conn,
-                            pending.case_id,
-                            "notification_failed",
-                            actor="system",
-                            at=now,
-                            payload={
-                                "notification_id": pending.id,
-                                "recipient": pending.recipient,
-                                "template": pending.template,
-                            },
-                        )
+            outcome = await _send_one(conn, channel_for, now)
+            if outcome is None:
+                break
+            sent, failed = (sent + 1, failed) if outcome else (sent, failed + 1)
     return sent, failed
+
+
+async def drain(
+    pool: asyncpg.Pool,
+    channel_for: ChannelFor,
+    *,
+    clock: Callable[[], datetime],
+    senders: int = 4,
+    limits: RateLimits | None = None,
+    max_notices: int | None = None,
+) -> tuple[int, int]:
+    """Send everything due until nothing is (or `max_notices` were tried), with `senders` side by side.
+
+    Each sender holds one pooled connection and claims notices one at a time, as `send_due` does; a slow
+    channel (an SMTP round trip) then costs its latency once per sender, not once per queue. `limits`
+    paces each channel. Returns (sent, failed tries).
+    """
+    totals = [0, 0]
+    budget = [max_notices if max_notices is not None else -1]
+
+    async def sender() -> None:
+        async with pool.acquire() as conn:
+            while budget[0] != 0:
+                budget[0] -= 1
+                outcome = await _send_one(conn, channel_for, clock(), limits)
+                if outcome is None:
+                    return
+                totals[0 if outcome else 1] += 1
+
+    await asyncio.gather(*(sender() for _ in range(max(1, senders))))
+    return totals[0], totals[1]
+
+
+async def _send_one(
+    conn: asyncpg.Connection, channel_for: ChannelFor, now: datetime, limits: RateLimits | None = None
+) -> bool | None:
+    """Claim and try the next due notice: True sent, False a failed try, None when nothing is due."""
+    async with conn.transaction():
+        pending = await store.claim_due(conn, now)
+        if pending is None:
+            return None
+        if limits is not None:
+            await limits.wait(pending.channel)  # the row stays locked meanwhile: other senders skip it
+        error = await _try(channel_for, pending)
+        if error is None:
+            await store.add_attempt(conn, pending.id, now, ok=True)
+            await store.mark_sent(
+                conn,
+                pending.id,
+                now,
+                stored_body=redact_link_tokens(pending.body),
+                sent_body_sha256=hashlib.sha256(pending.body.encode()).hexdigest(),
+            )
+            return True
+        await store.add_attempt(conn, pending.id, now, ok=False, error=error)
+        wait = notices.next_try(pending.attempts + 1)
+        await store.mark_failed_try(
+            conn, pending.id, error, next_attempt_at=now + wait if wait else now, give_up=wait is None
+        )
+        if wait is None:
+            log.warning("notice gave up", notice_id=pending.id, attempts=pending.attempts + 1)
+            if pending.case_id is not None:
+                await cases.add_event(
+                    conn,
+                    pending.case_id,
+                    "notification_failed",
+                    actor="system",
+                    at=now,
+                    payload={
+                        "notification_id": pending.id,
+                        "recipient": pending.recipient,
+                        "template": pending.template,
+                    },
+                )
+        return False
 
 
 async def _try(channel_for: ChannelFor, pending: store.Pending) -> str | None:

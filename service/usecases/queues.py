@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 import asyncpg
 
 from domain.calendar import WorkCalendar, working_days_between
-from domain.errors import NotFound
+from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.queues import (
+    QueueConflict,
     check_limit,
     check_mediator,
     check_reassign,
@@ -25,7 +26,7 @@ from domain.queues import (
     clean_reason,
     parse_user_id,
 )
-from service.store import cases, reference
+from service.store import cases, office, reference
 from service.store import queues as store
 from service.store.staff import StaffUser
 from service.usecases.clock import local_date
@@ -50,6 +51,8 @@ class Member:
     user_id: int
     display_name: str
     disabled: bool
+    open_count: int = 0  # open cases held, in any queue
+    own_limit: int | None = None  # None: the queue's max_open_per_mediator
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,8 @@ async def claim(pool: asyncpg.Pool, queue: str, actor: StaffUser, *, now: dateti
             if q is None:
                 raise NotFound(f"queue {queue}")
             await store.lock_staff(conn, actor.id)
-            check_limit(await store.open_count(conn, actor.id), q.max_open_per_mediator)
+            own = await store.own_limit(conn, actor.id)  # a mediator's own limit overrides the queue's
+            check_limit(await store.open_count(conn, actor.id), own or q.max_open_per_mediator)
             row = await store.claim_next(conn, queue, actor.id, now)
             if row is None:
                 return None
@@ -196,47 +200,184 @@ async def release(
     return row.assigned_to
 
 
+class OverLimit(QueueConflict):
+    """The chosen mediator already holds their limit: a supervisor may still assign, after confirming."""
+
+    def __init__(self, held: int, limit: int) -> None:
+        super().__init__("over_limit", f"该调解员手上已有{held}件未办结案件，已达上限（{limit}件）")
+        self.held = held
+        self.limit = limit
+
+
+def _reassign_reason(value: object, required: bool) -> str | None:
+    why = clean_reason(value)
+    if required and not why:
+        raise ValidationFailed(
+            [FieldError("reason", "required", "请写明改派原因", "Say why the case is reassigned")]
+        )
+    return why
+
+
 async def reassign(
-    pool: asyncpg.Pool, case_id: int, actor: StaffUser, user_id: object, *, now: datetime
+    pool: asyncpg.Pool,
+    case_id: int,
+    actor: StaffUser,
+    user_id: object,
+    *,
+    now: datetime,
+    reason: object = None,
+    reason_required: bool = False,
+    over_limit_confirmed: bool = True,
 ) -> int | None:
     """A supervisor gives the case to another mediator (an active account with the mediator role).
-    Returns who held it before (None: nobody). The open-case limit binds claims, not a supervisor."""
+    Returns who held it before (None: nobody). The open-case limit binds claims; a supervisor may pass it,
+    and the pages ask first (`over_limit_confirmed=False` refuses with OverLimit). The event names from
+    whom to whom and why."""
     target_id = parse_user_id(user_id)
+    why = _reassign_reason(reason, reason_required)
     async with pool.acquire() as conn, conn.transaction():
         row = await _locked(conn, case_id)
         target = await store.staff_member(conn, target_id)
         check_mediator(target.roles if target else None, target.disabled if target else True)
+        assert target is not None
         check_reassign(row.status, row.assigned_to, target_id)
+        if not over_limit_confirmed:
+            held, limit = await _load_of(conn, target_id, row.queue)
+            if held >= limit:
+                raise OverLimit(held, limit)
+        previous = await store.staff_member(conn, row.assigned_to) if row.assigned_to else None
         await store.assign(conn, case_id, target_id, now)
-        await cases.add_event(
-            conn,
-            case_id,
-            "reassigned",
-            actor=actor.actor,
-            at=now,
-            payload={"from": row.assigned_to, "to": target_id},
-        )
+        payload: dict[str, object] = {
+            "from": row.assigned_to,
+            "to": target_id,
+            "from_name": previous.display_name if previous else None,
+            "to_name": target.display_name,
+        }
+        if why:
+            payload["reason"] = why
+        await cases.add_event(conn, case_id, "reassigned", actor=actor.actor, at=now, payload=payload)
     return row.assigned_to
+
+
+async def _load_of(conn: asyncpg.Connection, user_id: int, queue: str | None) -> tuple[int, int]:
+    """A mediator's open cases and the limit that binds them for this queue."""
+    own = await store.own_limit(conn, user_id)
+    q = await store.by_code(conn, queue) if queue else None
+    return await store.open_count(conn, user_id), own or (q.max_open_per_mediator if q else DEFAULT_LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class MediatorChoice:
+    user_id: int
+    display_name: str
+    open_count: int
+    limit: int
+    own_limit: int | None
+    queues: tuple[str, ...]
+
+    @property
+    def at_limit(self) -> bool:
+        return self.open_count >= self.limit
+
+
+async def mediator_choices(pool: asyncpg.Pool, queue: str | None) -> list[MediatorChoice]:
+    """The active mediators a case can go to, each with their open cases and the limit that binds them
+    (their own, else the case's queue's): the reassign form's list."""
+    async with pool.acquire() as conn:
+        loads = await store.mediators_load(conn)
+        q = await store.by_code(conn, queue) if queue else None
+    queue_limit = q.max_open_per_mediator if q else DEFAULT_LIMIT
+    return [
+        MediatorChoice(
+            m.user_id, m.display_name, m.open_count, m.own_limit or queue_limit, m.own_limit, m.queues
+        )
+        for m in loads
+    ]
 
 
 # --- membership --------------------------------------------------------------------------------------
 
 
-async def add_member(pool: asyncpg.Pool, queue: str, user_id: object) -> bool:
-    """Add a mediator to a queue's team; False when already a member."""
+async def add_member(
+    pool: asyncpg.Pool,
+    queue: str,
+    user_id: object,
+    actor: StaffUser | None = None,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Add a mediator to a queue's team; False when already a member. With an actor, an office event."""
     target_id = parse_user_id(user_id)
     async with pool.acquire() as conn, conn.transaction():
         if await store.by_code(conn, queue) is None:
             raise NotFound(f"queue {queue}")
         target = await store.staff_member(conn, target_id)
         check_mediator(target.roles if target else None, target.disabled if target else True)
-        return await store.add_member(conn, queue, target_id)
+        added = await store.add_member(conn, queue, target_id)
+        if added and actor is not None and now is not None:
+            await office.add_event(
+                conn, "queue_member_added", actor=actor.actor, at=now,
+                payload={"queue": queue, "user_id": target_id},
+            )  # fmt: skip
+        return added
 
 
-async def remove_member(pool: asyncpg.Pool, queue: str, user_id: int) -> None:
+async def remove_member(
+    pool: asyncpg.Pool,
+    queue: str,
+    user_id: int,
+    actor: StaffUser | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
     async with pool.acquire() as conn, conn.transaction():
         if not await store.remove_member(conn, queue, user_id):
             raise NotFound(f"member {user_id} of queue {queue}")
+        if actor is not None and now is not None:
+            await office.add_event(
+                conn, "queue_member_removed", actor=actor.actor, at=now,
+                payload={"queue": queue, "user_id": user_id},
+            )  # fmt: skip
+
+
+LIMIT_MAX = 1000
+DEFAULT_LIMIT = 20  # only for a case in no queue; every queue row carries its own
+
+
+def parse_limit(value: object) -> int | None:
+    """A mediator's own limit from a form: blank clears it (the queue's applies), else 1..LIMIT_MAX."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= LIMIT_MAX:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "max_open",
+                    "invalid",
+                    f"上限应为1到{LIMIT_MAX}之间的整数；留空则按所在调解组的上限",
+                    f"A whole number from 1 to {LIMIT_MAX}; blank for the queue's limit",
+                )
+            ]
+        )
+    return int(text)
+
+
+async def set_limit(
+    pool: asyncpg.Pool, user_id: object, max_open: object, actor: StaffUser, *, now: datetime
+) -> int | None:
+    """Set a mediator's own open-case limit (None clears it), with an office event. Returns the new one."""
+    target_id = parse_user_id(user_id)
+    limit = parse_limit(max_open)
+    async with pool.acquire() as conn, conn.transaction():
+        target = await store.staff_member(conn, target_id)
+        check_mediator(target.roles if target else None, target.disabled if target else True)
+        previous = await store.set_own_limit(conn, target_id, limit, actor.actor, now)
+        await office.add_event(
+            conn, "mediator_limit_set", actor=actor.actor, at=now,
+            payload={"user_id": target_id, "from": previous, "to": limit},
+        )  # fmt: skip
+    return limit
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -247,9 +388,19 @@ async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
     async with pool.acquire() as conn:
         rows = await store.overview(conn, today)
         members = await store.members(conn)
+        loads = {m.user_id: m for m in await store.mediators_load(conn)}
     by_queue: dict[str, list[Member]] = {}
     for m in members:
-        by_queue.setdefault(m.queue, []).append(Member(m.user_id, m.display_name, m.disabled))
+        load = loads.get(m.user_id)
+        by_queue.setdefault(m.queue, []).append(
+            Member(
+                m.user_id,
+                m.display_name,
+                m.disabled,
+                open_count=load.open_count if load else 0,
+                own_limit=load.own_limit if load else None,
+            )
+        )
     return [
         QueueLoad(
             code=r["code"],

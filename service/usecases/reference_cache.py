@@ -52,6 +52,7 @@ class ReferenceCache:
         self._loaded_at = 0.0
         self._lock = asyncio.Lock()
         self._day_bases: dict[date, int] = {}
+        self._day_base_lock = asyncio.Lock()
 
     async def get(self, pool: asyncpg.Pool, day: date) -> Reference:
         current = self._usable(day)
@@ -74,8 +75,13 @@ class ReferenceCache:
         """The day's tracking-number base (fixed once drawn, so kept for good; a few bytes a day)."""
         base = self._day_bases.get(day)
         if base is None:
-            async with pool.acquire() as conn:
-                base = self._day_bases[day] = await cases.claim_day_base(conn, day)
+            # one draw per process: concurrent draws each take a sequence value (the losers' are burnt),
+            # so a burst at the start of a day would begin its numbers at 000003 rather than 000001
+            async with self._day_base_lock:
+                base = self._day_bases.get(day)
+                if base is None:
+                    async with pool.acquire() as conn:
+                        base = self._day_bases[day] = await cases.claim_day_base(conn, day)
         return base
 
     def invalidate(self, seen: Reference) -> None:

@@ -248,7 +248,7 @@ async def indicators(pool: asyncpg.Pool, first: date, last: date, *, today: date
     check_range(first, last, today)
     start = max(ind.add_months(first, -12), ind.FIRST_MONTH)
     async with statistics_snapshot(pool) as (conn, read):
-        counts = await statistics.month_counts(read, start, ind.add_months(last, 1))
+        counts = await statistics.month_counts(read, start, ind.add_months(last, 1), today=today)
         origin = await statistics.first_month(conn)
         definitions = await statistics.definitions(conn, ind.VERSION)
     current = date(today.year, today.month, 1)

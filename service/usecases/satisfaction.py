@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import asyncpg
 
+from domain import mediation as mediation_rules
 from domain import satisfaction as rules
 from domain.errors import Conflict, NotFound
 from domain.lifecycle import Action, apply
 from service.store import cases, surveys
+from service.store import mediation as mediation_store
 from service.store.staff import StaffUser
 from service.store.surveys import Appeal, AppealRow, Survey
 from service.throttle import Throttle
 from service.usecases.casework import _locked, _state
 from service.usecases.clock import local_date
-from service.usecases.tracking import _authorised_case
+from service.usecases.tracking import _authorised_case, slowed_when_wrong
 
 RECENT_DAYS = 90  # decided requests listed beside the open ones
 LIST_LIMIT = 200
@@ -31,6 +33,17 @@ LIST_LIMIT = 200
 
 _hash = surveys.token_hash
 open_survey = surveys.open_for_case  # closing calls the store directly (tracking imports would cycle)
+
+
+async def survey_due(conn: asyncpg.Connection, case_id: int, outcome: str | None, today: date) -> bool:
+    """Whether a closed case's survey is offered now: at closing, except a settlement, which is rated once
+    its performance is known (recorded, or its date passed: DESIGN §2.8, issue 12)."""
+    if outcome != "settled":
+        return True
+    current = [s for s in await mediation_store.settlements(conn, case_id) if s["superseded_at"] is None]
+    return not current or mediation_rules.survey_ready(
+        current[-1]["performance"], current[-1]["perform_by"], today
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +108,7 @@ async def _find(conn: asyncpg.Connection, who: Respondent, now: datetime) -> Sur
 
 
 async def survey(pool: asyncpg.Pool, who: Respondent, *, now: datetime) -> SurveyView:
-    async with pool.acquire() as conn:
+    async with slowed_when_wrong(), pool.acquire() as conn:
         found = await _find(conn, who, now)
         appeal = await surveys.latest_appeal(conn, found.case_id)
     return SurveyView(
@@ -116,7 +129,7 @@ async def answer(
 ) -> Answered:
     """Store the answers and the score (with the weights in force), once. Raises NotFound (link),
     SurveyClosed, AlreadyAnswered or ValidationFailed (Chinese field messages)."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with slowed_when_wrong(), pool.acquire() as conn, conn.transaction():
         found = await _find(conn, who, now)
         if found.state.answered_at is not None:
             raise rules.AlreadyAnswered()
@@ -150,7 +163,7 @@ async def request_appeal(
     pool: asyncpg.Pool, who: Respondent, kind: object, reason: object, *, now: datetime
 ) -> int:
     """A reopen or appeal request after a score below 60 (once per case); returns its id."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with slowed_when_wrong(), pool.acquire() as conn, conn.transaction():
         found = await _find(conn, who, now)
         await cases.lock(conn, found.case_id)
         current = await surveys.for_case(conn, found.case_id)

@@ -19,7 +19,7 @@ from domain.money import format_yuan
 from service.store import arbitration as store
 from service.store import cases
 from service.store.staff import StaffUser
-from service.usecases.casework import _as_pauses, _iso, _locked, _recomputed_mediation, _state
+from service.usecases.casework import _as_pauses, _iso, _recomputed_mediation, _state, held_case
 from service.usecases.clock import local_date
 
 TESTING = "testing"  # the case_pauses reason
@@ -41,7 +41,7 @@ async def start_test(
     today = local_date(now)
     test = rules.lab_test_input(lab, fee, advanced_by, consumer_guarantee)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
+        row = await held_case(conn, case_id, actor)
         new = apply(_state(row), Action.PAUSE)
         if await store.open_product_test(conn, case_id) is not None:
             raise rules.CaseworkConflict("test_open", "本案已有尚未出结果的检验，请先登记其结果")
@@ -114,7 +114,7 @@ async def finish_test(
         test = await store.product_test(conn, test_id)
         if test is None or (case_id is not None and test["case_id"] != case_id):
             raise NotFound(f"product test {test_id}")
-        row = await _locked(conn, test["case_id"])
+        row = await held_case(conn, test["case_id"], actor)
         test = await store.product_test(conn, test_id)  # read again under the case's lock
         assert test is not None
         if test["finished_on"] is not None:

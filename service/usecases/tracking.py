@@ -1,27 +1,32 @@
 """The consumer's view of their own case, behind the tracking number and access code.
 
 A wrong code and an unknown number are the same NotFound, and both count as a failure against the
-number and the client, so guessing is slowed down without telling which numbers exist.
+number and the client, so guessing is slowed down without telling which numbers exist. A client that
+failed too often is refused (429); a number is never refused, only its wrong answers wait longer and
+longer, so that no guesser can lock a consumer out of their own case (service/throttle.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
-from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
-from domain.errors import FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Citations, Ground
+from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.money import format_yuan
+from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
 from domain.tracking import PUBLIC_EVENTS, normalize_access_code, normalize_tracking_no, status_label
 from service import evidence_files
 from service.evidence_files import StagedFile
-from service.store import cases, first_payments, reference
+from service.store import cases, first_payments, notifications, reference
 from service.store import surveys as survey_store
 from service.throttle import Throttle
 from service.usecases import mediation
@@ -72,12 +77,48 @@ class CaseView:
     # performance, a termination, and the routes that remain when mediation did not end the dispute
     open_offer: mediation.PublicOffer | None = None
     settlement: mediation.PublicSettlement | None = None
+    settlement_to_confirm: mediation.PublicSettlement | None = None  # issued, awaiting confirmation
+    citations: Citations | None = None  # the articles the case's rule set cites
+    rejection_citation: str | None = None  # 《…》第十六条第（x）项 (Order 20: 第十五条)
     termination: mediation.PublicTermination | None = None
     mediation_routes: tuple[str, ...] = ()
     first_payment_hint: str | None = None
     survey_open: bool = False  # closed, not yet rated, link still valid: the page offers the survey
     appeal_open: bool = False  # rated below 60, no request yet: the page offers 申请重新处理 / 申诉
     appeal: survey_store.Appeal | None = None  # the latest request and the supervisor's answer
+    # what the consumer is told is true: the merchant was told (a notice e-mailed or a phone record)
+    merchant_notified_at: datetime | None = None
+    merchant_notified_on: date | None = None  # the same, as the local date shown
+    merchant_reply_due: date | None = None  # the merchant's deadline to answer (first payment, an offer)
+    report_referred: bool = False  # a reported violation was passed to enforcement
+    outcome_statement: str | None = None  # a closed case: "经营者先行赔付 199.00 元"
+    evidence_with_form: int = 0  # the consumer's files sent with the complaint (提交的证据材料)
+    evidence_later: int = 0  # added later on this page (补充证据材料)
+
+
+class WrongCode(NotFound):
+    """No case with this number and code; its answer is to wait `delay_s` first (see slowed_when_wrong)."""
+
+    def __init__(self, delay_s: float) -> None:
+        super().__init__("no case with this tracking number and access code")
+        self.delay_s = delay_s
+
+
+@asynccontextmanager
+async def slowed_when_wrong() -> AsyncIterator[None]:
+    """Put this outside the block that holds a connection (`async with slowed_when_wrong(),
+    pool.acquire() as conn:`): a wrong code's answer waits after the connection went back to the pool,
+    so slowed guesses hold none."""
+    try:
+        yield
+    except WrongCode as exc:
+        if exc.delay_s > 0:
+            await _wait(exc.delay_s)
+        raise
+
+
+async def _wait(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 async def _authorised_case(
@@ -88,17 +129,18 @@ async def _authorised_case(
     throttle: Throttle,
     client: str,
 ) -> asyncpg.Record:
+    """The case behind a number and its code. Raises TooManyAttempts (this client failed too often:
+    counted before the code is checked, so parallel guesses cannot all slip under the limit) or
+    WrongCode (counted against the number too, whose later wrong answers are slowed down)."""
     number = normalize_tracking_no(tracking_no) or tracking_no.strip()[:40]
-    subjects = [("no", number), ("ip", client)]
-    wait = await throttle.retry_after(subjects)
-    if wait is not None:
-        raise TooManyAttempts(wait)
+    gates = [("ip", client)]
+    await throttle.enter(gates)
     row = await cases.by_tracking_no(conn, number)
     if row is None or not code_matches(
         secret_key, number, normalize_access_code(access_code), row["access_code_hash"]
     ):
-        await throttle.failed(subjects)
-        raise NotFound("no case with this tracking number and access code")
+        raise WrongCode(await throttle.failed([("no", number)]))
+    await throttle.passed(gates)
     return row
 
 
@@ -112,17 +154,19 @@ async def view_case(
     client: str,
     now: datetime | None = None,  # whether the survey is still open; without it none is offered
 ) -> CaseView:
-    async with pool.acquire() as conn:
+    async with slowed_when_wrong(), pool.acquire() as conn:
         row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
         taxonomy = await reference.taxonomy(conn)
         events = await cases.events(conn, row["id"])
-        evidence_count = await cases.evidence_count(conn, row["id"])
         flow = await first_payments.get(conn, row["id"])
         follow_up = await _follow_up(conn, row["id"], now)
         mediated = await mediation.public_view(conn, row, local_date(now or utcnow()))
+        facts = await _consumer_facts(conn, row, events, flow, mediated)
     timeline = tuple(
         TimelineEntry(e.at, e.kind, *PUBLIC_EVENTS[e.kind]) for e in events if e.kind in PUBLIC_EVENTS
     )
+    if facts["merchant_notified_at"] is not None:
+        timeline += (TimelineEntry(facts["merchant_notified_at"], "merchant_notified", *MERCHANT_NOTIFIED),)
     return CaseView(
         case_id=row["id"],
         tracking_no=row["tracking_no"],
@@ -139,7 +183,7 @@ async def view_case(
         requests=tuple(REQUEST_KINDS[r][0] for r in row["requests"] if r in REQUEST_KINDS),
         amount_paid=format_yuan(row["amount_paid_fen"]),
         claim_amount=format_yuan(row["claim_amount_fen"]),
-        evidence_count=evidence_count,
+        evidence_count=facts["evidence_with_form"] + facts["evidence_later"],
         timeline=timeline,
         mediation_due=row["mediation_due"],
         mediation_due_provisional=row["mediation_due_provisional"],
@@ -147,7 +191,61 @@ async def view_case(
         **_route(row, flow),
         **follow_up,
         **mediated,
+        **facts,
+        rejection_citation=mediated["citations"].ground(row["rejection_ground"])
+        if row["rejection_ground"]
+        else None,
     )
+
+
+MERCHANT_NOTIFIED = ("已通知商家", "The merchant was notified")
+_REPLY_STATES = ("notified", "deadline_missed")
+
+
+async def _consumer_facts(
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    events: Sequence[cases.Event],
+    flow: asyncpg.Record | None,
+    mediated: dict[str, Any],
+) -> dict[str, Any]:
+    """What the page may claim: when the merchant was really told (an e-mailed notice, or a phone call
+    the mediator recorded), its reply deadline, the report's referral, the outcome, the files by when."""
+    notified = await notifications.merchant_notified_at(conn, row["id"])
+    called = [e.at for e in events if e.kind == "contact_logged" and e.payload.get("party") == "merchant"]
+    told = min([t for t in [notified, *called] if t is not None], default=None)
+    offer = mediated.get("open_offer")
+    reply_due = None
+    if flow is not None and flow["state"] in _REPLY_STATES and row["status"] == "first_payment":
+        reply_due = flow["reply_due"]
+    elif offer is not None and offer.from_party == "consumer":
+        reply_due = offer.answer_by
+    registered_at = next((e.at for e in events if e.kind == "registered"), None)
+    with_form = later = 0
+    for e in events:
+        if e.kind == "evidence_added" and e.actor == "consumer":
+            files = int(e.payload.get("files", 0))
+            if e.at == registered_at:
+                with_form += files
+            else:
+                later += files
+    return {
+        "merchant_notified_at": told,
+        "merchant_notified_on": local_date(told) if told is not None else None,
+        "merchant_reply_due": reply_due if told is not None else None,
+        "report_referred": any(e.kind == "report_split" for e in events),
+        "outcome_statement": _outcome_statement(row),
+        "evidence_with_form": with_form,
+        "evidence_later": later,
+    }
+
+
+def _outcome_statement(row: asyncpg.Record) -> str | None:
+    if row["status"] != "closed" or row["outcome"] is None:
+        return None
+    label = OUTCOMES.get(row["outcome"], (row["outcome"],))[0]
+    fen = row["relief_fen"]
+    return f"{label} {format_yuan(fen)} 元" if fen else label
 
 
 def _route(row: asyncpg.Record, flow: asyncpg.Record | None) -> dict[str, Any]:
@@ -192,7 +290,7 @@ async def add_evidence(
     pool: asyncpg.Pool,
     tracking_no: str,
     access_code: str,
-    files: Sequence[StagedFile],
+    read_files: Callable[[], Awaitable[Sequence[StagedFile]]],
     ctx: IntakeContext,
     *,
     now: datetime,
@@ -200,11 +298,14 @@ async def add_evidence(
     client: str,
     request_id: str | None = None,
 ) -> int:
-    """Attach files to the consumer's case; return how many were new. Raises ValidationFailed or NotFound."""
+    """Attach files to the consumer's case; return how many were new. Raises NotFound, TooManyAttempts
+    or ValidationFailed. The number, the code and the throttle are checked first; only then does
+    `read_files` read, hash and inspect the uploads, so a wrong code costs no work on the files."""
+    async with slowed_when_wrong(), pool.acquire() as conn:
+        row = await _authorised_case(conn, tracking_no, access_code, ctx.secret_key, throttle, client)
+        already = await cases.evidence_count(conn, row["id"])
+    files = await read_files()
     try:
-        async with pool.acquire() as conn:
-            row = await _authorised_case(conn, tracking_no, access_code, ctx.secret_key, throttle, client)
-            already = await cases.evidence_count(conn, row["id"])
         if not files:
             raise ValidationFailed([_no_files()])
         errors = check_uploads(files, ctx, already=already)
@@ -256,6 +357,7 @@ async def answer_offer(
     remedy: object = None,
     amount: object = None,
     answer_by: object = None,
+    perform_by: object = None,
     note: object = None,
     secret_key: str,
     throttle: Throttle,
@@ -264,7 +366,7 @@ async def answer_offer(
 ) -> mediation.AnswerResult:
     """The consumer answers the merchant's offer (accept, refuse, counter) behind the number and code.
     Raises NotFound or TooManyAttempts like viewing, then ValidationFailed or a MediationConflict."""
-    async with pool.acquire() as conn:
+    async with slowed_when_wrong(), pool.acquire() as conn:
         row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
     return await mediation.consumer_answer(
         pool,
@@ -274,9 +376,26 @@ async def answer_offer(
         remedy=remedy,
         amount=amount,
         answer_by=answer_by,
+        perform_by=perform_by,
         note=note,
         now=now,
     )
+
+
+async def confirm_settlement(
+    pool: asyncpg.Pool,
+    tracking_no: str,
+    access_code: str,
+    *,
+    secret_key: str,
+    throttle: Throttle,
+    client: str,
+    now: datetime,
+) -> mediation.Confirmed:
+    """The consumer confirms the issued 调解书 behind the number and code (checked like viewing)."""
+    async with slowed_when_wrong(), pool.acquire() as conn:
+        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
+    return await mediation.consumer_confirm(pool, row["id"], now=now)
 
 
 def _no_files() -> FieldError:

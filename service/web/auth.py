@@ -20,6 +20,7 @@ from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import auth
 from service.usecases.clock import utcnow
+from service.web.client import client_address
 
 SESSION_COOKIE = "qd_session"
 
@@ -62,14 +63,13 @@ async def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> Staff
     if "staff" in state:
         return state["staff"]  # type: ignore[no-any-return]
     services: Services = connection.app.state.services
-    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token:
-        kind = "bearer"
-    elif connection.url.path.startswith("/api/"):
+    if connection.url.path.startswith("/api/"):
         # the API takes bearer tokens only: a browser's cookie riding along on a forged cross-site
         # request must not act for the user (pages have CSRF tokens; the JSON API has none)
-        kind, token = "bearer", ""
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        kind, token = "bearer", token if scheme.lower() == "bearer" else ""
     else:
+        # pages take the session cookie only: a bearer token would skip the session's idle limit
         kind, token = "cookie", connection.cookies.get(SESSION_COOKIE, "")
     user = None
     if token:
@@ -97,3 +97,27 @@ async def provide_staff(request: Request[Any, Any, Any]) -> StaffUser:
     if user is None:
         raise NotAuthorizedException(detail="请先登录 / sign in first")
     return user
+
+
+async def sign_in(
+    request: ASGIConnection[Any, Any, Any, Any],
+    services: Services,
+    username: str,
+    password: str,
+    *,
+    kind: str,
+) -> auth.Session:
+    """Sign in from the API or the sign-in page with the same protections: the per-client and
+    per-username limits (client as resolved from trusted proxies only), the cap on password checks in
+    flight, argon2 in its threads. Raises auth.SignInFailed (401) or TooManyAttempts (429)."""
+    return await auth.sign_in(
+        services.pool,
+        username,
+        password,
+        kind=kind,
+        now=utcnow(),
+        policy=services.auth_policy,
+        passwords=services.passwords,
+        limits=services.signin_limits,
+        client=client_address(request),
+    )

@@ -8,6 +8,7 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.response import File
 
+from domain.evidence import MAX_INFLATED_BYTES_PER_UPLOAD
 from service.app_types import Services
 from service.evidence_files import StagedFile, download_name, path_of, stage
 from service.usecases import casework
@@ -18,17 +19,31 @@ def provide_services(request: Request[Any, Any, Any]) -> Services:
     return services
 
 
+def public_link(request: Request[Any, Any, Any], path: str) -> str:
+    """An absolute link to hand out (merchant links, survey links, notices): always from PUBLIC_BASE_URL,
+    never from the request's Host header, which the client chooses."""
+    services: Services = request.app.state.services
+    return f"{services.settings.public_base_url.rstrip('/')}/{path.lstrip('/')}"
+
+
 async def stage_uploads(services: Services, uploads: list[UploadFile]) -> list[StagedFile]:
-    """Stream each upload to disk while hashing it; nothing is kept whole in memory."""
+    """Stream each upload to disk while hashing it; nothing is kept whole in memory. The PDFs of one
+    upload share one inflation budget; once it is spent the upload is refused, so the files after the one
+    that spent it are not read or inflated at all."""
     staged = []
     limit = services.intake.evidence_max_bytes
+    budget = MAX_INFLATED_BYTES_PER_UPLOAD
     for upload in uploads[: services.intake.evidence_max_files + 1]:  # one past the limit is enough to refuse
 
         async def chunks(u: UploadFile = upload) -> Any:
             while chunk := await u.read(256 * 1024):
                 yield chunk
 
-        staged.append(await stage(services.intake.evidence_dir, upload.filename or "", chunks(), limit))
+        f = await stage(services.intake.evidence_dir, upload.filename or "", chunks(), limit, budget)
+        staged.append(f)
+        budget -= f.inflated
+        if budget < 0:
+            break
     return staged
 
 

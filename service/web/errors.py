@@ -15,7 +15,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
+from domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from service.store.db import CONNECTION_ERRORS, connection_lost
 
@@ -75,6 +75,17 @@ def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
 
 def conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
     return _respond(request, 409, {"detail": str(exc)})
+
+
+def forbidden(request: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
+    """The role allows the action but not on this record (another mediator's case): say who holds it."""
+    log.info("forbidden", code=exc.code)
+    if _is_api(request):
+        body = {"status_code": 403, "detail": exc.message, "detail_en": exc.message_en, "code": exc.code}
+        return Response(body, status_code=403, media_type=MediaType.JSON)
+    return Template(
+        "error.html", status_code=403, context={"status": 403, "title": "无法办理", "message": exc.message}
+    )
 
 
 def too_many(request: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Any]:
@@ -194,6 +205,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFound: not_found,
     Conflict: conflict,
     TooManyAttempts: too_many,
+    Forbidden: forbidden,
     RequestEntityTooLarge: too_large,
     HTTPException: http_error,
     asyncpg.DataError: out_of_range,

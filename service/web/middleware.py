@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
 
 import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.web.client import client_address
+
+__all__ = ["client_address", "current_request_id", "request_log_middleware", "response_headers"]
 
 log = structlog.get_logger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -65,16 +68,12 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
                 method=scope.get("method"),
                 path=_SECRET_IN_PATH.sub(r"\1[token]", str(scope.get("path"))),
                 status=status,
+                client=client_address(scope),  # TRUSTED_PROXIES decide whether X-Forwarded-For counts
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
             structlog.contextvars.clear_contextvars()
 
     return middleware
-
-
-def client_address(scope: dict[str, Any] | Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
 
 
 async def response_headers(message: Message, scope: Scope) -> None:

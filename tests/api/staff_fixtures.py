@@ -29,3 +29,18 @@ async def make_staff(pool: asyncpg.Pool, client: AsyncTestClient, username: str,
     r = await client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return Staff(username, user_id, r.json()["access_token"])
+
+
+async def hand_to_mediator(
+    client: AsyncTestClient, pool: asyncpg.Pool, staff: dict[str, Staff], case_id: int
+) -> None:  # type: ignore[type-arg]
+    """A case in mediation is its mediator's alone (issue 13): the supervisor gives it to the test mediator,
+    as the queue's claim would. Cases at other stages are left as they are."""
+    if await pool.fetchval("SELECT status FROM cases WHERE id = $1", case_id) != "mediation":
+        return
+    r = await client.post(
+        f"/api/v1/cases/{case_id}/assign",
+        json={"user_id": staff["mediator"].user_id},
+        headers=staff["supervisor"].headers,
+    )
+    assert r.status_code == 200, r.text

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from domain.roles import Role
 from service.app import create_app
 from service.settings import ROOT, Settings
 from service.store import cases
@@ -26,7 +27,7 @@ from service.store.staff import StaffUser
 from service.usecases import arbitration, clusters, testing
 from service.web.api.casework_extra import CaseworkExtraController
 from service.web.pages.casework_extra import CaseworkExtraPages
-from tests.api.staff_fixtures import PASSWORD, Staff
+from tests.api.staff_fixtures import PASSWORD, Staff, hand_to_mediator
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
 from tests.support.clock import today_local
@@ -88,6 +89,7 @@ async def case_in(
         await pool.execute(
             "UPDATE cases SET status = $2, merchant_id = $3 WHERE id = $1", case_id, status, merchant_id
         )
+        await hand_to_mediator(api, pool, staff, case_id)
     return case_id
 
 
@@ -99,7 +101,7 @@ async def new_merchant(pool: asyncpg.Pool, name: str) -> int:
 
 
 def as_user(s: Staff, display_name: str = "测试") -> StaffUser:
-    return StaffUser(s.user_id, s.username, display_name, frozenset())
+    return StaffUser(s.user_id, s.username, display_name, frozenset({Role(s.username.removeprefix("t_"))}))
 
 
 # --- who may do what -------------------------------------------------------------------------------------

@@ -65,15 +65,14 @@ async def test_wrong_code_and_unknown_number_answer_alike(client: Client) -> Non
 
 
 async def test_repeated_wrong_codes_are_slowed_down(client: Client) -> None:
+    """Past the per-number limit wrong codes still answer 404, only later (tests/security/
+    test_tracking_lockout.py measures the delay); the right code is never refused (issue 13, item 3)."""
     receipt = (await submit(client, complaint_body())).json()
     url = f"/api/v1/complaints/{receipt['tracking_no']}"
     statuses = [(await client.get(url, headers={"X-Access-Code": "WRONG999"})).status_code for _ in range(6)]
-    assert statuses[:5] == [404] * 5
-    assert statuses[5] == 429
-    # even the right code waits now, so a guesser learns nothing from the answer
-    blocked = await client.get(url, headers={"X-Access-Code": receipt["access_code"]})
-    assert blocked.status_code == 429
-    assert int(blocked.headers["retry-after"]) > 0
+    assert statuses == [404] * 6
+    right = await client.get(url, headers={"X-Access-Code": receipt["access_code"]})
+    assert right.status_code == 200, right.text
 
 
 async def test_missing_access_code_is_a_client_error(client: Client) -> None:

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.identifiers import USCC_CHARS, uscc_check_char
 from service.usecases import first_payment, routing
-from tests.api.staff_fixtures import Staff
+from tests.api.staff_fixtures import Staff, hand_to_mediator
 from tests.api.test_evidence import JPEG
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
@@ -64,6 +64,7 @@ async def accepted_and_routed(
         "mediation",
         "arbitration",
     }
+    await hand_to_mediator(client, pool, staff, case_id)
     return {**receipt, "case_id": case_id}
 
 

@@ -155,7 +155,15 @@ async def test_a_full_case_lifecycle_logs_no_personal_data(
     )
     assert r.status_code == 200, r.text
 
-    # 5. the settlement closes the case; its performance is recorded; notices go out (the jobs run)
+    # 5. the mediator issues the 调解书, both parties confirm it (issue 12) and the case closes; its
+    # performance is recorded; notices go out (the jobs run)
+    r = await client.post(f"{base}/settlement/issue", json={}, headers=med)
+    assert r.status_code == 200, r.text
+    for party in ("consumer", "merchant"):
+        r = await client.post(
+            f"{base}/settlement/confirm", json={"party": party, "means": "signature"}, headers=med
+        )
+        assert r.status_code == 200, r.text
     assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", case_id) == "closed"
     r = await client.post(f"{base}/settlement/performance", json={"performance": "performed"}, headers=med)
     assert r.status_code in (200, 201), r.text

@@ -25,7 +25,7 @@ from service.usecases import mediation, routing
 from service.usecases.clock import LOCAL_TZ
 from service.web.api.mediation import MediationController
 from service.web.pages.mediation import MediationPages
-from tests.api.staff_fixtures import PASSWORD, Staff
+from tests.api.staff_fixtures import PASSWORD, Staff, hand_to_mediator, make_staff
 from tests.api.test_first_payment import fresh_uscc
 from tests.api.test_pages import csrf_token
 from tests.factories import complaint_body
@@ -95,6 +95,7 @@ async def mediation_case(
     accepted = await api.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
     assert accepted.status_code == 200, accepted.text
     assert await routing.route_case(pool, case_id, now=datetime.now(UTC)) == "mediation"
+    await hand_to_mediator(api, pool, staff, case_id)
     return {**receipt, "case_id": case_id}
 
 
@@ -302,22 +303,22 @@ async def test_recusal_and_reopen_through_the_api(
     )
     assert r.status_code == 201, r.text
     assert await pool.fetchval("SELECT paused FROM cases WHERE id = $1", case["case_id"]) is True
+    # the case is t_mediator's; the recusal hands it to another mediator, who then holds it
+    second = await make_staff(pool, api, "t_mediator_recusal", ["mediator"])
     decided = await api.post(
         f"{base}/recusals/{r.json()['id']}/decide",
-        json={"decision": "granted", "new_mediator": staff["mediator"].user_id},
+        json={"decision": "granted", "new_mediator": second.user_id},
         headers=staff["supervisor"].headers,
     )
     assert decided.status_code == 200, decided.text
     assert decided.json()["decision"] == "granted" and decided.json()["mediation_due"]
     row = await pool.fetchrow("SELECT paused, assigned_to FROM cases WHERE id = $1", case["case_id"])
-    assert row["paused"] is False and row["assigned_to"] == staff["mediator"].user_id
+    assert row["paused"] is False and row["assigned_to"] == second.user_id
     # reopening needs a closed case
     assert (
         await api.post(f"{base}/reopen", json={"reason": "x"}, headers=staff["supervisor"].headers)
     ).status_code == 409
-    await api.post(
-        f"{base}/terminate", json={"reason": 1, "note": "双方自行和解"}, headers=staff["mediator"].headers
-    )
+    await api.post(f"{base}/terminate", json={"reason": 1, "note": "双方自行和解"}, headers=second.headers)
     missing = await api.post(f"{base}/reopen", json={}, headers=staff["supervisor"].headers)
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "reason"
     r = await api.post(f"{base}/reopen", json={"reason": "和解未兑现"}, headers=staff["supervisor"].headers)
@@ -395,6 +396,32 @@ async def test_consumer_counters_on_the_tracking_page_and_merchant_accepts_on_it
     assert ok.status_code == 303 and ok.headers["location"] == f"{link}?done=offer_accept"
     done = await api.get(ok.headers["location"])
     assert "您已接受调解方案" in done.text
+    # issue 12: acceptance drafts the 调解书; the mediator issues it and both parties confirm it
+    assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", case["case_id"]) == "mediation"
+    issued = await api.post(f"{base}/settlement/issue", json={}, headers=staff["mediator"].headers)
+    assert issued.status_code == 200, issued.text
+    m_page = await api.get(link)
+    assert f"/m/{link.rsplit('/m/', 1)[1]}/cases/{case['case_id']}/settlement/confirm" in m_page.text
+    api.follow_redirects = False
+    try:
+        m_ok = await api.post(
+            f"{link}/cases/{case['case_id']}/settlement/confirm",
+            data={"_csrf_token": csrf_token(m_page.text)},
+        )
+    finally:
+        api.follow_redirects = True
+    assert m_ok.status_code == 303 and m_ok.headers["location"] == f"{link}?done=settlement_confirm"
+    waiting = await track_page(api, case)
+    assert "调解书待您确认" in waiting and 'action="/track/settlement/confirm"' in waiting
+    confirmed = await api.post(
+        "/track/settlement/confirm",
+        data={
+            "tracking_no": case["tracking_no"],
+            "access_code": case["access_code"],
+            "_csrf_token": csrf_token(waiting),
+        },
+    )
+    assert confirmed.status_code == 200 and "双方均已确认，调解协议生效" in confirmed.text
     case_row = await pool.fetchrow(
         "SELECT status, outcome, relief_fen FROM cases WHERE id = $1", case["case_id"]
     )
@@ -568,7 +595,33 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
         },
     )
     assert accepted.status_code == 200 and "您已接受调解方案" in accepted.text
-    assert "调解结果：双方达成调解协议" in accepted.text and 'action="/track/offer"' not in accepted.text
+    assert "调解员审核后出具调解书" in accepted.text and 'action="/track/offer"' not in accepted.text
+
+    # issue 12: the draft is built from the offer's terms; the merchant's remark is not a clause
+    draft = await mediator_browser.get(f"{url}/settlement")
+    assert "草稿" in draft.text and "七日内原路退回" not in draft.text.split("调解协议", 1)[1]
+    case_page = await mediator_browser.get(url)
+    assert "审核调解书草稿" in case_page.text and "七日内原路退回" in case_page.text  # shown for review
+    r = await mediator_browser.post(
+        f"{url}/settlement/issue", data={"wording": "七日内原路退回", "_csrf_token": token}
+    )
+    assert r.headers["location"] == f"{url}?done=settlement_issued#mediation"
+    issued_page = await mediator_browser.get(url)
+    assert "登记当事人确认" in issued_page.text and "其他约定：七日内原路退回。" in issued_page.text
+    waiting = await track_page(api, case)
+    confirmed = await api.post(
+        "/track/settlement/confirm",
+        data={
+            "tracking_no": case["tracking_no"],
+            "access_code": case["access_code"],
+            "_csrf_token": csrf_token(waiting),
+        },
+    )
+    assert confirmed.status_code == 200 and "等待商家确认" in confirmed.text
+    r = await mediator_browser.post(
+        f"{url}/settlement/confirm", data={"party": "merchant", "means": "signature", "_csrf_token": token}
+    )
+    assert r.headers["location"] == f"{url}?done=settled#mediation"
 
     # the mediator prints the settlement
     printed = await mediator_browser.get(f"{url}/settlement")
@@ -611,7 +664,17 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
         r["kind"]
         for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
     ]
-    assert kinds[-5:] == ["contact_logged", "offer_made", "offer_accepted", "settlement_made", "closed"]
+    assert kinds[-9:] == [
+        "contact_logged",
+        "offer_made",
+        "offer_accepted",
+        "settlement_drafted",
+        "settlement_issued",
+        "settlement_confirmed",
+        "settlement_confirmed",
+        "settlement_made",
+        "closed",
+    ]
     actors = await pool.fetchval(
         "SELECT actor FROM case_events WHERE case_id = $1 AND kind = 'offer_accepted'", case_id
     )

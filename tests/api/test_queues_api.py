@@ -207,7 +207,12 @@ async def test_reassign(api: Client, pool: asyncpg.Pool, staff: dict[str, Staff]
             "SELECT kind, payload FROM case_events WHERE case_id = $1 ORDER BY id", case_id
         )
     ]
-    assert kinds == [("claimed", {"queue": queue}), ("reassigned", {"from": a.user_id, "to": b.user_id})]
+    # the history names from whom to whom (issue 15)
+    names = {"from_name": f"测试{a.username}", "to_name": f"测试{b.username}"}
+    assert kinds == [
+        ("claimed", {"queue": queue}),
+        ("reassigned", {"from": a.user_id, "to": b.user_id, **names}),
+    ]
 
 
 # --- overview and membership ------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
+UNIQUE_MARK = b"__UNIQUE__"  # replaced in the body by a fresh value per request with --unique-key
+
+
 async def run(
     url: str,
     requests: int,
@@ -63,12 +66,15 @@ async def run(
 
     def request() -> bytes:
         headers = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: application/json"]
-        if body is not None:
-            headers += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        payload = body
+        if body is not None and unique_key:  # a new complaint each time, not a resubmission of one
+            payload = body.replace(UNIQUE_MARK, uuid.uuid4().hex.encode())
+        if payload is not None:
+            headers += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
         headers += extra_headers
         if unique_key:
             headers.append(f"Idempotency-Key: {uuid.uuid4().hex}")
-        return ("\r\n".join(headers) + "\r\n\r\n").encode() + (body or b"")
+        return ("\r\n".join(headers) + "\r\n\r\n").encode() + (payload or b"")
 
     async def client() -> None:
         reader, writer = await asyncio.open_connection(host, port)

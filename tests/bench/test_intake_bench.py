@@ -22,7 +22,8 @@ def show(name: str, r: dict[str, object]) -> str:
 
 def test_intake_throughput(settings: Settings, tmp_path: Path) -> None:
     body = tmp_path / "complaint.json"
-    body.write_text(json.dumps(complaint_body(), ensure_ascii=False))
+    text = complaint_body()["description"] + "__UNIQUE__"  # each request a new complaint (loadgen)
+    body.write_text(json.dumps(complaint_body(description=text), ensure_ascii=False))
     env = server_env(settings)
     real_port, bare_port = free_port(), free_port()
     with (

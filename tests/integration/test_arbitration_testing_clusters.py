@@ -14,6 +14,7 @@ import pytest
 from domain import arbitration as rules
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.lifecycle import InvalidTransition
+from domain.roles import Role
 from service.settings import Settings
 from service.store import cases
 from service.store.staff import StaffUser
@@ -32,7 +33,7 @@ async def supervisor(pool: asyncpg.Pool) -> StaffUser:
     user_id = await auth.add_user(
         pool, "t_arbitration_sup", ["supervisor"], "a long enough password", display_name="仲裁科长"
     )
-    return StaffUser(user_id, "t_arbitration_sup", "仲裁科长", frozenset())
+    return StaffUser(user_id, "t_arbitration_sup", "仲裁科长", frozenset({Role.SUPERVISOR}))
 
 
 async def new_merchant(pool: asyncpg.Pool, name: str | None = None) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from domain.roles import Role
 from service.settings import Settings
 from service.store.calendar_source import parse_schedule_file
 from service.store.db import create_pool
@@ -30,7 +31,7 @@ def at(day: date, hour: int = 2) -> datetime:
 @pytest.fixture(scope="module")
 async def supervisor(pool: asyncpg.Pool) -> StaffUser:
     user_id = await auth.add_user(pool, "t_casework_sup", ["supervisor"], "a long enough password")
-    return StaffUser(user_id, "t_casework_sup", "科长", frozenset())
+    return StaffUser(user_id, "t_casework_sup", "科长", frozenset({Role.SUPERVISOR}))
 
 
 async def new_case(pool: asyncpg.Pool, settings: Settings, received: date) -> int:

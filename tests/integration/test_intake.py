@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -161,7 +161,10 @@ async def test_an_idempotency_key_past_its_ttl_registers_anew(pool: asyncpg.Pool
     again = await intake.submit_complaint(pool, body, keep, now=now, idempotency_key=key)
     assert again == first  # within the TTL: the first answer, access code included
     expired = replace(keep, idempotency_ttl_s=0)
-    later = await intake.submit_complaint(pool, body, expired, now=now, idempotency_key=key)
+    # past the duplicate window too (issue 12): within it the same complaint returns the first receipt
+    later = await intake.submit_complaint(
+        pool, body, expired, now=now + timedelta(minutes=11), idempotency_key=key
+    )
     assert later.case_id != first.case_id
     stored = await pool.fetchval("SELECT response->>'case_id' FROM idempotency_keys WHERE key = $1", key.key)
     assert int(stored) == later.case_id

@@ -19,6 +19,7 @@ from domain.calendar import Unit, WorkCalendar
 from domain.errors import NotFound, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from domain.mediation import MediationConflict
+from domain.roles import Role
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.staff import StaffUser
@@ -44,7 +45,7 @@ async def pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
 
 async def user(pool: asyncpg.Pool, username: str, roles: list[str]) -> StaffUser:
     user_id = await auth.add_user(pool, username, roles, "a long enough password", display_name=username)
-    return StaffUser(user_id, username, username, frozenset())
+    return StaffUser(user_id, username, username, frozenset(Role(r) for r in roles))
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,13 @@ async def settled_case(
         now=now,
     )
     result = await mediation.record_answer(pool, case_id, offer_id, sup, answer="accept", now=now)
-    assert result.case_status == "closed" and result.settlement_id is not None
+    assert result.case_status == "mediation" and result.settlement_id is not None  # a draft to review
+    await mediation.issue_settlement(pool, case_id, sup, now=now)
+    for party in ("consumer", "merchant"):
+        done = await mediation.record_confirmation(
+            pool, case_id, sup, party=party, means="signature", now=now
+        )
+    assert done.effective and done.case_status == "closed"
     return case_id, offer_id
 
 
@@ -155,7 +162,7 @@ def test_terms_say_who_does_what_by_when(remedy: str, amount: int, expected: str
         remedy=remedy,
         amount_fen=amount,
         perform_by=date(2026, 12, 1),
-        offer_note="包邮" if remedy == "replace" else None,
+        wording="包邮" if remedy == "replace" else None,
     )
     assert terms.splitlines()[1].startswith("一、杭州某某电器有限公司于2026年12月1日前")
     assert expected in terms
@@ -198,7 +205,7 @@ def test_an_offer_and_its_answer_are_checked() -> None:
 async def test_each_ground_terminates_and_starts_the_notice_period(
     pool: asyncpg.Pool, settings: Settings, sup: StaffUser, mediator: StaffUser, reason: int
 ) -> None:
-    case_id = await in_mediation(pool, settings, sup)
+    case_id = await in_mediation(pool, settings, sup, assigned_to=mediator.id)
     now = at(NOV_10)
     note = f"第{reason}项的具体情况"
     due = await mediation.terminate(pool, case_id, mediator, str(reason), note, now)
@@ -357,7 +364,16 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     accepted = await mediation.consumer_answer(
         pool, case_id, str(second), answer="accept", now=at(date(2026, 11, 12))
     )
-    assert (accepted.status, accepted.case_status) == ("accepted", "closed")
+    # issue 12: acceptance drafts the 调解书 from the offer's terms; the merchant's remark is not a clause
+    assert (accepted.status, accepted.case_status) == ("accepted", "mediation")
+    draft = await pool.fetchrow("SELECT * FROM settlements WHERE case_id = $1", case_id)
+    assert draft["status"] == "draft" and "扣除使用损耗" not in draft["terms"]
+    later = at(date(2026, 11, 12))
+    await mediation.issue_settlement(pool, case_id, mediator, wording="商品退回时扣除使用损耗", now=later)
+    first_done = await mediation.consumer_confirm(pool, case_id, now=later)
+    assert (first_done.effective, first_done.case_status) == (False, "mediation")
+    done = await mediation.merchant_confirm(pool, token, case_id, now=later)
+    assert (done.effective, done.case_status) == (True, "closed")
     case = await pool.fetchrow(
         "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
     )
@@ -369,19 +385,24 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     }
     s = await pool.fetchrow("SELECT * FROM settlements WHERE case_id = $1", case_id)
     assert s["offer_id"] == second and s["perform_by"] == date(2026, 11, 23)  # answer_by + 7 days
-    assert s["created_by"] is None and s["performance"] == "pending"
+    assert s["performance"] == "pending"
+    assert (s["consumer_confirmed_via"], s["merchant_confirmed_via"]) == ("tracking", "merchant_link")
     assert (
         "杭州市拱墅区" not in s["terms"]
         and "于2026年11月23日前向消费者张三退还货款和服务费用人民币300.00元" in s["terms"]
     )
-    assert "其他约定：扣除使用损耗。" in s["terms"]
+    assert "其他约定：商品退回时扣除使用损耗。" in s["terms"]
     answered = await pool.fetchrow("SELECT answered_via, answered_by FROM offers WHERE id = $1", second)
     assert dict(answered) == {"answered_via": "tracking", "answered_by": "consumer"}
-    assert (await kinds(pool, case_id))[-6:] == [
+    assert (await kinds(pool, case_id))[-10:] == [
         "offer_made",
         "merchant_link_issued",
         "offer_countered",
         "offer_accepted",
+        "settlement_drafted",
+        "settlement_issued",
+        "settlement_confirmed",
+        "settlement_confirmed",
         "settlement_made",
         "closed",
     ]

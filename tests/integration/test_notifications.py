@@ -143,7 +143,7 @@ async def _no_notices(npool: asyncpg.Pool) -> None:
 
 
 async def new_case(pool: asyncpg.Pool, settings: Settings) -> intake.Receipt:
-    return await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=T0)
+    return await intake.submit_complaint(pool, complaint_body(today=T0.date()), ctx(settings), now=T0)
 
 
 async def queue(pool: asyncpg.Pool, key: str, **kw: Any) -> int | None:

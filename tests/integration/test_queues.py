@@ -381,7 +381,12 @@ async def test_reassign_checks_the_target_and_the_case(pool: asyncpg.Pool, super
         await queues.reassign(pool, case_id, supervisor, a.id, now=NOW)
     assert conflict.value.code == "finished"
     events = (await events_of(pool, [case_id]))[case_id]
-    assert [dict(e["payload"]) for e in events] == [{"from": None, "to": a.id}, {"from": a.id, "to": b.id}]
+    # the history names from whom to whom (issue 15)
+    a_name, b_name = a.display_name, b.display_name
+    assert [dict(e["payload"]) for e in events] == [
+        {"from": None, "to": a.id, "from_name": None, "to_name": a_name},
+        {"from": a.id, "to": b.id, "from_name": a_name, "to_name": b_name},
+    ]
     assert all(e["actor"] == supervisor.actor for e in events)
 
 

@@ -435,7 +435,11 @@ JANUARY_SUMMARY: dict[str, Any] = {
     "accepted": 7,
     "rejected": 1,
     "decided_on_time": 7,  # B decided 20 Jan, due 15 Jan
-    "on_time_acceptance_rate": 0.875,
+    # definitions v2 (issue 12): every complaint whose deadline fell in January, K's undecided one too
+    "acceptance_due": 9,  # A 14 B 15 C 17 D 19 H 21 K 10 N 29 O 30 P 31 Jan (L's is February's)
+    "acceptance_on_time": 7,  # all but B (decided late) and K
+    "acceptance_overdue_undecided": 1,  # K: still undecided, past its deadline: late, not left out
+    "on_time_acceptance_rate": 0.7778,  # 7 / 9 (v1 left K out: 7 / 8)
     "reports_split": 1,  # H (A's is February's by Beijing time)
     "enforcement_conversions": 1,  # H
     "closed": 7,  # A D E F G H I (B closes in February; M in December)
@@ -456,14 +460,15 @@ JANUARY_SUMMARY: dict[str, Any] = {
     "arbitration_awards_for_consumer": 1,
     "relief_beyond_first_payment_fen": 104900,  # A 39900 + D (25000 − 20000) + E 10000 + I 50000
     "recovered_fen": 154900,  # 50000 first payments + 104900
-    "satisfaction_sent": 6,  # A D E F G H (I has none)
+    # definitions v2 (issue 12): one population, the surveys sent in January, for every figure below
+    "satisfaction_sent": 6,  # A D E F G H (I has none; M's was sent in December)
     "satisfaction_responded": 4,  # A D E (all "don't know") G (answered in February)
     "satisfaction_response_rate": 0.6667,
-    "satisfaction_answered": 4,  # A D E M, by answer date
-    "satisfaction_n": 3,  # 100, 80, 90 (E has no score)
-    "satisfaction_mean": 90.0,
-    "satisfaction_ci_low": 65.16,  # 90 − 4.303 × 10 / √3
-    "satisfaction_ci_high": 100.0,  # 114.84, clipped
+    "satisfaction_unscored": 1,  # E
+    "satisfaction_n": 3,  # A 100, D 80, G 60: responded − unscored
+    "satisfaction_mean": 80.0,
+    "satisfaction_ci_low": 30.31,  # 80 − 4.303 × 20 / √3
+    "satisfaction_ci_high": 100.0,  # 129.69, clipped
 }
 
 
@@ -475,12 +480,13 @@ async def test_every_indicator_of_january_by_hand(db: asyncpg.Pool) -> None:
     february = by_month[date(2026, 2, 1)].values
     assert (february["received"], february["closed"], february["closed_on_time"]) == (1, 1, 1)
     assert february["median_handling_days"] == 35.0  # B: 6 Jan → 10 Feb
+    # G's answer came in February, but its survey was sent in January: January's (definitions v2)
     assert (february["reports_split"], february["satisfaction_n"], february["satisfaction_mean"]) == (
         1,
-        1,
-        60.0,
+        0,
+        None,
     )
-    assert february["satisfaction_ci_low"] is None  # one answer: no interval
+    assert february["satisfaction_ci_low"] is None
     december = by_month[date(2025, 12, 1)].values
     assert december["received"] == 3  # G I J (K is January's)
     assert december["closed"] == 1  # M; G's first closing was undone by the reopening
@@ -513,7 +519,7 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
     assert ret.created and ret.version == 1 and ret.restatement_of is None and ret.changes is None
     f = ret.figures
     assert f["summary"] == JANUARY_SUMMARY
-    assert f["month"] == "2026-01" and f["definitions"] == "v1"
+    assert f["month"] == "2026-01" and f["definitions"] == "v2"
     assert f["period"] == {"from": "2026-01-01", "to": "2026-01-31", "timezone": "Asia/Shanghai"}
     assert ret.content_hash == ind.content_hash(f)
 
@@ -603,7 +609,7 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
     assert overview_csv.startswith(b"\xef\xbb\xbf")
     text = overview_csv.decode("utf-8-sig")
     assert "按期办结率,%,85.71%" in text and "挽回经济损失,万元,0.1549" in text
-    assert "服务质量满意度,分,90.00,90.00,样本不足以判断" in text
+    assert "服务质量满意度,分,80.00,90.00,样本不足以判断" in text
 
     # producing it again with nothing changed: the same version, nothing stored
     again = await returns.produce(db, JANUARY, actor="staff:2", now=NOW + timedelta(days=1))
@@ -634,6 +640,10 @@ async def restated(db: asyncpg.Pool, ret: returns.Return) -> None:
     assert changed == {
         "summary/satisfaction_responded": (4, 5),
         "summary/satisfaction_response_rate": (0.6667, 0.8333),
+        # F's 100 joins the sample (definitions v2: the replies and n are one population)
+        "summary/satisfaction_n": (3, 4),
+        "summary/satisfaction_mean": (80.0, 85.0),
+        "summary/satisfaction_ci_low": (30.31, 54.53),  # 85 − 3.182 × √(1100/3) / 2
         "breakdowns/subdistrict/banshan/count": (1, 0),
         "breakdowns/subdistrict/banshan/share": (0.1111, 0.0),
         "breakdowns/subdistrict/xiangfu/count": (0, 1),
@@ -642,6 +652,10 @@ async def restated(db: asyncpg.Pool, ret: returns.Return) -> None:
         "comparisons/mom/deltas/satisfaction_responded/change": (3, 4),
         "comparisons/mom/deltas/satisfaction_responded/relative": (3.0, 4.0),
         "comparisons/mom/deltas/satisfaction_response_rate/change": (-0.3333, -0.1667),
+        "comparisons/mom/deltas/satisfaction_n/change": (2, 3),  # December: n = 1 (M, 90)
+        "comparisons/mom/deltas/satisfaction_n/relative": (2.0, 3.0),
+        "comparisons/mom/deltas/satisfaction_mean/change": (-10.0, -5.0),
+        "comparisons/mom/deltas/satisfaction_mean/relative": (-0.1111, -0.0556),
     }
     labels = {c["path"]: c["label"] for c in v2.changes or []}
     assert labels["summary/satisfaction_responded"] == "总览 · 回访问卷回复数"

@@ -40,7 +40,7 @@ def errors_of(body: dict[str, Any]) -> dict[str, str]:
 
 
 def test_a_valid_body_parses_to_a_draft() -> None:
-    draft = parse_complaint(complaint_body(), TAXONOMY, TODAY)
+    draft = parse_complaint(complaint_body(today=TODAY), TAXONOMY, TODAY)
     assert draft.amount_paid_fen == 39900
     assert draft.requests == ("refund",)
     assert draft.channel == "web"
@@ -56,7 +56,10 @@ def test_a_valid_body_parses_to_a_draft() -> None:
     ],
 )
 def test_phones_are_normalised(raw: str, normalised: str) -> None:
-    assert parse_complaint(complaint_body(consumer__phone=raw), TAXONOMY, TODAY).consumer.phone == normalised
+    assert (
+        parse_complaint(complaint_body(today=TODAY, consumer__phone=raw), TAXONOMY, TODAY).consumer.phone
+        == normalised
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,16 +85,23 @@ def test_phones_are_normalised(raw: str, normalised: str) -> None:
     ],
 )
 def test_rule_table(changes: dict[str, Any], field: str, code: str) -> None:
-    assert errors_of(complaint_body(**changes)).get(field) == code
+    assert errors_of(complaint_body(today=TODAY, **changes)).get(field) == code
 
 
 def test_requests_keep_statutory_order_without_repeats() -> None:
-    draft = parse_complaint(complaint_body(requests=["refund", "repair", "refund"]), TAXONOMY, TODAY)
+    draft = parse_complaint(
+        complaint_body(today=TODAY, requests=["refund", "repair", "refund"]), TAXONOMY, TODAY
+    )
     assert draft.requests == ("repair", "refund")
 
 
 def test_purchase_today_is_fine() -> None:
-    assert parse_complaint(complaint_body(purchase_date="2026-11-26"), TAXONOMY, TODAY).purchase_date == TODAY
+    assert (
+        parse_complaint(
+            complaint_body(today=TODAY, purchase_date="2026-11-26"), TAXONOMY, TODAY
+        ).purchase_date
+        == TODAY
+    )
 
 
 @pytest.mark.parametrize(

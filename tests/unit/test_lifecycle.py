@@ -27,11 +27,14 @@ RCV, ACC, REJ, CLO = (
 )
 FP, MED, ARB = (CaseState(s) for s in (Status.FIRST_PAYMENT, Status.MEDIATION, Status.ARBITRATION))
 FPp, MEDp, ARBp = (CaseState(s.status, paused=True) for s in (FP, MED, ARB))
+MTC = CaseState(Status.MERCHANT_TO_CONFIRM)
 X = None  # InvalidTransition
 
 COLUMNS = (
     Action.ACCEPT,
     Action.REJECT,
+    Action.AWAIT_MERCHANT,
+    Action.CONFIRM_MERCHANT,
     Action.ROUTE_FIRST_PAYMENT,
     Action.ROUTE_MEDIATION,
     Action.ROUTE_ARBITRATION,
@@ -43,23 +46,26 @@ COLUMNS = (
 
 # fmt: off
 EXPECTED: dict[tuple[Status, bool], tuple[CaseState | None, ...]] = {
-    #                               accept reject →fp  →med  →arb  pause resume close reopen
-    (Status.RECEIVED, False):      (ACC,   REJ,   X,   X,    X,    X,    X,     X,    X),
-    (Status.ACCEPTED, False):      (X,     X,     FP,  MED,  ARB,  X,    X,     CLO,  X),
-    (Status.REJECTED, False):      (X,     X,     X,   X,    X,    X,    X,     X,    X),
-    (Status.FIRST_PAYMENT, False): (X,     X,     X,   MED,  ARB,  FPp,  X,     CLO,  X),
-    (Status.MEDIATION, False):     (X,     X,     FP,  X,    ARB,  MEDp, X,     CLO,  X),
-    (Status.ARBITRATION, False):   (X,     X,     FP,  MED,  X,    ARBp, X,     CLO,  X),
-    (Status.CLOSED, False):        (X,     X,     X,   X,    X,    X,    X,     X,    ACC),
+    # accept, reject, await merchant, confirm merchant, route →fp →med →arb, pause, resume, close, reopen
+    (Status.RECEIVED, False):            (ACC, REJ, X,   X,   X,   X,   X,   X,   X,   X,   X),
+    (Status.ACCEPTED, False):            (X,   X,   MTC, X,   FP,  MED, ARB, X,   X,   CLO, X),
+    # routing waits for a person to confirm the merchant: no route move from here
+    (Status.MERCHANT_TO_CONFIRM, False): (X,   X,   X,   ACC, X,   X,   X,   X,   X,   CLO, X),
+    (Status.REJECTED, False):            (X,   X,   X,   X,   X,   X,   X,   X,   X,   X,   X),
+    (Status.FIRST_PAYMENT, False):       (X,   X,   X,   X,   X,   MED, ARB, FPp, X,   CLO, X),
+    (Status.MEDIATION, False):           (X,   X,   X,   X,   FP,  X,   ARB, MEDp, X,   CLO, X),
+    (Status.ARBITRATION, False):         (X,   X,   X,   X,   FP,  MED, X,   ARBp, X,   CLO, X),
+    (Status.CLOSED, False):              (X,   X,   X,   X,   X,   X,   X,   X,   X,   X,   ACC),
     # paused: only resume, or close (which ends the pause)
-    (Status.FIRST_PAYMENT, True):  (X,     X,     X,   X,    X,    X,    FP,    CLO,  X),
-    (Status.MEDIATION, True):      (X,     X,     X,   X,    X,    X,    MED,   CLO,  X),
-    (Status.ARBITRATION, True):    (X,     X,     X,   X,    X,    X,    ARB,   CLO,  X),
+    (Status.FIRST_PAYMENT, True):        (X,   X,   X,   X,   X,   X,   X,   X,   FP,  CLO, X),
+    (Status.MEDIATION, True):            (X,   X,   X,   X,   X,   X,   X,   X,   MED, CLO, X),
+    (Status.ARBITRATION, True):          (X,   X,   X,   X,   X,   X,   X,   X,   ARB, CLO, X),
     # never reached through apply() (only route stages pause); resume just clears the flag
-    (Status.RECEIVED, True):       (X,     X,     X,   X,    X,    X,    RCV,   X,    X),
-    (Status.ACCEPTED, True):       (X,     X,     X,   X,    X,    X,    ACC,   CLO,  X),
-    (Status.REJECTED, True):       (X,     X,     X,   X,    X,    X,    REJ,   X,    X),
-    (Status.CLOSED, True):         (X,     X,     X,   X,    X,    X,    CLO,   X,    X),
+    (Status.RECEIVED, True):             (X,   X,   X,   X,   X,   X,   X,   X,   RCV, X,   X),
+    (Status.ACCEPTED, True):             (X,   X,   X,   X,   X,   X,   X,   X,   ACC, CLO, X),
+    (Status.MERCHANT_TO_CONFIRM, True):  (X,   X,   X,   X,   X,   X,   X,   X,   MTC, CLO, X),
+    (Status.REJECTED, True):             (X,   X,   X,   X,   X,   X,   X,   X,   REJ, X,   X),
+    (Status.CLOSED, True):               (X,   X,   X,   X,   X,   X,   X,   X,   CLO, X,   X),
 }
 # fmt: on
 
@@ -76,7 +82,7 @@ STATES = [CaseState(status, paused) for status, paused in EXPECTED]
 def test_the_table_covers_every_status_pause_and_action() -> None:
     assert set(EXPECTED) == {(status, paused) for status in Status for paused in (False, True)}
     assert set(COLUMNS) == set(Action) and len(COLUMNS) == len(Action)
-    assert len(CASES) == 126
+    assert len(CASES) == 176
 
 
 @pytest.mark.parametrize(("state", "action", "expected"), CASES)
@@ -153,6 +159,7 @@ def test_values_are_the_stored_strings() -> None:
     assert [s.value for s in Status] == [
         "received",
         "accepted",
+        "merchant_to_confirm",
         "rejected",
         "first_payment",
         "mediation",

@@ -5,10 +5,19 @@ WITH listed AS (
            c.acceptance_due, c.acceptance_due_provisional, c.mediation_due, c.mediation_due_provisional,
            c.acceptance_overdue_at,
            CASE WHEN c.status = 'received' THEN c.acceptance_due
-                WHEN c.status IN ('accepted', 'first_payment', 'mediation', 'arbitration') AND NOT c.paused
+                WHEN fp.case_id IS NOT NULL THEN fp.reply_due
+                WHEN c.status IN ('accepted', 'merchant_to_confirm', 'first_payment', 'mediation', 'arbitration')
+                     AND NOT c.paused
                      THEN c.mediation_due
-           END AS next_due
+           END AS next_due,
+           -- which deadline next_due is: 受理 (acceptance), 答复 (the merchant's reply), 调解 (mediation)
+           CASE WHEN c.status = 'received' THEN 'acceptance'
+                WHEN fp.case_id IS NOT NULL THEN 'reply'
+                ELSE 'mediation'
+           END AS due_kind
     FROM cases c
+    -- a first payment waiting for the merchant's answer: its reply deadline comes first
+    LEFT JOIN first_payments fp ON fp.case_id = c.id AND c.status = 'first_payment' AND fp.state = 'notified'
     WHERE ($1::text[] IS NULL OR c.status = any($1::text[]))
       AND ($2::text IS NULL OR c.subdistrict = $2)
       AND ($3::text IS NULL OR c.category = $3)

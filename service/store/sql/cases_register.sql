@@ -9,6 +9,14 @@
 --    "read the earlier answer". A request with the same key in flight makes this one wait for it.
 --  * the access-code hash is HMAC-SHA256(secret, "<tracking no>:<code>") from the key's inner and
 --    outer pads ($3, $4), as service.usecases.access.code_hash computes it.
+--  * dup: the same complaint (domain.intake.duplicate_key, $45) registered in the last $46 s, whatever
+--    the Idempotency-Key: its answer comes back (`dup_took` false) and nothing else is written. It is
+--    claimed first and the key's claim waits on it, so a duplicate never leaves a key pointing at a case
+--    that does not exist. The window is measured on the submission's clock ($44), both ways.
+--    ON CONFLICT DO UPDATE returns the earlier row even when it committed after
+--    this statement's snapshot (a plain SELECT would miss it); for a live one the update is a no-op.
+--  * the case's received_on ($1) is the day it arrived (a clerk may enter an earlier one); the
+--    'registered' event is dated when it was entered ($44).
 WITH ref AS (
     SELECT version FROM reference_version WHERE version = $6 FOR SHARE
 ), go AS (
@@ -18,12 +26,24 @@ WITH ref AS (
            'GS' || to_char($1::date, 'YYYYMMDD') || '-'
                 || lpad(number::text, greatest(6, length(number::text)), '0') AS tracking_no
     FROM go
+), answer AS (
+    SELECT jsonb_set(jsonb_set($39::jsonb, '{case_id}', to_jsonb(case_id)), '{tracking_no}', to_jsonb(tracking_no))
+               AS response
+    FROM t
+), dup AS (
+    INSERT INTO idempotency_keys AS k (scope, key, body_hash, status_code, response, created_at)
+    SELECT 'complaint_duplicate', $45, '\x'::bytea, 201, response, $44 FROM answer
+    WHERE $45::text IS NOT NULL
+    ON CONFLICT (scope, key) DO UPDATE
+        SET response = CASE WHEN abs(extract(epoch FROM $44 - k.created_at)) > $46
+                            THEN EXCLUDED.response ELSE k.response END,
+            created_at = CASE WHEN abs(extract(epoch FROM $44 - k.created_at)) > $46
+                              THEN $44 ELSE k.created_at END
+    RETURNING response, response->>'tracking_no' = (SELECT tracking_no FROM t) AS took
 ), claim AS (
     INSERT INTO idempotency_keys (scope, key, body_hash, status_code, response)
-    SELECT $40, $41, $42, 201,
-           jsonb_set(jsonb_set($39::jsonb, '{case_id}', to_jsonb(case_id)), '{tracking_no}', to_jsonb(tracking_no))
-    FROM t
-    WHERE $41::text IS NOT NULL
+    SELECT $40, $41, $42, 201, response FROM answer
+    WHERE $41::text IS NOT NULL AND ($45::text IS NULL OR EXISTS (SELECT FROM dup WHERE took))
     ON CONFLICT (scope, key) DO UPDATE
         SET body_hash = EXCLUDED.body_hash, status_code = EXCLUDED.status_code,
             response = EXCLUDED.response, created_at = now()
@@ -41,19 +61,21 @@ WITH ref AS (
            'received', $7, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
            $22, $23, $24, $25, $26, $27, $28, $29, $30
     FROM t
-    WHERE $41::text IS NULL OR EXISTS (SELECT FROM claim)
+    WHERE ($41::text IS NULL OR EXISTS (SELECT FROM claim))
+      AND ($45::text IS NULL OR EXISTS (SELECT FROM dup WHERE took))
     RETURNING id, tracking_no, status, received_at, acceptance_due, acceptance_due_provisional, rule_set_id
 ), consumer AS (
     INSERT INTO case_consumers (case_id, name, phone, address, id_number, email)
     SELECT id, $31, $32, $33, $34, $35 FROM c
 ), registered AS (
     INSERT INTO case_events (case_id, kind, actor, at, payload, rule_set_id, request_id)
-    SELECT id, 'registered', $36, $8, $37, rule_set_id, $38 FROM c
+    SELECT id, 'registered', $36, $44, $37, rule_set_id, $38 FROM c
 ), job AS (
     INSERT INTO outbox (job, job_key, args, request_id, notify)  -- the relay's poll takes it (0017)
     SELECT 'route_case', 'route_case:' || id, jsonb_build_object('case_id', id), $38, false FROM c
     ON CONFLICT (job_key) DO NOTHING
 )
-SELECT EXISTS (SELECT FROM ref) AS fresh,
+SELECT EXISTS (SELECT FROM ref) AS fresh, (SELECT took FROM dup) AS dup_took,
+       (SELECT response FROM dup) AS dup_answer,
        c.id, c.tracking_no, c.status, c.received_at, c.acceptance_due, c.acceptance_due_provisional
 FROM (SELECT) AS one LEFT JOIN c ON true

@@ -6,6 +6,7 @@ FROM (
     SELECT merchant_id, category, array_agg(id ORDER BY id) AS case_ids
     FROM cases
     WHERE merchant_id IS NOT NULL AND accepted_on BETWEEN $1 AND $2 AND status <> 'rejected'
+      AND outcome IS DISTINCT FROM 'spam'
     GROUP BY merchant_id, category
     HAVING count(*) >= $3
 ) g

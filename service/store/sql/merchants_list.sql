@@ -9,7 +9,8 @@ SELECT m.id, m.name, m.uscc, m.address, m.subdistrict, m.kind, m.parent_id, m.co
        count(*) OVER () AS total
 FROM merchants m
 LEFT JOIN merchants p ON p.id = m.parent_id
-WHERE ($1::text IS NULL OR strpos(lower(m.name), lower($1)) > 0 OR m.uscc = upper($1))
+WHERE m.merged_into IS NULL
+  AND ($1::text IS NULL OR strpos(lower(m.name), lower($1)) > 0 OR m.uscc = upper($1))
   AND ($2::text IS NULL OR m.kind = $2)
   AND (NOT $3::boolean OR NOT m.verified)
 ORDER BY m.name, m.id

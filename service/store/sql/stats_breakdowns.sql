@@ -10,6 +10,7 @@ SELECT CASE WHEN grouping(quality_domain) = 0 THEN 'quality_domain'
        coalesce(quality_domain, category, problem_type, subdistrict, channel, route) AS code,
        count(*) AS n
 FROM cases
-WHERE received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
-  AND received_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'
+WHERE received_on >= $1::date
+  AND received_on < $2::date
+  AND outcome IS DISTINCT FROM 'spam'
 GROUP BY GROUPING SETS ((quality_domain), (category), (problem_type), (subdistrict), (channel), (route), ())

@@ -1,26 +1,21 @@
 -- Cases closed per local month in [$1, $2) (status closed: a reopened case counts at its latest closing):
--- totals with on-time closures, relief beyond first payments and the surveys sent and answered; then
+-- totals with on-time closures and relief beyond first payments (surveys: stats_surveys.sql); then
 -- by outcome (by_outcome = 0) and by calendar days from receipt to closing (by_days = 0).
 SELECT month, outcome, days, grouping(outcome) AS by_outcome, grouping(days) AS by_days,
        count(*) AS closed,
        count(*) FILTER (WHERE on_time) AS on_time,
-       coalesce(sum(relief_extra_fen), 0)::bigint AS relief_extra_fen,
-       count(*) FILTER (WHERE surveyed) AS surveys_sent,
-       count(*) FILTER (WHERE answered) AS surveys_responded
+       coalesce(sum(relief_extra_fen), 0)::bigint AS relief_extra_fen
 FROM (
     SELECT date_trunc('month', c.closed_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
            c.outcome,
            (c.closed_at AT TIME ZONE 'Asia/Shanghai')::date - c.received_on AS days,
            c.mediation_due IS NULL
                OR (c.closed_at AT TIME ZONE 'Asia/Shanghai')::date <= c.mediation_due AS on_time,
-           greatest(coalesce(c.relief_fen, 0) - coalesce(fp.paid_fen, 0), 0) AS relief_extra_fen,
-           s.case_id IS NOT NULL AS surveyed,
-           s.answered_at IS NOT NULL AS answered
+           greatest(coalesce(c.relief_fen, 0) - coalesce(fp.paid_fen, 0), 0) AS relief_extra_fen
     FROM cases c
     LEFT JOIN first_payments fp
         ON fp.case_id = c.id AND fp.state IN ('paid_by_merchant', 'paid_from_deposit')
-    LEFT JOIN surveys s ON s.case_id = c.id
-    WHERE c.status = 'closed'
+    WHERE c.status = 'closed' AND c.outcome <> 'spam'
       AND c.closed_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
       AND c.closed_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'
 ) AS k

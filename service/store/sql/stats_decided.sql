@@ -13,5 +13,6 @@ FROM (
     FROM cases
     WHERE decided_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
       AND decided_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND outcome IS DISTINCT FROM 'spam'
 ) AS d
 GROUP BY GROUPING SETS ((month), (month, rejection_ground))

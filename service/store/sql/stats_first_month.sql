@@ -1,2 +1,2 @@
 -- The local month of the first complaint ever received (NULL when there is none).
-SELECT date_trunc('month', min(received_at) AT TIME ZONE 'Asia/Shanghai')::date FROM cases
+SELECT date_trunc('month', min(received_on))::date FROM cases

@@ -17,8 +17,9 @@ WITH ranked AS (
            ) AS replies_on_time
     FROM cases c
     LEFT JOIN first_payments fp ON fp.case_id = c.id
-    WHERE c.received_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
-      AND c.received_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'
+    WHERE c.received_on >= $1::date
+      AND c.received_on < $2::date
+      AND c.outcome IS DISTINCT FROM 'spam'  -- fake complaints cannot push a merchant up the table
     GROUP BY 1
     ORDER BY count(*) DESC, 1
     LIMIT $3

@@ -18,14 +18,24 @@ from domain.money import format_yuan
 from domain.roles import Permission
 from service.app_types import Services
 from service.store.staff import StaffUser
-from service.usecases import casework, closing, intake
+from service.usecases import case_view, casework, closing, intake
 from service.usecases.clock import local_date, utcnow
 from service.web.api.complaints import ReceiptOut, receipt_out
 from service.web.auth import provide_staff, requires
 from service.web.deps import evidence_download
+from service.web.edge import decode_json_body
 from service.web.middleware import current_request_id
 
-STATUSES = ("received", "accepted", "rejected", "first_payment", "mediation", "arbitration", "closed")
+STATUSES = (
+    "received",
+    "accepted",
+    "merchant_to_confirm",
+    "rejected",
+    "first_payment",
+    "mediation",
+    "arbitration",
+    "closed",
+)
 
 
 # Litestar documents a File response with content type "" and a Last-Modified of format date-time, though the
@@ -89,6 +99,46 @@ class ConsumerOut(msgspec.Struct):
     id_number: str | None
 
 
+class RuleOut(msgspec.Struct):
+    rule: str
+    reason: str
+    facts: dict[str, str]
+
+
+class RouteOut(msgspec.Struct):
+    route: str  # first_payment | mediation | arbitration
+    label: str
+    summary: str | None
+    fired: list[RuleOut]  # the rules that decided the route, with the facts they read
+    checked: list[RuleOut]  # the rules checked that did not fire
+
+
+class LinkedMerchantOut(msgspec.Struct):
+    id: int
+    name: str
+    verified: bool
+
+
+class FirstPaymentOut(msgspec.Struct):
+    state: str
+    amount: str
+    payer_id: int
+    payer_name: str
+    reply_due: date
+    paid: str | None
+    topup_due: date | None
+
+
+class HolderOut(msgspec.Struct):
+    id: int
+    name: str | None
+
+
+class QueueRefOut(msgspec.Struct):
+    code: str
+    name: str
+
+
 class CaseOut(msgspec.Struct):
     id: int
     tracking_no: str
@@ -121,6 +171,17 @@ class CaseOut(msgspec.Struct):
     suggested_grounds: list[SuggestionOut]
     evidence: list[EvidenceOut]
     events: list[EventOut]
+    # what the case page shows (issue 12): the route and why, the registry merchant or the candidates to
+    # confirm, the first-payment flow and its deadlines, the assignee and the queue, the outcome
+    route: RouteOut | None = None
+    registry_merchant: LinkedMerchantOut | None = None
+    merchant_candidates: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    first_payment: FirstPaymentOut | None = None
+    assignee: HolderOut | None = None
+    queue: QueueRefOut | None = None
+    outcome: str | None = None
+    relief_type: str | None = None
+    relief: str | None = None
 
 
 class AcceptIn(msgspec.Struct):
@@ -151,7 +212,38 @@ class DecisionOut(msgspec.Struct):
     mediation_due: date | None = None
 
 
-def case_out(f: casework.CaseFile) -> CaseOut:
+def _extras(x: case_view.CaseExtras) -> dict[str, Any]:
+    r, fp = x.route, x.first_payment
+    return {
+        "route": RouteOut(
+            r.route,
+            r.label,
+            r.summary,
+            [RuleOut(h.rule, h.reason, h.facts) for h in r.fired],
+            [RuleOut(h.rule, h.reason, h.facts) for h in r.checked],
+        )
+        if r
+        else None,
+        "registry_merchant": LinkedMerchantOut(
+            x.linked_merchant.id, x.linked_merchant.name, x.linked_merchant.verified
+        )
+        if x.linked_merchant
+        else None,
+        "merchant_candidates": x.merchant_candidates,
+        "first_payment": FirstPaymentOut(
+            fp.state, fp.amount, fp.payer_id, fp.payer_name, fp.reply_due, fp.paid, fp.topup_due
+        )
+        if fp
+        else None,
+        "assignee": HolderOut(x.assignee.id, x.assignee.name) if x.assignee else None,
+        "queue": QueueRefOut(x.queue.code, x.queue.name) if x.queue else None,
+        "outcome": x.outcome,
+        "relief_type": x.relief_type,
+        "relief": x.relief,
+    }
+
+
+def case_out(f: casework.CaseFile, extras: case_view.CaseExtras | None = None) -> CaseOut:
     c = f.case
     return CaseOut(
         id=c["id"],
@@ -199,6 +291,7 @@ def case_out(f: casework.CaseFile) -> CaseOut:
         ],
         evidence=[EvidenceOut(**dict(e)) for e in f.evidence],
         events=[EventOut(e.id, e.kind, e.actor, e.at, dict(e.payload)) for e in f.events],
+        **(_extras(extras) if extras else {}),
     )
 
 
@@ -261,11 +354,10 @@ class CaseController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
     ) -> ReceiptOut:
-        """A complaint taken by phone, letter, at the counter or by transfer (body as in SubmitComplaint)."""
-        try:
-            body = msgspec.json.decode(await request.body())
-        except msgspec.DecodeError as exc:
-            raise ClientException(detail=f"malformed JSON: {exc}") from exc
+        """A complaint taken by phone, letter, at the counter or by transfer (body as in SubmitComplaint,
+        plus `received_on`: the day it arrived, YYYY-MM-DD — required for letter and transfer, optional
+        for phone and counter (default today), not in the future, at most 30 days back)."""
+        body = decode_json_body(await request.body())
         receipt = await intake.submit_complaint(
             services.pool,
             body,
@@ -278,7 +370,8 @@ class CaseController(Controller):
 
     @get("/{case_id:int}", operation_id="GetCase", guards=[requires(Permission.CASE_VIEW)])
     async def get_case(self, services: NamedDependency[Services], case_id: FromPath[int]) -> CaseOut:
-        return case_out(await casework.case_file(services.pool, case_id, today=local_date(utcnow())))
+        f = await casework.case_file(services.pool, case_id, today=local_date(utcnow()))
+        return case_out(f, await case_view.case_extras(services.pool, f.case))
 
     @post(
         "/{case_id:int}/accept",

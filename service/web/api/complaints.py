@@ -14,10 +14,13 @@ from litestar.params import FromPath, HeaderParameter
 
 from domain.evidence import MAX_BYTES, MAX_FILES
 from service.app_types import Services
+from service.evidence_files import StagedFile
 from service.usecases import intake, tracking
 from service.usecases.clock import utcnow
+from service.web.client import client_address
 from service.web.deps import stage_uploads
-from service.web.middleware import client_address, current_request_id
+from service.web.edge import decode_json_body
+from service.web.middleware import current_request_id
 
 AccessCode = Annotated[str, HeaderParameter(name="X-Access-Code", min_length=1, max_length=64)]
 
@@ -30,6 +33,8 @@ class ReceiptOut(msgspec.Struct):
     acceptance_due: date
     acceptance_due_provisional: bool
     evidence_count: int = 0
+    received_on: date | None = None  # the day the acceptance limit counts from
+    already_filed: bool = False  # the same complaint was filed minutes ago: this is its first receipt
 
 
 class TimelineOut(msgspec.Struct):
@@ -85,6 +90,8 @@ def receipt_out(receipt: intake.Receipt) -> ReceiptOut:
         acceptance_due=receipt.acceptance_due,
         acceptance_due_provisional=receipt.acceptance_due_provisional,
         evidence_count=receipt.evidence_count,
+        received_on=receipt.received_on,
+        already_filed=receipt.already_filed,
     )
 
 
@@ -107,19 +114,17 @@ class ComplaintController(Controller):
         ] = None,
     ) -> ReceiptOut:
         raw = await request.body()
-        try:
-            body = msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:
-            raise ClientException(detail=f"malformed JSON: {exc}") from exc
+        body = decode_json_body(raw)
         key = intake.IdempotencyKey(idempotency_key, raw) if idempotency_key else None
-        receipt = await intake.submit_complaint(
-            services.pool,
-            body,
-            services.intake,
-            now=utcnow(),
-            idempotency_key=key,
-            request_id=current_request_id(),
-        )
+        async with services.filing.counted(client_address(request), body):  # 429 past the filing limits
+            receipt = await intake.submit_complaint(
+                services.pool,
+                body,
+                services.intake,
+                now=utcnow(),
+                idempotency_key=key,
+                request_id=current_request_id(),
+            )
         return receipt_out(receipt)
 
     @get("/{tracking_no:str}", operation_id="GetComplaint", summary="The consumer's view of their case")
@@ -136,7 +141,7 @@ class ComplaintController(Controller):
             access_code,
             secret_key=services.settings.secret_key,
             throttle=services.throttle,
-            client=client_address(request.scope),
+            client=client_address(request),
         )
         return CaseOut(
             **{f: getattr(case, f) for f in CaseOut.__struct_fields__ if f not in _CONVERTED},
@@ -163,18 +168,23 @@ class ComplaintController(Controller):
     ) -> EvidenceOut:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise ClientException(detail="expected multipart/form-data", status_code=415)
-        form = await request.form()
-        uploads = [v for k in ("files", "evidence") for v in form.getall(k, []) if isinstance(v, UploadFile)]
-        staged = await stage_uploads(services, uploads)
+
+        async def read_files() -> list[StagedFile]:  # called once the number and code are checked
+            form = await request.form()
+            uploads = [
+                v for k in ("files", "evidence") for v in form.getall(k, []) if isinstance(v, UploadFile)
+            ]
+            return await stage_uploads(services, uploads)
+
         added = await tracking.add_evidence(
             services.pool,
             tracking_no,
             access_code,
-            staged,
+            read_files,
             services.intake,
             now=utcnow(),
             throttle=services.throttle,
-            client=client_address(request.scope),
+            client=client_address(request),
             request_id=current_request_id(),
         )
         return EvidenceOut(added=added)

@@ -22,6 +22,7 @@ from service.store.staff import StaffUser
 from service.usecases import first_payment, routing
 from service.usecases.clock import utcnow
 from service.web.auth import provide_staff, requires
+from service.web.deps import public_link
 
 
 class RouteIn(msgspec.Struct):
@@ -97,7 +98,7 @@ class DamagesOut(msgspec.Struct):
 
 
 def link_url(request: Request[Any, Any, Any], token: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/m/{token}"
+    return public_link(request, f"/m/{token}")
 
 
 class FirstPaymentController(Controller):

@@ -46,7 +46,25 @@ class OfferIn(msgspec.Struct):
     remedy: Any = None  # a statutory request kind: repair, replace, return, refund, compensate …
     amount: Any = None  # yuan, "0" when no money changes hands
     answer_by: Any = None  # ISO date, today or later
-    note: Any = None
+    note: Any = None  # the proposing side's remark: shown to the mediator, never a clause of the 调解书
+    perform_by: Any = None  # ISO date the proposal asks performance by (optional, not before answer_by)
+
+
+class IssueIn(msgspec.Struct):
+    wording: Any = None  # the mediator's confirmed wording of any further agreement (其他约定)
+    perform_by: Any = None  # ISO date; blank keeps the draft's
+
+
+class ConfirmIn(msgspec.Struct):
+    party: Any = None  # consumer | merchant
+    means: Any = None  # on_site | phone | signature
+
+
+class ConfirmedOut(msgspec.Struct):
+    case_id: int
+    party: str
+    effective: bool  # both parties confirmed: the case closed as settled
+    case_status: str
 
 
 class OfferOut(msgspec.Struct):
@@ -190,6 +208,13 @@ class SettlementOut(msgspec.Struct):
     performance_note: str | None
     performance_by_system: bool
     superseded: bool
+    status: str = "issued"  # draft | issued | effective (both parties confirmed)
+    status_label: str = ""
+    wording: str | None = None
+    consumer_confirmed_at: datetime | None = None
+    consumer_confirmed_via: str | None = None
+    merchant_confirmed_at: datetime | None = None
+    merchant_confirmed_via: str | None = None
 
 
 class TerminationOut(msgspec.Struct):
@@ -327,6 +352,7 @@ class MediationController(Controller):
             amount=data.amount,
             answer_by=data.answer_by,
             note=data.note,
+            perform_by=data.perform_by,
             now=utcnow(),
         )
         return OfferOut(offer_id, case_id)
@@ -345,7 +371,7 @@ class MediationController(Controller):
         offer_id: FromPath[int],
         data: JSONBody[AnswerIn],
     ) -> AnswerOut:
-        """The other side's answer given by phone; accepting makes the settlement and closes the case."""
+        """The other side's answer given by phone; accepting drafts the 调解书 for the mediator's review."""
         result = await mediation.record_answer(
             services.pool,
             case_id,
@@ -378,6 +404,44 @@ class MediationController(Controller):
     ) -> OfferOut:
         await mediation.withdraw_offer(services.pool, case_id, offer_id, staff, note=data.note, now=utcnow())
         return OfferOut(offer_id, case_id, "withdrawn")
+
+    @post(
+        "/settlement/issue",
+        operation_id="IssueSettlement",
+        status_code=200,
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def issue_settlement(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[IssueIn],
+    ) -> CreatedOut:
+        """The mediator reviewed the draft (wording, performance date) and issues it for confirmation."""
+        settlement_id = await mediation.issue_settlement(
+            services.pool, case_id, staff, wording=data.wording, perform_by=data.perform_by, now=utcnow()
+        )
+        return CreatedOut(settlement_id, case_id)
+
+    @post(
+        "/settlement/confirm",
+        operation_id="RecordSettlementConfirmation",
+        status_code=200,
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def confirm_settlement(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[ConfirmIn],
+    ) -> ConfirmedOut:
+        """A party's confirmation given on site, by phone or by signature; the second closes the case."""
+        done = await mediation.record_confirmation(
+            services.pool, case_id, staff, party=data.party, means=data.means, now=utcnow()
+        )
+        return ConfirmedOut(case_id, done.party, done.effective, done.case_status)
 
     @post(
         "/settlement/performance",

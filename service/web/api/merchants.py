@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -16,9 +17,11 @@ from domain.money import format_yuan
 from domain.roles import Permission
 from service.app_types import Services
 from service.store.merchants import Agreement, Commitment, Merchant
-from service.usecases import merchants
+from service.store.staff import StaffUser
+from service.usecases import merchants, routing
 from service.usecases.clock import local_date, utcnow
-from service.web.auth import requires
+from service.web.auth import provide_staff, requires
+from service.web.middleware import current_request_id
 
 
 # Request bodies take any JSON value: the domain validates them, so a bad value is a 422 naming its field.
@@ -48,6 +51,38 @@ class AgreementIn(msgspec.Struct):
     kind: Any = None  # "published" (the only kind a merchant holds)
     signed_on: Any = None
     note: Any = None
+
+
+class MerchantEditIn(msgspec.Struct):
+    """Fields to correct on a merchant made from a complaint; those left out keep their value."""
+
+    name: Any = None
+    address: Any = None
+    uscc: Any = None
+    subdistrict: Any = None
+    contact_phone: Any = None
+
+
+class MergeIn(msgspec.Struct):
+    into_id: Any = None  # the (registered) merchant the duplicate is merged into
+
+
+class MergeOut(msgspec.Struct):
+    merchant_id: int
+    into_id: int
+    moved_case_ids: list[int]
+
+
+class SuggestionOut(msgspec.Struct):
+    """Public business data only: never a contact."""
+
+    name: str
+    address: str
+    subdistrict: str | None
+
+
+class SuggestOut(msgspec.Struct):
+    items: list[SuggestionOut]
 
 
 class ParentOut(msgspec.Struct):
@@ -202,6 +237,17 @@ class MerchantController(Controller):
         )
         return MerchantListOut(total=page.total, items=[summary_out(m) for m in page.items])
 
+    @get("/suggest", operation_id="SuggestMerchants", tags=["public: complaints"])
+    async def suggest(
+        self,
+        services: NamedDependency[Services],
+        q: Annotated[str, QueryParameter(min_length=1, max_length=100)],
+    ) -> SuggestOut:
+        """Registered merchants whose name is like `q`, for the complaint form: name, address and
+        sub-district only."""
+        found = await merchants.suggest(services.pool, q)
+        return SuggestOut([SuggestionOut(s.name, s.address, s.subdistrict) for s in found])
+
     @post("/", operation_id="CreateMerchant", status_code=201, guards=[requires(Permission.MERCHANTS_MANAGE)])
     async def create(self, services: NamedDependency[Services], data: JSONBody[MerchantIn]) -> MerchantOut:
         f = await merchants.create_merchant(services.pool, msgspec.structs.asdict(data))
@@ -247,3 +293,154 @@ class MerchantController(Controller):
     async def verify(self, services: NamedDependency[Services], merchant_id: FromPath[int]) -> MerchantOut:
         f = await merchants.verify(services.pool, merchant_id, now=utcnow())
         return merchant_out(f, local_date(utcnow()))
+
+    @patch(
+        "/{merchant_id:int}",
+        operation_id="EditUnverifiedMerchant",
+        guards=[requires(Permission.MERCHANTS_MANAGE)],
+    )
+    async def edit(
+        self, services: NamedDependency[Services], merchant_id: FromPath[int], data: JSONBody[MerchantEditIn]
+    ) -> MerchantOut:
+        f = await merchants.edit_unverified(
+            services.pool, merchant_id, msgspec.structs.asdict(data), now=utcnow()
+        )
+        return merchant_out(f, local_date(utcnow()))
+
+    @post(
+        "/{merchant_id:int}/merge",
+        operation_id="MergeMerchant",
+        status_code=200,
+        guards=[requires(Permission.MERCHANTS_MANAGE)],
+        dependencies={"staff": Provide(provide_staff)},
+    )
+    async def merge(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        merchant_id: FromPath[int],
+        data: JSONBody[MergeIn],
+    ) -> MergeOut:
+        m = await routing.merge_merchant(services.pool, merchant_id, data.into_id, staff, now=utcnow())
+        return MergeOut(m.source.id, m.into_id, m.case_ids)
+
+
+# --- which merchant a case is against ----------------------------------------------------------------
+
+
+class ReasonOut(msgspec.Struct):
+    code: str
+    points: int
+    text: str
+
+
+class CandidateOut(msgspec.Struct):
+    merchant_id: int
+    name: str
+    address: str
+    uscc: str | None
+    verified: bool
+    score: int
+    reasons: list[ReasonOut]
+
+
+class LinkedOut(msgspec.Struct):
+    id: int
+    name: str
+    verified: bool
+
+
+class CaseMerchantOut(msgspec.Struct):
+    case_id: int
+    status: str
+    merchant: LinkedOut | None  # the linked registry merchant
+    candidates: list[CandidateOut]  # while status is merchant_to_confirm
+
+
+class ConfirmIn(msgspec.Struct):
+    merchant_id: Any = None
+    not_in_registry: Any = False  # true: none of them; an unverified merchant is made from the complaint
+
+
+class RelinkIn(msgspec.Struct):
+    merchant_id: Any = None
+    reason: Any = None
+
+
+class LinkResultOut(msgspec.Struct):
+    case_id: int
+    outcome: str  # the route decided, or merchant_to_confirm
+
+
+def candidate_out(c: Mapping[str, Any]) -> CandidateOut:
+    return CandidateOut(
+        merchant_id=c["merchant_id"],
+        name=c["name"],
+        address=c["address"],
+        uscc=c.get("uscc"),
+        verified=bool(c.get("verified")),
+        score=c["score"],
+        reasons=[ReasonOut(r["code"], r["points"], r["text"]) for r in c.get("reasons", [])],
+    )
+
+
+class CaseMerchantController(Controller):
+    path = "/api/v1/cases/{case_id:int}/merchant"
+    tags = ("staff: merchants",)
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/", operation_id="GetCaseMerchant", guards=[requires(Permission.CASE_VIEW)])
+    async def get_case_merchant(
+        self, services: NamedDependency[Services], case_id: FromPath[int]
+    ) -> CaseMerchantOut:
+        v = await merchants.case_merchant(services.pool, case_id)
+        linked = LinkedOut(v.merchant.id, v.merchant.name, v.merchant.verified) if v.merchant else None
+        return CaseMerchantOut(case_id, v.status, linked, [candidate_out(c) for c in v.candidates])
+
+    @post(
+        "/confirm",
+        operation_id="ConfirmCaseMerchant",
+        status_code=200,
+        guards=[requires(Permission.MERCHANT_LINK)],
+    )
+    async def confirm(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[ConfirmIn],
+    ) -> LinkResultOut:
+        outcome = await routing.confirm_merchant(
+            services.pool,
+            case_id,
+            staff,
+            merchant_id=data.merchant_id,
+            not_in_registry=data.not_in_registry is True,
+            now=utcnow(),
+            request_id=current_request_id(),
+        )
+        return LinkResultOut(case_id, outcome)
+
+    @post(
+        "/relink",
+        operation_id="RelinkCaseMerchant",
+        status_code=200,
+        guards=[requires(Permission.MERCHANT_LINK)],
+    )
+    async def relink(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[RelinkIn],
+    ) -> LinkResultOut:
+        outcome = await routing.relink(
+            services.pool,
+            case_id,
+            staff,
+            data.merchant_id,
+            data.reason,
+            now=utcnow(),
+            request_id=current_request_id(),
+        )
+        return LinkResultOut(case_id, outcome)

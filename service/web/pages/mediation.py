@@ -141,6 +141,7 @@ class MediationPages(Controller):
                 amount=_blank(v.get("amount")),
                 answer_by=_blank(v.get("answer_by")),
                 note=_blank(v.get("note")),
+                perform_by=_blank(v.get("perform_by")),
                 now=utcnow(),
             )
 
@@ -179,8 +180,8 @@ class MediationPages(Controller):
             answered.append(result.answer)
 
         response = await _act(request, case_id, "answer", "offer_answered", run)
-        if answered == ["accept"]:
-            return Redirect(_med_url(case_id, done="settled"), status_code=303)
+        if answered == ["accept"]:  # the draft 调解书 awaits the mediator's review
+            return Redirect(_med_url(case_id, done="settlement_drafted"), status_code=303)
         return response
 
     @post(
@@ -204,6 +205,57 @@ class MediationPages(Controller):
         return await _act(request, case_id, "withdraw", "offer_withdrawn", run)
 
     # --- the settlement, termination and reopening ------------------------------------------------------
+
+    @post("/settlement/issue", operation_id="StaffIssueSettlement", guards=[requires(Permission.CASE_WORK)])
+    async def issue_settlement(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Redirect:
+        """The mediator reviewed the draft: the confirmed wording and the performance date."""
+
+        async def run(v: dict[str, str]) -> None:
+            await mediation.issue_settlement(
+                services.pool,
+                case_id,
+                staff,
+                wording=_blank(v.get("wording")),
+                perform_by=_blank(v.get("perform_by")),
+                now=utcnow(),
+            )
+
+        return await _act(request, case_id, "issue", "settlement_issued", run)
+
+    @post(
+        "/settlement/confirm", operation_id="StaffRecordConfirmation", guards=[requires(Permission.CASE_WORK)]
+    )
+    async def confirm_settlement(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Redirect:
+        """A party's confirmation given on site, by phone or by signing the paper copy."""
+        effective: list[bool] = []
+
+        async def run(v: dict[str, str]) -> None:
+            done = await mediation.record_confirmation(
+                services.pool,
+                case_id,
+                staff,
+                party=_blank(v.get("party")),
+                means=_blank(v.get("means")),
+                now=utcnow(),
+            )
+            effective.append(done.effective)
+
+        response = await _act(request, case_id, "confirm", "settlement_confirmed", run)
+        if effective == [True]:
+            return Redirect(_med_url(case_id, done="settled"), status_code=303)
+        return response
 
     @post(
         "/settlement/performance",

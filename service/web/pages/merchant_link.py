@@ -24,11 +24,13 @@ from service.web.pages.public import PRIVATE
 DONE = {
     "pay": "已记录：您已向消费者赔付。",
     "refuse": "已记录：您拒绝先行赔付。",
-    "offer_accept": "已记录：您已接受调解方案，双方达成调解协议，调解书已生成。请按约定期限履行。",
+    "offer_accept": "已记录：您已接受调解方案。调解员审核后出具调解书，请在本页确认。",
+    "settlement_confirm": "已记录：您已确认调解书。双方均确认后调解书生效，请按约定期限履行。",
+    "settlement_effective": "已记录：您已确认调解书，双方均已确认，调解书已生效。请按约定期限履行。",
     "offer_refuse": "已记录：您已拒绝该调解方案。",
     "offer_counter": "已记录：您的方案已提交，等待消费者答复。",
 }
-OFFER_FIELDS = ("answer", "remedy", "amount", "answer_by", "note")
+OFFER_FIELDS = ("answer", "remedy", "amount", "answer_by", "perform_by", "note")
 
 
 class MerchantLinkPages(Controller):
@@ -62,9 +64,10 @@ class MerchantLinkPages(Controller):
             )
         async with services.pool.acquire() as conn:
             taxonomy = await reference.taxonomy(conn)
-        offers = await mediation.merchant_offers(
-            services.pool, view.merchant_id, [c.id for c in view.cases], now=utcnow()
-        )
+        case_ids = [c.id for c in view.cases]
+        offers = await mediation.merchant_offers(services.pool, view.merchant_id, case_ids, now=utcnow())
+        settlements = await mediation.merchant_settlements(services.pool, view.merchant_id, case_ids)
+        route_notes = await mediation.merchant_route_notes(services.pool, case_ids)
         context = {
             "view": view,
             "token": token,
@@ -74,6 +77,8 @@ class MerchantLinkPages(Controller):
             "error_case": case_id,
             "notice": notice,
             "offers": offers,  # case id -> the open mediation offer
+            "settlements": settlements,  # case id -> the issued 调解书 awaiting confirmation
+            "route_notes": route_notes,  # case id -> what the route means for this case
             "error_form": form,  # "offer" when the offer form failed
             "offer_values": values or {},
             "remedies": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],
@@ -141,6 +146,7 @@ class MerchantLinkPages(Controller):
                 remedy=values["remedy"],
                 amount=values["amount"],
                 answer_by=values["answer_by"],
+                perform_by=values["perform_by"],
                 note=values["note"],
                 now=utcnow(),
             )
@@ -154,3 +160,17 @@ class MerchantLinkPages(Controller):
                 services, token, errors={"": str(exc)}, case_id=case_id, status_code=409, form="offer"
             )
         return Redirect(f"/m/{token}?done=offer_{result.answer}", status_code=303)
+
+    @post("/{token:str}/cases/{case_id:int}/settlement/confirm", operation_id="MerchantConfirmSettlement")
+    async def confirm_settlement(
+        self, services: NamedDependency[Services], token: FromPath[str], case_id: FromPath[int]
+    ) -> Template | Redirect:
+        """The merchant confirms the issued 调解书 of one of its cases."""
+        try:
+            done = await mediation.merchant_confirm(services.pool, token, case_id, now=utcnow())
+        except NotFound:
+            return await self._page(services, token, errors={"": "没有找到需要确认的调解书"}, status_code=404)
+        except Conflict as exc:
+            return await self._page(services, token, errors={"": str(exc)}, case_id=case_id, status_code=409)
+        kind = "settlement_effective" if done.effective else "settlement_confirm"
+        return Redirect(f"/m/{token}?done={kind}", status_code=303)

@@ -1,24 +1,34 @@
 """Staff pages for the merchant registry: the list with search and filters, a merchant's file with its
-commitments and arbitration clauses, and the forms to add them (post, then redirect; errors re-render)."""
+commitments, arbitration clauses and deposit ledger, and the forms to add them (post, then redirect;
+errors re-render); money paid into a deposit; the CSV import (all or nothing, or updating by USCC);
+correcting and merging a merchant made from a complaint; and, on the case page, confirming or
+correcting which registry merchant a case is against (CaseMerchantPages)."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.ledger import Account
+from domain.merchant_match import LinkRefused
 from domain.merchants import (
     AGREEMENT_KINDS,
     COMMITMENT_STATES,
     DATED_KINDS,
+    IMPORT_COLUMNS,
     KINDS,
     DuplicateUscc,
+    ImportRejected,
     commitment_state,
 )
 from domain.money import format_yuan
@@ -27,10 +37,13 @@ from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
 from service.store import reference
 from service.store.staff import StaffUser
-from service.usecases import merchants
+from service.usecases import first_payment, merchants, routing
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import provide_staff, requires
+from service.web.pages.case_forms import run_case_form
 from service.web.pages.public import PRIVATE
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a registry spreadsheet of tens of thousands of rows
 
 PAGE_SIZE = 50
 MERCHANT_FIELDS = (
@@ -42,6 +55,22 @@ NOTICES = {
     "commitment": "先行赔付承诺已登记。",
     "agreement": "仲裁条款已登记。",
     "verified": "已标记为已核实。",
+    "edited": "商家信息已更正。",
+    "merged": "重复的商家档案已并入本商家，其案件已转入。",
+    "deposit_top_up": "保证金缴存已登记。",
+    "deposit_recovery": "追偿款已登记，相关案件的保证金已补足。",
+}
+ACCOUNT_LABELS = {
+    Account.DEPOSIT: "保证金余额",
+    Account.HELD: "已冻结待付",
+    Account.PAID_OUT: "累计先行赔付",
+}
+TX_LABELS = {
+    "top_up": "缴存",
+    "hold": "冻结",
+    "release": "解冻",
+    "payout": "先行赔付",
+    "recovery": "追偿补足",
 }
 
 
@@ -165,6 +194,92 @@ class MerchantPages(Controller):
             return await self._list_page(services, staff, values=values, errors=errors, status_code=409)
         return Redirect(f"/staff/merchants/{f.merchant.id}?done=created", status_code=303)
 
+    async def _import_page(
+        self,
+        staff: StaffUser,
+        *,
+        result: dict[str, int] | None = None,
+        problems: list[dict[str, Any]] | None = None,
+        file_error: str | None = None,
+        update: bool = False,
+        status_code: int = 200,
+    ) -> Template:
+        context = {
+            **_base(staff),
+            "kinds": [(code, zh) for code, (zh, _) in KINDS.items()],
+            "columns": IMPORT_COLUMNS,
+            "result": result,
+            "problems": problems or [],
+            "file_error": file_error,
+            "update": update,
+        }
+        return Template(
+            "staff_merchants_import.html", context=context, status_code=status_code, headers=PRIVATE
+        )
+
+    @get("/import", operation_id="StaffMerchantImportPage", guards=[requires(Permission.MERCHANTS_MANAGE)])
+    async def import_page(
+        self,
+        staff: NamedDependency[StaffUser],
+        created: Annotated[int | None, QueryParameter(ge=0)] = None,
+        updated: Annotated[int | None, QueryParameter(ge=0)] = None,
+    ) -> Template:
+        result = {"created": created or 0, "updated": updated or 0} if created is not None else None
+        return await self._import_page(staff, result=result)
+
+    @post(
+        "/import",
+        operation_id="StaffMerchantImport",
+        guards=[requires(Permission.MERCHANTS_MANAGE)],
+        request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024,
+    )
+    async def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+    ) -> Template | Redirect:
+        """The CLI's import (`disputes merchants import`) from an uploaded file: every problem shown with
+        its line and field, nothing written unless every row is good."""
+        from service.cli_merchants import UnreadableFile, read_rows
+
+        form = await request.form()
+        update = str(form.get("mode") or "") == "update"
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._import_page(
+                staff, file_error="请选择要导入的 CSV 文件。", update=update, status_code=422
+            )
+        data = await upload.read()
+        if len(data) > IMPORT_MAX_BYTES:
+            return await self._import_page(
+                staff, file_error="文件过大（最大 5 MB）。", update=update, status_code=413
+            )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "merchants.csv"
+            path.write_bytes(data)
+            try:
+                rows = read_rows(path)
+            except UnreadableFile as exc:
+                message = f"无法读取该文件：应为 UTF-8 编码的 CSV，第一行为表头。（{exc}）"
+                return await self._import_page(staff, file_error=message, update=update, status_code=422)
+        if not rows:
+            return await self._import_page(
+                staff, file_error="文件中没有数据行。", update=update, status_code=422
+            )
+        try:
+            result = await merchants.import_rows(
+                services.pool, rows, update=update, actor=staff.actor, now=utcnow()
+            )
+        except ImportRejected as exc:
+            problems = [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors]
+            return await self._import_page(staff, problems=problems, update=update, status_code=422)
+        except Conflict as exc:  # a USCC registered by someone else during the import
+            message = f"未导入任何数据：{str(exc).split(' / ', 1)[0]}"
+            return await self._import_page(staff, file_error=message, update=update, status_code=409)
+        query = urlencode({"created": result.created, "updated": result.updated})
+        return Redirect(f"/staff/merchants/import?{query}", status_code=303)
+
     async def _merchant_page(
         self,
         services: Services,
@@ -177,6 +292,7 @@ class MerchantPages(Controller):
         status_code: int = 200,
     ) -> Template:
         f = await merchants.merchant_file(services.pool, merchant_id)
+        ledger = await first_payment.deposit_ledger(services.pool, merchant_id)
         async with services.pool.acquire() as conn:
             taxonomy = await reference.taxonomy(conn)
         today = local_date(utcnow())
@@ -206,6 +322,8 @@ class MerchantPages(Controller):
             "agreement_kinds": {k: v[0] for k, v in AGREEMENT_KINDS.items()},
             "request_kinds": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],
             "today": today,
+            "ledger": ledger,
+            "ledger_view": _ledger_view(ledger, today),
             "notice": notice,
             "values": values or {},
             "errors": errors or {},
@@ -241,7 +359,37 @@ class MerchantPages(Controller):
             return await self._merchant_page(
                 services, staff, merchant_id, values=values, errors=_errors(exc.errors), status_code=422
             )
+        except (LinkRefused, DuplicateUscc) as exc:
+            message = str(exc).split(" / ", 1)[0]
+            return await self._merchant_page(
+                services, staff, merchant_id, values=values, errors={"": message}, status_code=409
+            )
         return Redirect(f"/staff/merchants/{merchant_id}?done={done}", status_code=303)
+
+    @post(
+        "/{merchant_id:int}/deposit",
+        operation_id="StaffRecordDeposit",
+        guards=[requires(Permission.DEPOSIT_MANAGE)],
+    )
+    async def deposit(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        merchant_id: FromPath[int],
+    ) -> Template | Redirect:
+        """A top-up, or a recovery while payouts await it (the use case decides, as the API's)."""
+        values, body = await _form(request)
+        values["form"] = "deposit"
+        try:
+            kind, _ = await first_payment.record_deposit(
+                services.pool, merchant_id, body.get("amount"), body.get("memo"), staff, now=utcnow()
+            )
+        except ValidationFailed as exc:
+            return await self._merchant_page(
+                services, staff, merchant_id, values=values, errors=_errors(exc.errors), status_code=422
+            )
+        return Redirect(f"/staff/merchants/{merchant_id}?done=deposit_{kind}#ledger-title", status_code=303)
 
     @post(
         "/{merchant_id:int}/commitments",
@@ -294,3 +442,156 @@ class MerchantPages(Controller):
             return await merchants.verify(services.pool, merchant_id, now=utcnow())
 
         return await self._act(request, services, staff, merchant_id, "verified", run)
+
+    @post(
+        "/{merchant_id:int}/edit",
+        operation_id="StaffEditUnverifiedMerchant",
+        guards=[requires(Permission.MERCHANTS_MANAGE)],
+    )
+    async def edit(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        merchant_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(body: dict[str, Any]) -> object:
+            fields = ("name", "address", "uscc", "subdistrict", "contact_phone")
+            # a field emptied on the form is cleared; the name and address stay required
+            data = {k: body.get(k) or ("" if k in ("name", "address") else None) for k in fields}
+            return await merchants.edit_unverified(services.pool, merchant_id, _cleared(data), now=utcnow())
+
+        return await self._act(request, services, staff, merchant_id, "edited", run)
+
+    @post(
+        "/{merchant_id:int}/merge",
+        operation_id="StaffMergeMerchant",
+        guards=[requires(Permission.MERCHANTS_MANAGE)],
+    )
+    async def merge(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        merchant_id: FromPath[int],
+    ) -> Template | Redirect:
+        values, body = await _form(request)
+        values["form"] = "merged"
+        try:
+            merged = await routing.merge_merchant(
+                services.pool, merchant_id, body.get("into_id"), staff, now=utcnow()
+            )
+        except ValidationFailed as exc:
+            return await self._merchant_page(
+                services, staff, merchant_id, values=values, errors=_errors(exc.errors), status_code=422
+            )
+        except LinkRefused as exc:
+            errors = {"": str(exc).split(" / ", 1)[0]}
+            return await self._merchant_page(
+                services, staff, merchant_id, values=values, errors=errors, status_code=409
+            )
+        return Redirect(f"/staff/merchants/{merged.into_id}?done=merged", status_code=303)
+
+
+def _ledger_view(ledger: first_payment.DepositLedger, today: Any) -> dict[str, Any]:
+    """The ledger formatted for the page: yuan strings, local times, recourse in words."""
+
+    def recourse(p: Any) -> str:
+        if p["topup_done_at"] is not None:
+            return f"已补足（{local_date(p['topup_done_at']).isoformat()}）"
+        if p["topup_due"] is None:
+            return "—"
+        late = "，已逾期" if p["topup_overdue_at"] is not None or p["topup_due"] < today else ""
+        return f"待补足，期限 {p['topup_due'].isoformat()}{late}"
+
+    return {
+        "balances": [(label, format_yuan(ledger.balances.get(a, 0))) for a, label in ACCOUNT_LABELS.items()],
+        "payouts": [
+            {
+                "case_id": p["case_id"],
+                "tracking_no": p["tracking_no"],
+                "amount": format_yuan(p["paid_fen"] or 0),
+                "paid_on": p["paid_on"],
+                "recourse": recourse(p),
+            }
+            for p in ledger.payouts
+        ],
+        "transactions": [
+            {
+                "at": local_time(t["created_at"]),
+                "kind": TX_LABELS.get(t["kind"], t["kind"]),
+                "change": format_yuan(t["deposit_change"] or 0),
+                "case_id": t["case_id"],
+                "memo": t["memo"],
+                "actor": ledger.actor_names.get(t["actor"], t["actor"]),
+            }
+            for t in ledger.transactions
+        ],
+    }
+
+
+def _cleared(data: dict[str, Any]) -> dict[str, Any]:
+    """edit_unverified keeps a field given as None; an emptied optional field is cleared with ""."""
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+class CaseMerchantPages(Controller):
+    """The case page's merchant forms: confirm a candidate (or "not in the registry"), re-link. Each
+    redirects back to the case's merchant section, with `merchant_error` and `merchant_fields` codes
+    when it fails."""
+
+    path = "/staff/cases"
+    include_in_schema = False
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    @post(
+        "/{case_id:int}/merchant/confirm",
+        operation_id="StaffConfirmCaseMerchant",
+        guards=[requires(Permission.MERCHANT_LINK)],
+    )
+    async def confirm(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Redirect:
+        async def run(v: dict[str, str]) -> object:
+            choice = v.get("merchant_id") or ""
+            if choice == "other":
+                choice = v.get("other_id") or ""
+            return await routing.confirm_merchant(
+                services.pool,
+                case_id,
+                staff,
+                merchant_id=None if choice == "none" else choice,
+                not_in_registry=choice == "none",
+                now=utcnow(),
+            )
+
+        return await run_case_form(
+            request, case_id, form="confirm", done="merchant_confirmed", run=run, prefix="merchant",
+            anchor="merchant-match",
+        )  # fmt: skip
+
+    @post(
+        "/{case_id:int}/merchant/relink",
+        operation_id="StaffRelinkCaseMerchant",
+        guards=[requires(Permission.MERCHANT_LINK)],
+    )
+    async def relink(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Redirect:
+        async def run(v: dict[str, str]) -> object:
+            return await routing.relink(
+                services.pool, case_id, staff, v.get("merchant_id"), v.get("reason"), now=utcnow()
+            )
+
+        return await run_case_form(
+            request, case_id, form="relink", done="merchant_relinked", run=run, prefix="merchant",
+            anchor="merchant-match",
+        )  # fmt: skip

@@ -19,7 +19,7 @@ from domain.evidence import MAX_BYTES, MAX_FILES
 from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
 from service.store import reference
-from service.usecases import intake, tracking
+from service.usecases import intake, merchants, tracking
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.deps import stage_uploads
 from service.web.middleware import client_address, current_request_id
@@ -77,7 +77,7 @@ def _errors_by_field(errors: list[FieldError]) -> dict[str, str]:
     return shown
 
 
-OFFER_FIELDS = ("offer_id", "answer", "remedy", "amount", "answer_by", "note")
+OFFER_FIELDS = ("offer_id", "answer", "remedy", "amount", "answer_by", "perform_by", "note")
 
 
 def _answered_with(page: Template, status: int) -> Template:
@@ -85,6 +85,23 @@ def _answered_with(page: Template, status: int) -> Template:
     if page.template_name == "track_result.html":
         page.status_code = status
     return page
+
+
+def _not_found(tracking_no: str) -> Template:
+    return Template(
+        "track.html",
+        status_code=404,
+        context={"values": {"tracking_no": tracking_no}, "error": NOT_FOUND_MESSAGE, "retry_after": None},
+    )
+
+
+def _too_many(tracking_no: str, exc: TooManyAttempts) -> Template:
+    return Template(
+        "track.html",
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after_s)},
+        context={"values": {"tracking_no": tracking_no}, "error": None, "retry_after": exc.retry_after_s},
+    )
 
 
 class PublicPages(Controller):
@@ -108,6 +125,10 @@ class PublicPages(Controller):
             "max_files": MAX_FILES,
             "max_mb": MAX_BYTES // (1024 * 1024),
             "form_key": values.get("form_key") or uuid.uuid4().hex,
+            # the registry offered in the merchant name's <datalist>: public business data only
+            "merchant_options": await merchants.form_options(
+                services.pool, values.get("merchant.name"), today=local_date(utcnow())
+            ),
         }
         return Template("complaint_new.html", context=context, status_code=status)
 
@@ -122,6 +143,11 @@ class PublicPages(Controller):
         form = await request.form()
         values = form_values(form)
         body = body_from_values(values)
+        client = client_address(request)
+        try:  # counted before the files are read: a flooding script gets its 429 cheaply
+            await services.filing.enter(client, values["consumer.phone"])
+        except TooManyAttempts as exc:
+            return await self._too_many_filed(services, values, exc)
         uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
         staged = await stage_uploads(services, uploads)
         # The form carries a key made when it was shown: a double click or a resubmitted page
@@ -142,14 +168,29 @@ class PublicPages(Controller):
                 request_id=current_request_id(),
             )
         except ValidationFailed as exc:
+            await services.filing.give_back(client, values["consumer.phone"])  # a person correcting a form
             values["form_key"] = form_key
             return await self._form(services, values, _errors_by_field(exc.errors), status=422)
         return Template(
             "complaint_done.html",
-            context={"receipt": receipt, "received_at_local": local_time(receipt.received_at)},
+            context={
+                "receipt": receipt,
+                "received_at_local": local_time(receipt.received_at),
+                # intake split the reported violation off for enforcement: the receipt says so
+                "report_referred": bool(str(values.get("reports_violation") or "").strip()),
+            },
             status_code=201,
             headers=PRIVATE,
         )
+
+    async def _too_many_filed(
+        self, services: Services, values: dict[str, Any], exc: TooManyAttempts
+    ) -> Template:
+        minutes = max(1, -(-exc.retry_after_s // 60))
+        message = f"提交投诉过于频繁，请{minutes}分钟后再试。如有紧急情况，请拨打12315。"
+        page = await self._form(services, values, {"": message}, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
 
     @get("/track", operation_id="TrackForm")
     async def track_form(self) -> Template:
@@ -174,26 +215,9 @@ class PublicPages(Controller):
                 now=utcnow(),
             )
         except NotFound:
-            return Template(
-                "track.html",
-                status_code=404,
-                context={
-                    "values": {"tracking_no": tracking_no},
-                    "error": NOT_FOUND_MESSAGE,
-                    "retry_after": None,
-                },
-            )
+            return _not_found(tracking_no)
         except TooManyAttempts as exc:
-            return Template(
-                "track.html",
-                status_code=429,
-                headers={"Retry-After": str(exc.retry_after_s)},
-                context={
-                    "values": {"tracking_no": tracking_no},
-                    "error": None,
-                    "retry_after": exc.retry_after_s,
-                },
-            )
+            return _too_many(tracking_no, exc)
         timeline = [TimelineItem(local_time(e.at), e.label) for e in case.timeline]
         context = {
             "case": case,
@@ -239,6 +263,7 @@ class PublicPages(Controller):
                 remedy=values["remedy"],
                 amount=values["amount"],
                 answer_by=values["answer_by"],
+                perform_by=values["perform_by"],
                 note=values["note"],
                 secret_key=services.settings.secret_key,
                 throttle=services.throttle,
@@ -252,6 +277,7 @@ class PublicPages(Controller):
                 tracking_no,
                 access_code,
                 offer_errors=[e.message for e in exc.errors],
+                offer_field_errors=_errors_by_field(exc.errors),  # shown next to their fields
                 offer_values=values,
             )
             return _answered_with(page, 422)
@@ -262,6 +288,33 @@ class PublicPages(Controller):
             return await self._result(request, services, tracking_no, access_code)
         return await self._result(request, services, tracking_no, access_code, offer_answered=answered.answer)
 
+    @post("/track/settlement/confirm", operation_id="TrackConfirmSettlement")
+    async def track_confirm_settlement(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        """The consumer confirms the issued 调解书 (the number and code ride along as hidden fields)."""
+        form = await request.form()
+        tracking_no = str(form.get("tracking_no") or "")[:40]
+        access_code = str(form.get("access_code") or "")[:40]
+        try:
+            confirmed = await tracking.confirm_settlement(
+                services.pool,
+                tracking_no,
+                access_code,
+                secret_key=services.settings.secret_key,
+                throttle=services.throttle,
+                client=client_address(request.scope),
+                now=utcnow(),
+            )
+        except Conflict as exc:
+            page = await self._result(request, services, tracking_no, access_code, confirm_error=str(exc))
+            return _answered_with(page, 409)
+        except (NotFound, TooManyAttempts):
+            return await self._result(request, services, tracking_no, access_code)
+        return await self._result(
+            request, services, tracking_no, access_code, settlement_confirmed=confirmed.effective
+        )
+
     @post("/track/evidence", operation_id="TrackAddEvidence", request_max_body_size=FORM_LIMIT)
     async def track_evidence(
         self, request: Request[Any, Any, Any], services: NamedDependency[Services]
@@ -270,13 +323,12 @@ class PublicPages(Controller):
         tracking_no = str(form.get("tracking_no") or "")[:40]
         access_code = str(form.get("access_code") or "")[:40]
         uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
-        staged = await stage_uploads(services, uploads)
         try:
             added = await tracking.add_evidence(
                 services.pool,
                 tracking_no,
                 access_code,
-                staged,
+                lambda: stage_uploads(services, uploads),  # read once the number and code are checked
                 services.intake,
                 now=utcnow(),
                 throttle=services.throttle,
@@ -287,6 +339,8 @@ class PublicPages(Controller):
             return await self._result(
                 request, services, tracking_no, access_code, upload_errors=[e.message for e in exc.errors]
             )
-        except (NotFound, TooManyAttempts):
-            return await self._result(request, services, tracking_no, access_code)
+        except NotFound:  # answered at once: checking again through the case page would count twice
+            return _not_found(tracking_no)
+        except TooManyAttempts as exc:
+            return _too_many(tracking_no, exc)
         return await self._result(request, services, tracking_no, access_code, uploaded=added)

@@ -1,5 +1,6 @@
 """Staff pages for team queues: "我的案件" (a mediator's cases and the team queues, with a one-click claim)
-and the supervisor's overview of every queue's load.
+and the supervisor's overview of every queue's load, its team (add and remove mediators) and each
+mediator's open cases and own open-case limit.
 
 Forms answer with a redirect (PRG): a claimed case opens its page; anything else comes back to
 /staff/queue with `notice=<code>` (codes, never free text, in the URL).
@@ -15,6 +16,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from domain.errors import NotFound, ValidationFailed
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.queues import QUEUE_MANAGE, OpenCaseLimit, QueueConflict, limit_message
 from domain.roles import Permission
@@ -36,8 +38,29 @@ NOTICES: dict[str, tuple[str, str]] = {
 }
 
 
+# the overview's notices: codes in the URL, words here
+OVERVIEW_NOTICES: dict[str, tuple[str, str]] = {
+    "member_added": ("已加入调解组。", "ok"),
+    "member_exists": ("该调解员已在这个调解组中。", "info"),
+    "member_removed": ("已移出调解组。", "ok"),
+    "limit_set": ("在办案件上限已保存。", "ok"),
+    "not_a_mediator": ("请选择一位在岗的调解员。", "error"),
+    "limit_invalid": ("上限应为1到1000之间的整数；留空则按所在调解组的上限。", "error"),
+    "not_found": ("没有找到该调解组或成员。", "error"),
+}
+
+
 def _back(**query: str) -> Redirect:
     return Redirect(f"/staff/queue?{urlencode(query)}", status_code=303)
+
+
+def _overview(notice: str, anchor: str = "") -> Redirect:
+    return Redirect(f"/staff/queues?{urlencode({'notice': notice})}{anchor}", status_code=303)
+
+
+def _user_id(value: object) -> object:
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else value
 
 
 class QueuePages(Controller):
@@ -110,12 +133,21 @@ class QueuePages(Controller):
 
     @get("/queues", operation_id="StaffQueuesOverview", guards=[requires(QUEUE_MANAGE)])
     async def overview_page(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        notice: FromQuery[str | None] = None,
     ) -> Template:
         today = local_date(utcnow())
         loads = await queues.overview(services.pool, today=today)
+        mediators = await queues.mediator_choices(services.pool, None)
+        message, kind = OVERVIEW_NOTICES.get(notice or "", (None, None))
         context = {
             **self._base(staff),
+            "notice": message,
+            "notice_kind": kind,
+            "mediators": mediators,
+            "queue_names": {q.code: q.name_zh for q in loads},
             "loads": loads,
             "today": today,
             "totals": {
@@ -126,3 +158,64 @@ class QueuePages(Controller):
             "local_time": local_time,
         }
         return Template("staff_queues_overview.html", context=context, headers=PRIVATE)
+
+    @post(
+        "/queues/{queue:str}/members",
+        operation_id="StaffAddQueueMember",
+        guards=[requires(QUEUE_MANAGE)],
+    )
+    async def add_member(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        queue: FromPath[str],
+    ) -> Redirect:
+        form = await request.form()
+        try:
+            added = await queues.add_member(
+                services.pool, queue, _user_id(form.get("user_id")), staff, now=utcnow()
+            )
+        except ValidationFailed:
+            return _overview("not_a_mediator", f"#team-{queue}")
+        except NotFound:
+            return _overview("not_found")
+        return _overview("member_added" if added else "member_exists", f"#team-{queue}")
+
+    @post(
+        "/queues/{queue:str}/members/{user_id:int}/remove",
+        operation_id="StaffRemoveQueueMember",
+        guards=[requires(QUEUE_MANAGE)],
+    )
+    async def remove_member(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        queue: FromPath[str],
+        user_id: FromPath[int],
+    ) -> Redirect:
+        try:
+            await queues.remove_member(services.pool, queue, user_id, staff, now=utcnow())
+        except NotFound:
+            return _overview("not_found")
+        return _overview("member_removed", f"#team-{queue}")
+
+    @post(
+        "/mediators/{user_id:int}/limit",
+        operation_id="StaffSetMediatorLimit",
+        guards=[requires(QUEUE_MANAGE)],
+    )
+    async def set_limit(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        user_id: FromPath[int],
+    ) -> Redirect:
+        form = await request.form()
+        try:
+            await queues.set_limit(services.pool, user_id, form.get("max_open"), staff, now=utcnow())
+        except ValidationFailed as exc:
+            code = "limit_invalid" if any(e.field == "max_open" for e in exc.errors) else "not_a_mediator"
+            return _overview(code, "#mediators")
+        return _overview("limit_set", "#mediators")

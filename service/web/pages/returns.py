@@ -413,9 +413,9 @@ class ReturnPages(Controller):
     path = "/staff"
     include_in_schema = False
     dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
-    guards = [requires(Permission.STATS_VIEW)]  # noqa: RUF012
+    # reading is for the leading group and supervisors; producing a return for supervisors and admins
 
-    @get("/indicators", operation_id="StaffIndicatorsPage")
+    @get("/indicators", operation_id="StaffIndicatorsPage", guards=[requires(Permission.STATS_VIEW)])
     async def indicators_page(
         self,
         services: NamedDependency[Services],
@@ -466,21 +466,23 @@ class ReturnPages(Controller):
             **_base(staff),
             "items": items,
             "local_time": local_time,
+            "datetime_zh": exports.datetime_zh,  # 2026年12月2日 03:18, Beijing time
             "month_key": ind.month_key,
             "month_zh": lambda m: exports.month_zh(ind.month_key(m)),
             "suggested": ind.month_key(ind.previous_month(today)),
+            "can_produce": can(staff.roles, Permission.RETURNS_PRODUCE),
             "errors": errors or {},
             "values": values or {},
         }
         return Template("staff_returns.html", context=context, headers=PRIVATE, status_code=status_code)
 
-    @get("/returns", operation_id="StaffReturnsPage")
+    @get("/returns", operation_id="StaffReturnsPage", guards=[requires(Permission.STATS_VIEW)])
     async def returns_page(
         self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]
     ) -> Template:
         return await self._list(services, staff)
 
-    @post("/returns", operation_id="StaffProduceReturnForm")
+    @post("/returns", operation_id="StaffProduceReturnForm", guards=[requires(Permission.RETURNS_PRODUCE)])
     async def produce_form(
         self,
         request: Request[Any, Any, Any],
@@ -507,7 +509,7 @@ class ReturnPages(Controller):
         notice = "created" if ret.created else "unchanged"
         return Redirect(f"/staff/returns/{ind.month_key(ret.month)}?notice={notice}", status_code=303)
 
-    @get("/returns/{month:str}", operation_id="StaffReturnPage")
+    @get("/returns/{month:str}", operation_id="StaffReturnPage", guards=[requires(Permission.STATS_VIEW)])
     async def return_page(
         self,
         services: NamedDependency[Services],

@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -20,17 +20,22 @@ from litestar.response import File, Redirect, Template
 
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.damages import BASIS_LABELS, Basis, punitive
-from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.errors import Conflict, FieldError, TooManyAttempts, ValidationFailed
+from domain.intake import RECEIVED_ON_MAX_DAYS_BACK
 from domain.ledger import Account
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.money import format_yuan, parse_yuan
 from domain.outcomes import CLOSABLE_BY_HAND, OUTCOMES
+from domain.queues import QueueConflict
 from domain.roles import ROLE_LABELS, Permission, can
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
 from domain.tracking import EVENT_LABELS
+from domain.wording import staff_explanation
 from service.app_types import Services
+from service.store import cases as store_cases
 from service.store import first_payments, ledger, reference
+from service.store import queues as queue_store
 from service.store import routing as routing_store
 from service.store.staff import StaffUser
 from service.usecases import (
@@ -42,8 +47,10 @@ from service.usecases import (
     intake,
     mediation,
     notifications,
+    queues,
     routing,
 )
+from service.usecases import merchants as merchant_usecases
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web.auth import (
     SESSION_COOKIE,
@@ -54,7 +61,8 @@ from service.web.auth import (
     session_cookie,
     session_cookie_removal,
 )
-from service.web.deps import evidence_download, stage_uploads
+from service.web.auth import sign_in as web_sign_in
+from service.web.deps import evidence_download, public_link, stage_uploads
 from service.web.middleware import current_request_id
 from service.web.pages.public import FORM_LIMIT, PRIVATE, body_from_values, form_values
 
@@ -70,6 +78,8 @@ NOTICES = {
     "answered": "已记录商家答复。",
     "paid": "已从质量保证金中先行赔付，并已向商家追偿。",
     "closed": "案件已办结。",
+    "spam": "已标记为虚假或恶意投诉并办结，不计入统计。",
+    "reassigned": "已改派调解员。",
 }
 FP_STATES = {
     "notified": "已通知商家，等待答复",
@@ -108,7 +118,7 @@ async def routing_context(
                 ],
             }
     return {
-        "explanation": c["route_explanation"],
+        "explanation": staff_explanation(c["route_explanation"]),  # the consumer in the third person
         "route_label": ROUTE_LABELS[Route(c["route"])][0] if c["route"] else None,
         "route_options": [(r.value, label[0]) for r, label in ROUTE_LABELS.items()],
         "can_override": can(staff.roles, Permission.ROUTE_OVERRIDE),
@@ -128,6 +138,27 @@ async def routing_context(
     }
 
 
+REASSIGNABLE = ("mediation",)  # queues hold cases in mediation; a mediator works them there
+
+
+async def _reassign_context(
+    services: Services, staff: StaffUser, c: Any, actor_names: dict[str, str]
+) -> dict[str, Any] | None:
+    """The reassign form's mediators (open count, binding limit) and who holds the case; None when the
+    user may not reassign or the case is past reassigning."""
+    if not can(staff.roles, Permission.QUEUE_MANAGE) or c["status"] not in REASSIGNABLE:
+        return None
+    choices = await queues.mediator_choices(services.pool, c["queue"])
+    holder = c["assigned_to"]
+    names = {m.user_id: m.display_name for m in choices}
+    holder_name = names.get(holder) or actor_names.get(f"staff:{holder}") if holder else None
+    if holder and not holder_name:
+        async with services.pool.acquire() as conn:
+            member = await queue_store.staff_member(conn, holder)
+        holder_name = member.display_name if member else f"编号 {holder}"
+    return {"choices": choices, "holder_name": holder_name}
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
     at_local: datetime
@@ -135,6 +166,19 @@ class TimelineRow:
     label: str
     actor: str
     payload: dict[str, Any]
+
+
+DUE_KINDS = {"acceptance": "受理", "reply": "答复", "mediation": "调解"}  # which deadline a row counts down
+
+
+def _due_within(text: str | None) -> tuple[int | None, dict[str, str]]:
+    """The "剩余工作日不超过" field: blank is no filter; anything else a whole number 0..365."""
+    value = (text or "").strip()
+    if not value:
+        return None, {}
+    if value.isascii() and value.isdigit() and int(value) <= 365:
+        return int(value), {}
+    return None, {"due_within": "请填写0到365之间的整数，或留空表示不限"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -172,20 +216,24 @@ class StaffPages(Controller):
         username = str(form.get("username") or "")[:64]
         password = str(form.get("password") or "")[:256]
         target = _safe_next(str(form.get("next") or ""))
+        context = {"next": target, "values": {"username": username}}
         try:
-            session = await auth.sign_in(
-                services.pool, username, password, kind="cookie", now=utcnow(), policy=services.auth_policy
+            session = await web_sign_in(request, services, username, password, kind="cookie")
+        except auth.PasswordChangeRequired:
+            # a temporary password from the administrator opens only the page that replaces it
+            query = urlencode({"username": username.strip().lower(), "next": target})
+            return Redirect(f"/staff/password/new?{query}", status_code=303)
+        except auth.SignInFailed:
+            # one answer for a wrong password, an unknown user and a locked account (nothing to probe)
+            return Template(
+                "staff_login.html", status_code=401, context={**context, "error": "用户名或密码不正确。"}
             )
-        except auth.SignInFailed as exc:
-            message = "用户名或密码不正确。"
-            if exc.locked_until:
-                message = (
-                    f"登录失败次数过多，账户已暂时锁定，请于 {local_time(exc.locked_until):%H:%M} 后再试。"
-                )
+        except TooManyAttempts as exc:
             return Template(
                 "staff_login.html",
-                status_code=401,
-                context={"error": message, "next": target, "values": {"username": username}},
+                status_code=429,
+                headers={"Retry-After": str(exc.retry_after_s)},
+                context={**context, "error": f"登录尝试过于频繁，请 {exc.retry_after_s} 秒后再试。"},
             )
         redirect = Redirect(target, status_code=303)
         redirect.set_cookie(
@@ -229,32 +277,39 @@ class StaffPages(Controller):
         status: FromQuery[list[str] | None] = None,
         subdistrict: FromQuery[str | None] = None,
         category: FromQuery[str | None] = None,
-        overdue: FromQuery[bool] = False,
-        due_within: Annotated[int | None, QueryParameter(ge=0, le=365)] = None,
+        overdue: FromQuery[str | None] = None,
+        due_within_text: Annotated[str | None, QueryParameter(name="due_within")] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Template:
+        """The queue's filter form as people use it: an empty field is "no filter", never a 400."""
         limit = 50
         statuses = [s for s in status or [] if s in Status.__members__.values()]
+        due_within, filter_errors = _due_within(due_within_text)
+        is_overdue = (overdue or "").strip().lower() in ("true", "1", "on", "yes")
+        subdistrict = (subdistrict or "").strip() or None
+        category = (category or "").strip() or None
         today = local_date(utcnow())
         queue = await casework.queue(
             services.pool,
             today=today,
             statuses=statuses or None,
-            subdistrict=subdistrict or None,
-            category=category or None,
-            overdue=overdue,
+            subdistrict=subdistrict,
+            category=category,
+            overdue=is_overdue,
             due_within=due_within,
             limit=limit,
             offset=offset,
         )
+        overdue = "true" if is_overdue else None
         async with services.pool.acquire() as conn:
             taxonomy = await reference.taxonomy(conn)
         filters = {
             "status": statuses,
             "subdistrict": subdistrict or "",
             "category": category or "",
-            "overdue": overdue,
+            "overdue": is_overdue,
             "due_within": due_within,
+            "due_within_text": (due_within_text or "").strip()[:10],
         }
 
         def page_url(new_offset: int) -> str:
@@ -263,7 +318,7 @@ class StaffPages(Controller):
                 for k, v in (
                     ("subdistrict", subdistrict),
                     ("category", category),
-                    ("overdue", "true" if overdue else None),
+                    ("overdue", overdue),
                     ("due_within", due_within),
                     ("offset", new_offset or None),
                 )
@@ -281,8 +336,10 @@ class StaffPages(Controller):
             "prev_url": page_url(max(offset - limit, 0)) if offset > 0 else None,
             "next_url": page_url(offset + limit) if offset + limit < queue.total else None,
             "offset": offset,
+            "filter_errors": filter_errors,
+            "due_kinds": DUE_KINDS,
         }
-        return Template("staff_cases.html", context=context)
+        return Template("staff_cases.html", context=context, status_code=400 if filter_errors else 200)
 
     async def _case_page(
         self,
@@ -343,6 +400,7 @@ class StaffPages(Controller):
             "routing": await routing_context(
                 services, staff, c, new_link=new_link, damages_query=damages_query or {}
             ),
+            "reassign": await _reassign_context(services, staff, c, f.actor_names),
         }
         return Template("staff_case.html", context=context, status_code=status_code, headers=PRIVATE)
 
@@ -396,7 +454,7 @@ class StaffPages(Controller):
         case_id: FromPath[int],
     ) -> Template:
         token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
-        url = f"{str(request.base_url).rstrip('/')}/m/{token}"
+        url = public_link(request, f"/m/{token}")
         return await self._case_page(services, staff, case_id, new_link=url, notice="已生成商家答复链接。")
 
     @post("/cases/{case_id:int}/close", operation_id="StaffClose", guards=[requires(Permission.CASE_WORK)])
@@ -447,6 +505,37 @@ class StaffPages(Controller):
 
         return await self._act(request, services, staff, case_id, "answered", run)
 
+    async def _payout_page(
+        self,
+        services: Services,
+        staff: StaffUser,
+        case_id: int,
+        *,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        p = await first_payment.payout_preview(services.pool, case_id)
+        context = {
+            **self._base(staff),
+            "p": p,
+            "amount": format_yuan(p.amount_fen),
+            "before": format_yuan(p.balance_before_fen),
+            "after": format_yuan(p.balance_after_fen),
+            "error": error,
+        }
+        return Template("staff_payout_confirm.html", context=context, status_code=status, headers=PRIVATE)
+
+    @get(
+        "/cases/{case_id:int}/first-payment/payout",
+        operation_id="StaffPayoutConfirmPage",
+        guards=[requires(Permission.PAYOUT_APPROVE)],
+    )
+    async def payout_page(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
+    ) -> Template:
+        """What the payout will do (amount, balance before and after, the case); nothing moves here."""
+        return await self._payout_page(services, staff, case_id)
+
     @post(
         "/cases/{case_id:int}/first-payment/payout",
         operation_id="StaffPayout",
@@ -459,13 +548,71 @@ class StaffPages(Controller):
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
     ) -> Template | Redirect:
-        async def run(_: dict[str, str]) -> None:
-            try:
-                await first_payment.approve_payout(services.pool, case_id, staff, now=utcnow())
-            except Conflict as exc:
-                raise ValidationFailed([FieldError("", "conflict", str(exc), str(exc))]) from exc
+        """Money moves only from the confirmation page's form (confirm=yes and the amount it showed);
+        any other post shows that page first."""
+        form = await request.form()
+        shown = str(form.get("amount_fen") or "")
+        if str(form.get("confirm") or "") != "yes" or not (shown.isascii() and shown.isdigit()):
+            return await self._payout_page(services, staff, case_id)
+        try:
+            await first_payment.approve_payout(
+                services.pool, case_id, staff, now=utcnow(), expected_fen=int(shown)
+            )
+        except Conflict as exc:
+            return await self._payout_page(services, staff, case_id, error=str(exc), status=409)
+        return Redirect(f"/staff/cases/{case_id}?done=paid", status_code=303)
 
-        return await self._act(request, services, staff, case_id, "paid", run)
+    @post(
+        "/cases/{case_id:int}/reassign",
+        operation_id="StaffReassignCase",
+        guards=[requires(Permission.QUEUE_MANAGE)],
+    )
+    async def reassign(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        """A supervisor gives the case to a mediator, with a reason; one at their limit is confirmed first."""
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items() if k != "_csrf_token"}
+        values["form"] = "reassign"
+        raw_id = values.get("user_id", "").strip()
+        user_id: object = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else raw_id
+        try:
+            await queues.reassign(
+                services.pool,
+                case_id,
+                staff,
+                user_id,
+                now=utcnow(),
+                reason=values.get("reason"),
+                reason_required=True,
+                over_limit_confirmed=values.get("confirm_over_limit") == "yes",
+            )
+        except queues.OverLimit as exc:
+            async with services.pool.acquire() as conn:
+                c = await store_cases.by_id(conn, case_id)
+                target = await queue_store.staff_member(conn, user_id if isinstance(user_id, int) else 0)
+            context = {
+                **self._base(staff),
+                "c": c,
+                "target": {"user_id": user_id, "display_name": target.display_name if target else ""},
+                "held": exc.held,
+                "limit": exc.limit,
+                "reason": (values.get("reason") or "").strip(),
+            }
+            return Template("staff_reassign_confirm.html", context=context, headers=PRIVATE)
+        except ValidationFailed as exc:
+            return await self._case_page(
+                services, staff, case_id, errors=_errors(exc.errors), values=values, status_code=422
+            )
+        except QueueConflict as exc:
+            return await self._case_page(
+                services, staff, case_id, errors={"": exc.message}, values=values, status_code=409
+            )
+        return Redirect(f"/staff/cases/{case_id}?done=reassigned", status_code=303)
 
     async def _act(
         self,
@@ -577,6 +724,7 @@ class StaffPages(Controller):
             "decided_at_local": local_time(c["decided_at"]),
             "other_routes": [zh for zh, _ in OTHER_ROUTES],
             "received_at_local": local_time(c["received_at"]),
+            "cite": await mediation.citations(services.pool, c["rule_set_id"]),  # Order 20 or 121
         }
         return Template("staff_notice.html", context=context, headers=PRIVATE)
 
@@ -600,19 +748,24 @@ class StaffPages(Controller):
     ) -> Template:
         async with services.pool.acquire() as conn:
             taxonomy = await reference.taxonomy(conn)
+        today = local_date(utcnow())
         context = {
             **self._base(staff),
             "values": values,
             "errors": errors,
             "taxonomy": taxonomy,
             "request_kinds": REQUEST_KINDS,
-            "today": local_date(utcnow()).isoformat(),
+            "today": today.isoformat(),
+            "earliest_received_on": (today - timedelta(days=RECEIVED_ON_MAX_DAYS_BACK)).isoformat(),
             "max_files": 10,
             "max_mb": 10,
             "form_action": "/staff/complaints/new",
             "channels": STAFF_CHANNELS,
             "form_key": values.get("form_key")
             or hashlib.sha256(msgspec.json.encode([staff.id, str(utcnow())])).hexdigest()[:32],
+            "merchant_options": await merchant_usecases.form_options(
+                services.pool, values.get("merchant.name"), today=today
+            ),
         }
         return Template("complaint_new.html", context=context, status_code=status)
 
@@ -639,8 +792,11 @@ class StaffPages(Controller):
         form = await request.form()
         values = form_values(form)
         values["channel"] = str(form.get("channel") or "")
+        values["received_on"] = str(form.get("received_on") or "").strip()[:20]
         body = body_from_values(values)
         body["channel"] = values["channel"]
+        if values["received_on"]:  # blank: today (phone, counter); letters and transfers must give it
+            body["received_on"] = values["received_on"]
         uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
         staged = await stage_uploads(services, uploads)
         form_key = str(form.get("form_key") or "")[:64]
@@ -673,5 +829,6 @@ class StaffPages(Controller):
                 "received_at_local": local_time(receipt.received_at),
                 **self._base(staff),
                 "case_url": f"/staff/cases/{receipt.case_id}",
+                "report_referred": bool(str(values.get("reports_violation") or "").strip()),
             },
         )

@@ -1,0 +1,1 @@
+SELECT status, count(*) AS n FROM cases GROUP BY status

@@ -1,0 +1,1 @@
+SELECT job, outcome, n FROM worker_job_counts ORDER BY job, outcome

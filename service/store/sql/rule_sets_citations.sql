@@ -1,0 +1,1 @@
+SELECT citations FROM rule_sets WHERE id = $1

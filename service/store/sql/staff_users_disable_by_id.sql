@@ -1,0 +1,1 @@
+UPDATE staff_users SET disabled = true WHERE id = $1 RETURNING id

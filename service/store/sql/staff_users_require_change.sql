@@ -1,0 +1,1 @@
+UPDATE staff_users SET must_change_password = true WHERE id = $1

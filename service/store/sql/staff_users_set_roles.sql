@@ -1,0 +1,1 @@
+UPDATE staff_users SET roles = $2 WHERE id = $1 RETURNING id

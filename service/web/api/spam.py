@@ -1,0 +1,53 @@
+"""Staff mark a fake or flooding complaint as spam: POST /api/v1/cases/{id}/spam with a reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+
+from domain.roles import Permission
+from service.app_types import Services
+from service.store.staff import StaffUser
+from service.usecases import spam
+from service.usecases.clock import utcnow
+from service.web.auth import provide_staff, requires
+from service.web.middleware import current_request_id
+
+
+class SpamIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class SpamOut(msgspec.Struct):
+    case_id: int
+    status: str
+    outcome: str
+
+
+class SpamController(Controller):
+    path = "/api/v1/cases"
+    tags = ("staff: cases",)
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+    @post(
+        "/{case_id:int}/spam",
+        operation_id="MarkCaseSpam",
+        status_code=200,
+        guards=[requires(Permission.CASE_DECIDE)],
+        summary="Mark a complaint as spam (excluded from statistics); only before it is routed",
+    )
+    async def mark_spam(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+        data: JSONBody[SpamIn],
+    ) -> SpamOut:
+        await spam.mark_spam(
+            services.pool, case_id, staff, data.reason, now=utcnow(), request_id=current_request_id()
+        )
+        return SpamOut(case_id, "closed", "spam")

@@ -1,0 +1,187 @@
+"""Notices on time (issue 15): the senders drain the whole queue side by side, each channel paced by its
+setting; the worker's loop turns new events into sent notices without the minute cron; and the event
+reader never skips an event whose transaction commits after a later one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import msgspec
+import pytest
+
+from service.notify import Outgoing, RateLimits, channels
+from service.settings import Settings
+from service.store.db import create_pool
+from service.usecases import intake
+from service.usecases.clock import utcnow
+from service.usecases.event_notices import EventHorizon, notify_from_events
+from service.usecases.notifications import drain, queue_notification
+from tests.conftest import Databases
+from tests.factories import complaint_body
+from tests.integration.test_intake import ctx
+from workers import notifications as notices_jobs
+
+
+@pytest.fixture
+async def own_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
+    """A database of its own: the senders and the event reader see only this test's rows."""
+    p = await create_pool(await databases.create(migrated=True), max_size=12)
+    yield p
+    await p.close()
+
+
+async def queue_many(pool: asyncpg.Pool, count: int, *, channel: str = "log") -> None:
+    due = utcnow() - timedelta(seconds=1)
+    async with pool.acquire() as conn, conn.transaction():
+        for i in range(count):
+            await queue_notification(
+                conn,
+                case_id=None,
+                recipient="consumer",
+                template="acceptance_accepted",
+                fields={"tracking_no": f"GS-DRAIN-{i}", "accepted_on": due.date()},
+                channel=channel,
+                address="li@example.com" if channel == "email" else None,
+                dedupe_key=f"drain:{channel}:{i}",
+                now=due,
+            )
+
+
+class CountingChannel:
+    """Delivers after a pause (a relay's round trip), recording what it delivered and how many at once."""
+
+    def __init__(self) -> None:
+        self.delivered: list[int] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def send(self, message: Outgoing) -> None:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0.002)
+        self.in_flight -= 1
+        self.delivered.append(message.id)
+
+
+async def test_the_senders_drain_everything_due_side_by_side_and_once(own_pool: asyncpg.Pool) -> None:
+    await queue_many(own_pool, 300)
+    channel = CountingChannel()
+    sent, failed = await drain(own_pool, lambda _name: channel, clock=utcnow, senders=4)
+    assert (sent, failed) == (300, 0)  # one call: not 50 a minute
+    assert len(channel.delivered) == len(set(channel.delivered)) == 300  # none twice
+    assert channel.most_in_flight > 1  # the senders worked side by side
+    rows = await own_pool.fetch("SELECT status, attempts FROM notifications")
+    assert {(r["status"], r["attempts"]) for r in rows} == {("sent", 1)}
+    assert await drain(own_pool, lambda _name: channel, clock=utcnow, senders=4) == (0, 0)
+
+
+async def test_max_notices_bounds_a_drain(own_pool: asyncpg.Pool) -> None:
+    await queue_many(own_pool, 30)
+    assert await drain(own_pool, channels(None), clock=utcnow, senders=3, max_notices=10) == (10, 0)
+    assert await own_pool.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending'") == 20
+
+
+async def test_rate_limits_pace_a_channel_across_senders_and_leave_others_alone() -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 6))
+
+    limits = RateLimits({"email": 10.0, "log": 0.0}, clock=lambda: 100.0, sleep=sleep)
+    for _ in range(4):
+        await limits.wait("email")
+    await limits.wait("log")  # 0: unlimited
+    await limits.wait("sms")  # no setting: unlimited
+    assert waits == [0.1, 0.2, 0.3]  # the first at once, then one slot each 1/10 s
+
+
+def test_rate_limits_are_settings() -> None:
+    s = Settings.from_env({"NOTIFY_RATE_EMAIL": "2.5", "NOTIFY_RATE_LOG": "0", "NOTIFY_SENDERS": "8"})
+    assert s.notify_rate_per_s == {"email": 2.5, "log": 0.0} and s.notify_senders == 8
+    assert notices_jobs.rate_limits_from(s).interval == {"email": 0.4}
+
+
+async def test_the_worker_loop_sends_a_new_cases_notice_without_the_cron(
+    own_pool: asyncpg.Pool, settings: Settings
+) -> None:
+    receipt = await intake.submit_complaint(own_pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    loop_ctx: dict[str, Any] = {
+        "pool": own_pool,
+        "settings": msgspec.structs.replace(settings, notify_senders=2),
+        "channel_for": channels(None),
+        "rate_limits": RateLimits({}),
+    }
+    task = asyncio.create_task(notices_jobs.notices_forever(loop_ctx))
+    try:
+        status = None
+        for _ in range(150):  # the loop polls every second; give a loaded machine ample room
+            status = await own_pool.fetchval(
+                "SELECT status FROM notifications WHERE case_id = $1 AND template = 'complaint_registered'",
+                receipt.case_id,
+            )
+            if status == "sent":
+                break
+            await asyncio.sleep(0.1)
+        assert status == "sent"
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def _case(pool: asyncpg.Pool, settings: Settings) -> int:
+    receipt = await intake.submit_complaint(pool, complaint_body(), ctx(settings), now=datetime.now(UTC))
+    return receipt.case_id
+
+
+async def test_an_event_committed_after_a_later_one_is_not_skipped(
+    own_pool: asyncpg.Pool, settings: Settings
+) -> None:
+    late_case, early_case = await _case(own_pool, settings), await _case(own_pool, settings)
+    horizon = EventHorizon()
+
+    async def read() -> int:
+        async with own_pool.acquire() as conn:
+            upto = await horizon.advance(conn)
+        if upto is None:
+            return 0
+        return await notify_from_events(own_pool, now=utcnow(), smtp_configured=False, upto=upto)
+
+    insert = (
+        "INSERT INTO case_events (case_id, kind, actor, payload)"
+        " VALUES ($1, 'accepted', 'system', '{}') RETURNING id"
+    )
+    slow = await own_pool.acquire()
+    try:
+        tx = slow.transaction()
+        await tx.start()
+        late_id = await slow.fetchval(insert, late_case)  # the lower id, not committed yet
+        early_id = await own_pool.fetchval(insert, early_case)  # a higher id, committed at once
+        assert early_id > late_id
+        for _ in range(4):
+            await read()
+        cursor = await own_pool.fetchval("SELECT last_event_id FROM notice_cursor")
+        assert cursor < late_id  # held back before the open transaction's event
+        await tx.commit()
+    finally:
+        await own_pool.release(slow)
+
+    async def accepted_notices() -> set[int]:
+        rows = await own_pool.fetch(
+            "SELECT case_id FROM notifications WHERE template = 'acceptance_accepted'"
+        )
+        return {r["case_id"] for r in rows}
+
+    # the horizon passes once every writing transaction of the server that was open meanwhile has ended
+    # (other databases' too): poll rather than assume how many reads that takes
+    for _ in range(200):
+        await read()
+        if await accepted_notices() >= {late_case, early_case}:
+            break
+        await asyncio.sleep(0.05)
+    assert await accepted_notices() >= {late_case, early_case}  # the late-committed event was not skipped
+    assert await own_pool.fetchval("SELECT last_event_id FROM notice_cursor") >= early_id
