@@ -88,16 +88,6 @@ CLUSTER_DECISIONS: dict[ClusterDecision, tuple[str, str, str]] = {
     ),
 }
 
-# Staff-history labels of the events written here (merged into domain.tracking.EVENT_LABELS for display).
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "arbitration_referred": ("移送第三方质量争议仲裁", "Referred to arbitration"),
-    "arbitration_award": ("登记仲裁裁决", "Arbitration award recorded"),
-    "testing_started": ("送检（检验、检测、鉴定），暂停计时", "Product testing started, clock paused"),
-    "testing_finished": ("检验结果已出，恢复计时", "Product testing finished, clock restarted"),
-    "cluster_alert": ("同一经营者同类投诉集中预警", "Cluster alert"),
-    "cluster_decided": ("集中投诉处置决定", "Cluster decision"),
-}
-
 # Events whose payload carries the business's own words (recorded by whoever answers for it).
 MERCHANT_POSITION_EVENTS = ("merchant_answer", "merchant_refused")
 OFFER_EVENTS = ("offer_made", "offer_countered", "offer_refused")

@@ -16,22 +16,20 @@ import asyncpg
 
 from domain import arbitration as rules
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.events import staff_label
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.money import format_yuan
 from domain.taxonomy import REQUEST_KINDS
-from domain.tracking import EVENT_LABELS
 from service.store import arbitration as store
 from service.store import cases, reference, staff
 from service.store.staff import StaffUser
 from service.usecases.casework import held_case
 from service.usecases.clock import local_date, local_time
 
-# The case page's labels first (the bundle reads like the case history), then those of this module.
-LABELS: dict[str, tuple[str, str]] = {**rules.EVENT_LABELS, **EVENT_LABELS}
-
 
 def event_label(kind: str) -> str:
-    return LABELS.get(kind, (kind, kind))[0]
+    """The bundle reads like the case history: the staff label of domain.events."""
+    return staff_label(kind)
 
 
 async def refer(

@@ -19,11 +19,12 @@ import asyncpg
 
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Citations, Ground
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.events import public_label
 from domain.money import format_yuan
 from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
-from domain.tracking import PUBLIC_EVENTS, normalize_access_code, normalize_tracking_no, status_label
+from domain.tracking import normalize_access_code, normalize_tracking_no, status_label
 from service import evidence_files
 from service.evidence_files import StagedFile
 from service.store import cases, first_payments, notifications, reference
@@ -162,9 +163,7 @@ async def view_case(
         follow_up = await _follow_up(conn, row["id"], now)
         mediated = await mediation.public_view(conn, row, local_date(now or utcnow()))
         facts = await _consumer_facts(conn, row, events, flow, mediated)
-    timeline = tuple(
-        TimelineEntry(e.at, e.kind, *PUBLIC_EVENTS[e.kind]) for e in events if e.kind in PUBLIC_EVENTS
-    )
+    timeline = tuple(TimelineEntry(e.at, e.kind, *label) for e in events if (label := public_label(e.kind)))
     if facts["merchant_notified_at"] is not None:
         timeline += (TimelineEntry(facts["merchant_notified_at"], "merchant_notified", *MERCHANT_NOTIFIED),)
     return CaseView(

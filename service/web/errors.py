@@ -10,7 +10,7 @@ import asyncpg
 import redis.exceptions
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from service.store.db import CONNECTION_ERRORS, connection_lost
+from service.web.forms import body_errors
 
 log = structlog.get_logger("web")
 
@@ -67,6 +68,15 @@ def validation_failed(request: Request[Any, Any, Any], exc: ValidationFailed) ->
             ]
         },
     )
+
+
+def body_invalid(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """A command body Litestar could not decode: a value of the wrong type is a 422 naming the field, like
+    the domain's own checks; a body that is not an object at all stays a 400."""
+    errors = body_errors(exc.extra)
+    if errors is None:
+        return http_error(request, exc)
+    return validation_failed(request, ValidationFailed(errors))
 
 
 def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
@@ -207,6 +217,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     TooManyAttempts: too_many,
     Forbidden: forbidden,
     RequestEntityTooLarge: too_large,
+    ValidationException: body_invalid,
     HTTPException: http_error,
     asyncpg.DataError: out_of_range,
     UnicodeDecodeError: undecodable,

@@ -21,6 +21,7 @@ from litestar.response import File, Redirect, Template
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.damages import BASIS_LABELS, Basis, punitive
 from domain.errors import Conflict, FieldError, TooManyAttempts, ValidationFailed
+from domain.events import staff_label
 from domain.intake import RECEIVED_ON_MAX_DAYS_BACK
 from domain.ledger import Account
 from domain.lifecycle import STATUS_LABELS, Status
@@ -30,7 +31,6 @@ from domain.queues import QueueConflict
 from domain.roles import ROLE_LABELS, Permission, can
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
-from domain.tracking import EVENT_LABELS
 from domain.wording import staff_explanation
 from service.app_types import Services
 from service.store import cases as store_cases
@@ -362,7 +362,7 @@ class StaffPages(Controller):
             TimelineRow(
                 local_time(e.at),
                 e.kind,
-                EVENT_LABELS.get(e.kind, (e.kind, e.kind))[0],
+                staff_label(e.kind),
                 f.actor_names.get(e.actor, e.actor),
                 dict(e.payload),
             )
