@@ -99,20 +99,31 @@ REGISTRY: dict[EventKind, Kind] = {
         staff=("期限已按公布的节假日安排重新计算", "Deadline recomputed with the published calendar"),
         public=("办理期限已按公布的节假日安排更新", "Deadline updated to the published holiday schedule"),
     ),
-    EventKind.ACCEPTED: Kind(staff=("已受理", "Accepted"), public=("已受理", "Accepted")),
-    EventKind.REJECTED: Kind(staff=("不予受理", "Not accepted"), public=("不予受理", "Not accepted")),
+    EventKind.ACCEPTED: Kind(
+        staff=("已受理", "Accepted"), public=("已受理", "Accepted"), confirmation="已受理。"
+    ),
+    EventKind.REJECTED: Kind(
+        staff=("不予受理", "Not accepted"),
+        public=("不予受理", "Not accepted"),
+        confirmation="已作出不予受理决定。",
+    ),
     EventKind.PAUSED: Kind(
         staff=("暂停计时", "Clock paused"),
         public=("办理期限暂停计算（如商品检验检测）", "Clock paused (e.g. product testing)"),
+        confirmation="已暂停计时。",
     ),
     EventKind.RESUMED: Kind(
-        staff=("恢复计时", "Clock restarted"), public=("办理期限恢复计算", "Clock restarted")
+        staff=("恢复计时", "Clock restarted"),
+        public=("办理期限恢复计算", "Clock restarted"),
+        confirmation="已恢复计时。",
     ),
     EventKind.ROUTED: Kind(
         staff=("已确定处理方式", "Route decided"), public=("已确定处理方式", "Route decided")
     ),
     EventKind.ROUTE_OVERRIDDEN: Kind(
-        staff=("处理方式已调整", "Route changed"), public=("处理方式已调整", "Route changed")
+        staff=("处理方式已调整", "Route changed"),
+        public=("处理方式已调整", "Route changed"),
+        confirmation="处理方式已调整。",
     ),
     EventKind.REROUTED: Kind(
         staff=("核实经营者后重新确定处理方式", "Route decided again after the business was corrected"),
@@ -125,10 +136,12 @@ REGISTRY: dict[EventKind, Kind] = {
     EventKind.MERCHANT_PAID: Kind(
         staff=("商家已向消费者赔付", "The merchant paid the consumer"),
         public=("商家已向您赔付", "The merchant paid you"),
+        confirmation="已记录商家答复。",
     ),
     EventKind.MERCHANT_REFUSED: Kind(
         staff=("商家拒绝先行赔付", "The merchant refused first payment"),
         public=("商家拒绝先行赔付", "The merchant refused first payment"),
+        confirmation="已记录商家答复。",
     ),
     EventKind.MERCHANT_DEADLINE_MISSED: Kind(
         staff=("商家逾期未答复", "The merchant missed its deadline"),
@@ -137,6 +150,7 @@ REGISTRY: dict[EventKind, Kind] = {
     EventKind.DEPOSIT_PAYOUT: Kind(
         staff=("已从质量保证金中向消费者先行赔付", "The consumer was paid from the deposit"),
         public=("已从质量保证金中向您先行赔付", "You were paid from the guarantee deposit"),
+        confirmation="已从质量保证金中先行赔付，并已向商家追偿。",
     ),
     EventKind.TESTING_STARTED: Kind(
         staff=("商品送检，办理期限暂停计算", "Product testing: the clock is paused"),
@@ -253,7 +267,9 @@ REGISTRY: dict[EventKind, Kind] = {
     EventKind.APPEAL_DECLINED: Kind(
         staff=("不同意申请（已说明理由）", "Request declined"), public=("申请未获同意", "Request declined")
     ),
-    EventKind.CLOSED: Kind(staff=("已办结", "Closed"), public=("已办结", "Closed")),
+    EventKind.CLOSED: Kind(
+        staff=("已办结", "Closed"), public=("已办结", "Closed"), confirmation="案件已办结。"
+    ),
     EventKind.REPORT_SPLIT: Kind(staff=("举报线索已分离，转执法部门", "Report split off for enforcement")),
     EventKind.ACCEPTANCE_OVERDUE: Kind(
         staff=("受理期限已过，尚未决定", "Acceptance deadline passed undecided")
@@ -270,19 +286,25 @@ REGISTRY: dict[EventKind, Kind] = {
         confirmation="已更换关联的商家，并已按新商家重新分流。",
     ),
     EventKind.MERCHANT_MERGED: Kind(staff=("重复的商家档案已合并", "Duplicate merchant merged")),
-    EventKind.MERCHANT_LINK_ISSUED: Kind(staff=("已生成商家答复链接", "Merchant link issued")),
+    EventKind.MERCHANT_LINK_ISSUED: Kind(
+        staff=("已生成商家答复链接", "Merchant link issued"), confirmation="已生成商家答复链接。"
+    ),
     EventKind.RECOURSE_OPENED: Kind(
         staff=("已向商家追偿，通知补足保证金", "Recourse opened; deposit top-up due")
     ),
     EventKind.DEPOSIT_RECOVERED: Kind(staff=("商家已补足保证金", "The merchant refilled its deposit")),
     EventKind.TOPUP_OVERDUE: Kind(staff=("商家逾期未补足保证金", "Deposit top-up overdue")),
     EventKind.CLUSTER_ALERT: Kind(staff=("群体性投诉提醒", "Cluster alert")),
-    EventKind.CLUSTER_DECIDED: Kind(staff=("群体投诉处置决定", "Cluster decision")),
+    EventKind.CLUSTER_DECIDED: Kind(
+        staff=("群体投诉处置决定", "Cluster decision"), confirmation="已作出处置决定。"
+    ),
     EventKind.CONTACT_LOGGED: Kind(staff=("联系当事人", "Party contacted"), confirmation="已登记联系记录。"),
     EventKind.QUEUED: Kind(staff=("进入调解组队列", "Entered a team queue")),
     EventKind.CLAIMED: Kind(staff=("调解员领取案件", "Claimed by a mediator")),
     EventKind.RELEASED: Kind(staff=("调解员退回案件", "Released by the mediator")),
-    EventKind.REASSIGNED: Kind(staff=("科长改派调解员", "Reassigned by a supervisor")),
+    EventKind.REASSIGNED: Kind(
+        staff=("科长改派调解员", "Reassigned by a supervisor"), confirmation="已改派调解员。"
+    ),
     EventKind.SETTLEMENT_DRAFTED: Kind(
         staff=("方案已被接受，调解书草稿待调解员审核", "Offer accepted; draft awaits review"),
         confirmation="调解方案已被接受，已生成调解书草稿：请审核文字和履行期限后出具。",
@@ -295,7 +317,8 @@ REGISTRY: dict[EventKind, Kind] = {
     ),
     EventKind.NOTIFICATION_FAILED: Kind(staff=("通知发送失败", "Notice failed")),
     EventKind.MARKED_SPAM: Kind(
-        staff=("标记为虚假或恶意投诉，不计入统计", "Marked as spam; excluded from statistics")
+        staff=("标记为虚假或恶意投诉，不计入统计", "Marked as spam; excluded from statistics"),
+        confirmation="已标记为虚假或恶意投诉并办结，不计入统计。",
     ),
 }
 

@@ -175,42 +175,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
             [FieldError("", "invalid_type", "请求内容应为对象", "Body must be a JSON object")]
         )
     r = _Reader(data)
-
-    consumer = r.section("consumer", required=True)
-    c_name = r.text(consumer, "consumer.name", required=True, max_len=50)
-    c_phone = _phone(r, consumer, "consumer.phone", required=True)
-    c_address = r.text(consumer, "consumer.address", required=True, min_len=5, max_len=200)
-    c_id = r.text(consumer, "consumer.id_number", required=False, max_len=18)
-    if c_id is not None:
-        c_id = c_id.upper()
-        if not identifiers.valid_id_number(c_id):
-            r.fail(
-                "consumer.id_number",
-                "invalid_id_number",
-                "身份证号码不正确",
-                "Not a valid resident ID number",
-            )
-            c_id = None
-
-    c_email = r.text(consumer, "consumer.email", required=False, max_len=254)
-    if c_email is not None and not EMAIL.match(c_email):
-        r.fail("consumer.email", "invalid_email", "电子邮箱格式不正确", "Not an e-mail address")
-        c_email = None
-
-    merchant = r.section("merchant", required=True)
-    m_name = r.text(merchant, "merchant.name", required=True, min_len=2, max_len=100)
-    m_address = r.text(merchant, "merchant.address", required=True, min_len=5, max_len=200)
-    m_uscc = _uscc(r, merchant, "merchant.uscc")
-    m_phone = _phone(r, merchant, "merchant.phone", required=False)
-
-    platform = r.section("platform", required=False)
-    platform_ref = None
-    if platform is not None:
-        p_name = r.text(platform, "platform.name", required=True, min_len=2, max_len=100)
-        p_uscc = _uscc(r, platform, "platform.uscc")
-        if p_name is not None:
-            platform_ref = PlatformRef(p_name, p_uscc)
-
+    consumer, merchant, platform = _consumer(r), _merchant(r), _platform(r)
     subdistrict = r.code("subdistrict", taxonomy.codes("subdistricts"), required=False)
     quality_domain = r.code("quality_domain", taxonomy.codes("quality_domains"), required=True)
     category = r.code("category", taxonomy.codes("categories"), required=True)
@@ -232,13 +197,13 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
 
     if r.errors:
         raise ValidationFailed(r.errors)
-    assert c_name and c_phone and c_address and m_name and m_address  # guaranteed by no errors
+    assert consumer and merchant  # guaranteed by no errors
     assert quality_domain and category and problem_type and purchase_date and description
     assert amount_paid is not None and claim_amount is not None and requests
     return ComplaintDraft(
-        consumer=Consumer(c_name, c_phone, c_address, c_id, c_email),
-        merchant=MerchantRef(m_name, m_address, m_uscc, m_phone),
-        platform=platform_ref,
+        consumer=consumer,
+        merchant=merchant,
+        platform=platform,
         subdistrict=subdistrict,
         quality_domain=quality_domain,
         category=category,
@@ -253,6 +218,49 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
         channel=channel,
         received_on=received_on,
     )
+
+
+def _consumer(r: _Reader) -> Consumer | None:
+    consumer = r.section("consumer", required=True)
+    name = r.text(consumer, "consumer.name", required=True, max_len=50)
+    phone = _phone(r, consumer, "consumer.phone", required=True)
+    address = r.text(consumer, "consumer.address", required=True, min_len=5, max_len=200)
+    id_number = r.text(consumer, "consumer.id_number", required=False, max_len=18)
+    if id_number is not None:
+        id_number = id_number.upper()
+        if not identifiers.valid_id_number(id_number):
+            r.fail(
+                "consumer.id_number",
+                "invalid_id_number",
+                "身份证号码不正确",
+                "Not a valid resident ID number",
+            )
+            id_number = None
+    email = r.text(consumer, "consumer.email", required=False, max_len=254)
+    if email is not None and not EMAIL.match(email):
+        r.fail("consumer.email", "invalid_email", "电子邮箱格式不正确", "Not an e-mail address")
+        email = None
+    if name and phone and address:
+        return Consumer(name, phone, address, id_number, email)
+    return None
+
+
+def _merchant(r: _Reader) -> MerchantRef | None:
+    merchant = r.section("merchant", required=True)
+    name = r.text(merchant, "merchant.name", required=True, min_len=2, max_len=100)
+    address = r.text(merchant, "merchant.address", required=True, min_len=5, max_len=200)
+    uscc = _uscc(r, merchant, "merchant.uscc")
+    phone = _phone(r, merchant, "merchant.phone", required=False)
+    return MerchantRef(name, address, uscc, phone) if name and address else None
+
+
+def _platform(r: _Reader) -> PlatformRef | None:
+    platform = r.section("platform", required=False)
+    if platform is None:
+        return None
+    name = r.text(platform, "platform.name", required=True, min_len=2, max_len=100)
+    uscc = _uscc(r, platform, "platform.uscc")
+    return PlatformRef(name, uscc) if name is not None else None
 
 
 def _phone(r: _Reader, source: Mapping[str, Any] | None, path: str, *, required: bool) -> str | None:

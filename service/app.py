@@ -8,29 +8,33 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
+from domain.events import confirmation
+from service.adapters.throttle import FilingLimits, Throttle
 from service.app_types import Services
 from service.logs import configure_logging
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.embedded import EmbeddedServers, ensure_servers
-from service.throttle import FilingLimits, Throttle
 from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
 from service.usecases.signin_limits import SignInLimits
+from service.web import openapi
+from service.web.api.arbitration import ArbitrationController
 from service.web.api.auth import issue_token, list_tokens, revoke_token
 from service.web.api.cases import CaseController
-from service.web.api.casework_extra import CaseworkExtraController
+from service.web.api.clusters import ClusterController
 from service.web.api.complaints import ComplaintController
 from service.web.api.first_payment import FirstPaymentController
 from service.web.api.health import health
+from service.web.api.intake import record_complaint
 from service.web.api.mediation import MediationController
 from service.web.api.merchants import CaseMerchantController, MerchantController
 from service.web.api.metrics import OpsMetrics, metrics
+from service.web.api.product_testing import ProductTestingController
 from service.web.api.queues import QueueController
 from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
@@ -43,17 +47,21 @@ from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
 from service.web.pages.admin import AdminPages, PasswordPages
 from service.web.pages.admin_calendar import CalendarPages
-from service.web.pages.casework_extra import CaseworkExtraPages
+from service.web.pages.arbitration import ArbitrationPages
+from service.web.pages.case_merchant import CaseMerchantPages
+from service.web.pages.clusters import ClusterPages
 from service.web.pages.favicon import favicon
 from service.web.pages.mediation import MediationPages
+from service.web.pages.merchant_forms import MerchantFormPages
+from service.web.pages.merchant_import import MerchantImportPages
 from service.web.pages.merchant_link import MerchantLinkPages
-from service.web.pages.merchants import CaseMerchantPages, MerchantPages
+from service.web.pages.merchants import MerchantPages
+from service.web.pages.product_testing import ProductTestingPages
 from service.web.pages.public import PublicPages
 from service.web.pages.queues import QueuePages
 from service.web.pages.returns import ReturnPages
 from service.web.pages.satisfaction import SatisfactionPages
-from service.web.pages.spam import SpamPages
-from service.web.pages.staff import StaffPages
+from service.web.pages.staff import STAFF_PAGES
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -129,11 +137,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MediationPages,
             AppealController,
             SatisfactionPages,
-            CaseworkExtraController,
-            CaseworkExtraPages,
+            ArbitrationController,
+            ArbitrationPages,
+            ProductTestingController,
+            ProductTestingPages,
+            ClusterController,
+            ClusterPages,
             MerchantController,
             CaseMerchantController,
             MerchantPages,
+            MerchantFormPages,
+            MerchantImportPages,
             CaseMerchantPages,
             MerchantLinkPages,
             health,
@@ -145,10 +159,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             list_tokens,
             ComplaintController,
             CaseController,
+            record_complaint,  # after CaseController: the same path (see its docstring)
             SpamController,
-            SpamPages,
             PublicPages,
-            StaffPages,
+            *STAFF_PAGES,
             AdminPages,
             PasswordPages,
             CalendarPages,
@@ -161,8 +175,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=EdgeRequest,
         before_send=[response_headers],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=TemplateConfig(directory=settings.templates_dir, engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
+        template_config=TemplateConfig(
+            directory=settings.templates_dir,
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda t: t.engine.globals.update(confirmation=confirmation),  # done=<event kind>
+        ),
+        openapi_config=openapi.config(
             title="质量争议处理服务 Quality Disputes API",
             version="1",
             path="/schema",
@@ -176,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # service.logs configures logging for the whole process
         debug=False,
     )
+    openapi.describe(app)  # every operation's error responses and the staff bearer scheme
     # before routing, so unknown paths are covered too: client and scheme, Host, body timeouts, HSTS
     app.asgi_handler = wrap_edge(ops_metrics.requests.wrap(app.asgi_handler), settings)
     return app

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import asyncpg
 from redis.asyncio import Redis
 
+from service.adapters.throttle import FilingLimits, Throttle
 from service.settings import Settings
-from service.throttle import FilingLimits, Throttle
 from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
 from service.usecases.signin_limits import SignInLimits

@@ -47,7 +47,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     filing_phone_window_s: int = 24 * 3600
     idempotency_ttl_s: int = 24 * 3600
     public_base_url: str = "http://127.0.0.1:8000"  # where links in notices point (survey links)
-    smtp_host: str | None = None  # unset: notices are stored and shown on the case page only ('log')
+    # the e-mail channel (service/adapters/channels/email.py); unset: notices are recorded only ('log')
+    smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "noreply@localhost"
     smtp_user: str | None = None
@@ -62,7 +63,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     body_timeout_s: float = 30.0  # longest wait for the next piece of a request body
     max_connections_per_client: int = 64  # open connections per client address (0: no cap)
     notify_senders: int = 4  # notices sent side by side by each worker (each holds a pooled connection)
-    notify_rate_per_s: dict[str, float] = msgspec.field(default_factory=lambda: {"email": 20.0})  # 0: none
+    notify_rate_per_s: dict[str, float] = msgspec.field(default_factory=lambda: {"email": 20.0})  # by channel
     metrics_token: str | None = None  # unset: GET /metrics answers 404
 
     @property
@@ -112,14 +113,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "body_timeout_s": float(env.get("BODY_TIMEOUT_S", "30")),
             "max_connections_per_client": int(env.get("MAX_CONNECTIONS_PER_CLIENT", "64")),
             "notify_senders": int(env.get("NOTIFY_SENDERS", "4")),
-            "notify_rate_per_s": {
-                "email": float(env.get("NOTIFY_RATE_EMAIL", "20")),
-                "log": float(env.get("NOTIFY_RATE_LOG", "0")),
-            },
+            "notify_rate_per_s": _notify_rates(env),
             "metrics_token": env.get("METRICS_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _notify_rates(env: Mapping[str, str]) -> dict[str, float]:
+    """NOTIFY_RATE_<CHANNEL>: notices a second per worker for each channel (0: unlimited); e-mail 20."""
+    rates = {"email": 20.0, "log": 0.0}
+    prefix = "NOTIFY_RATE_"
+    rates.update({k.removeprefix(prefix).lower(): float(v) for k, v in env.items() if k.startswith(prefix)})
+    return rates
 
 
 def _list(value: str | None) -> tuple[str, ...]:

@@ -11,17 +11,18 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import asyncpg
 import pytest
+from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from service.settings import ROOT, Settings
 from service.store.db import create_pool
 from service.store.embedded import ensure_servers
-from service.store.migrate import migrate
 from tests.support import clock
+from tests.support.databases import Databases
 
 # Benchmarks run only through `make bench` (BENCH=1): they print figures and take a while.
 collect_ignore = [] if os.environ.get("BENCH") else ["bench"]
@@ -42,11 +43,6 @@ def today_local() -> date:
     return clock.today_local()
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def server_urls() -> Iterator[tuple[str, str]]:
     # DISPUTES_TEST_DATA_DIR: `make test-clock` starts its own servers, under the shifted clock
@@ -56,39 +52,6 @@ def server_urls() -> Iterator[tuple[str, str]]:
     )
     yield servers.database_url, servers.redis_url
     servers.stop()
-
-
-class Databases:
-    """Creates throwaway databases on the test server and drops them at the end."""
-
-    def __init__(self, admin_url: str) -> None:
-        self.admin_url = admin_url
-        self.created: list[str] = []
-
-    async def create(self, *, migrated: bool) -> str:
-        name = f"qd_test_{uuid.uuid4().hex[:12]}"
-        conn = await asyncpg.connect(self.admin_url)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-        self.created.append(name)
-        url = with_database(self.admin_url, name)
-        if migrated:
-            conn = await asyncpg.connect(url)
-            try:
-                await migrate(conn, ROOT / "migrations")
-            finally:
-                await conn.close()
-        return url
-
-    async def drop_all(self) -> None:
-        conn = await asyncpg.connect(self.admin_url)
-        try:
-            for name in self.created:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +89,15 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     p = await create_pool(database_url, max_size=5)
     yield p
     await p.close()
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The session's app client (tests/api and tests/security share it; staff accounts are theirs)."""
+    from service.app import create_app  # here: the unit tests need not import the app
+
+    async with AsyncTestClient(app=create_app(settings)) as c:
+        yield c
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from domain.errors import NotFound
+from service.adapters.channels import configured_channels
 from service.metrics import JobCounts
 from service.settings import Settings
 from service.store.db import CONNECT_TIMEOUT_S, connection_lost, create_pool
@@ -257,7 +258,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         ctx["pool"] = await create_pool(database_url, min_size=1, max_size=pool_size)
         ctx["queue_name"] = settings.queue_name
         ctx["settings"] = settings
-        ctx["channel_for"] = notices_jobs.channels_from(settings)
+        ctx["channels"] = configured_channels(settings)
         ctx["rate_limits"] = notices_jobs.rate_limits_from(settings)
         ctx["job_counts"] = JobCounts()
         ctx["cron_horizon"] = event_notices.EventHorizon()  # its own: a horizon needs its polls in order

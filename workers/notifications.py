@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 
-from service.notify import ChannelFor, RateLimits, channels, smtp_config
+from service.adapters.channels import RateLimits
 from service.settings import Settings
 from service.usecases import event_notices, notifications
 from service.usecases.clock import utcnow
@@ -29,18 +29,13 @@ SEND_POLL_S = 2.0
 RETRY_S = 1.0  # after a database hiccup
 
 
-def channels_from(settings: Settings) -> ChannelFor:
-    """'log' always; 'email' through SMTP when SMTP_HOST is set (else e-mail tries fail and are retried)."""
-    return channels(smtp_config(settings))
-
-
 def rate_limits_from(settings: Settings) -> RateLimits:
     return RateLimits(settings.notify_rate_per_s)
 
 
 async def notifications_job(ctx: dict[str, Any]) -> dict[str, int]:
-    """Send a batch of what is due; ctx["channel_for"] is built once at start-up by `channels_from`."""
-    sent, failed = await notifications.send_due(ctx["pool"], ctx["channel_for"], now=utcnow(), batch=BATCH)
+    """Send a batch of what is due; ctx["channels"] is built once at start-up (`configured_channels`)."""
+    sent, failed = await notifications.send_due(ctx["pool"], ctx["channels"], now=utcnow(), batch=BATCH)
     if sent or failed:
         log.info("notices sent", sent=sent, failed=failed)
     return {"sent": sent, "failed": failed}
@@ -51,7 +46,7 @@ async def drain(ctx: dict[str, Any]) -> tuple[int, int]:
     settings: Settings | None = ctx.get("settings")
     sent, failed = await notifications.drain(
         ctx["pool"],
-        ctx["channel_for"],
+        ctx["channels"],
         clock=utcnow,
         senders=settings.notify_senders if settings else 4,
         limits=ctx.get("rate_limits"),
@@ -70,7 +65,7 @@ async def read_events_once(ctx: dict[str, Any], horizon: event_notices.EventHori
     return await event_notices.notify_from_events(
         ctx["pool"],
         now=utcnow(),
-        smtp_configured=bool(settings.smtp_host),
+        channels=ctx["channels"],
         base_url=settings.public_base_url,
         upto=upto,
     )

@@ -8,7 +8,8 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.calendar import Unit
-from domain.mediation import ContactInput, OfferInput, SessionInput
+from domain.mediation import ContactInput, SessionInput
+from domain.mediation_offers import OfferInput
 from service.store.sql import SQL
 
 

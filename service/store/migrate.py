@@ -2,7 +2,10 @@
 advisory lock so that two processes migrating at once take turns. Production and tests use this runner.
 
 After the SQL files it seeds the working-day calendar from the `chinesecalendar` package for every year
-the package knows and the table does not: a year an administrator loaded from a file is never replaced.
+the package knows and the table does not: a year an administrator loaded from a file is never replaced;
+and it writes the notification channels the code declares into their lookup table, and the current
+version's indicator definitions from `domain.indicator_definitions` (the one source of them; earlier
+versions stay as their migrations wrote them, for the returns made under them).
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from pathlib import Path
 
 import asyncpg
 
-from service.store import calendar_source
+from domain.indicator_definitions import DEFINITIONS, VERSION
+from service.adapters.channels import declared as declared_channels
+from service.store import calendar_source, notifications
+from service.store.sql import SQL
 
 LOCK_KEY = 0x5144_6D69  # "QDmi": any fixed number unique to this application
 CALENDAR_FROM = 2020  # the earliest rule set (Order 20) took effect in 2020; older years count nothing
@@ -84,9 +90,16 @@ async def migrate(conn: asyncpg.Connection, folder: Path) -> list[str]:
                 raise MigrationError(f"{m.name} failed: {exc}") from exc
             done.append(m.name)
         await seed_calendar(conn)
+        await seed_channels(conn)
+        await seed_indicator_definitions(conn)
         return done
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
+
+
+async def seed_channels(conn: asyncpg.Connection) -> None:
+    """Write every notification channel the code declares (service/adapters/channels) into its lookup."""
+    await notifications.declare_channels(conn, declared_channels())
 
 
 async def seed_calendar(conn: asyncpg.Connection) -> list[int]:
@@ -109,3 +122,18 @@ async def seed_calendar(conn: asyncpg.Connection) -> list[int]:
             )
         added.append(year)
     return added
+
+
+# the order of indicator_definitions_upsert.sql's parameters after the version
+DEFINITION_COLUMNS = (
+    "code", "name_zh", "name_en", "formula", "numerator", "denominator",
+    "unit", "sort", "period", "kind", "target",
+)  # fmt: skip
+
+
+async def seed_indicator_definitions(conn: asyncpg.Connection) -> int:
+    """Write the current version's definitions (new ones added, changed wording updated); return how many."""
+    rows = [(VERSION, *(getattr(d, column) for column in DEFINITION_COLUMNS)) for d in DEFINITIONS]
+    async with conn.transaction():
+        await conn.executemany(SQL["indicator_definitions_upsert"], rows)
+    return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,6 +33,7 @@ class Notice:
     id: int
     recipient: str
     channel: str
+    channel_label: str
     address: str | None
     template: str
     subject: str
@@ -44,14 +46,17 @@ class Notice:
     sent_at: datetime | None
 
 
+Contacts = Mapping[str, str | None]  # by a channel's contact field: {"email": …, "phone": …}
+
+
 @dataclass(frozen=True, slots=True)
 class Recipients:
     case_id: int
     tracking_no: str
     merchant_id: int | None
     assigned_to: int | None
-    consumer_email: str | None
-    merchant_email: str | None
+    consumer: Contacts
+    merchant: Contacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +105,8 @@ async def recipients(conn: asyncpg.Connection, case_id: int) -> Recipients | Non
         tracking_no=r["tracking_no"],
         merchant_id=r["merchant_id"],
         assigned_to=r["assigned_to"],
-        consumer_email=r["consumer_email"],
-        merchant_email=r["merchant_email"],
+        consumer={"email": r["consumer_email"], "phone": r["consumer_phone"]},
+        merchant={"email": r["merchant_email"], "phone": r["merchant_phone"]},
     )
 
 
@@ -164,7 +169,14 @@ def _flagged(r: asyncpg.Record) -> Flagged:
     )
 
 
+async def declare_channels(
+    conn: asyncpg.Connection, channels: Iterable[tuple[str, str, str | None, int | None]]
+) -> None:
+    """Write each (name, label, contact_field, max_chars) into the `notification_channels` lookup."""
+    await conn.executemany(SQL["notification_channels_upsert"], list(channels))
+
+
 async def merchant_notified_at(conn: asyncpg.Connection, case_id: int) -> datetime | None:
-    """The first notice e-mailed to the case's merchant, if any."""
+    """When a notice first reached one of the merchant's contacts, if one did."""
     at: datetime | None = await conn.fetchval(SQL["notifications_merchant_notified"], case_id)
     return at

@@ -18,7 +18,8 @@ from typing import Any
 
 import asyncpg
 
-from domain.indicators import Definition, MerchantRow, MonthCounts, MonthTables
+from domain.indicators import Definition, MonthCounts
+from domain.return_figures import MerchantRow, MonthTables
 from service.store.sql import SQL
 
 TIMEOUT_S = 600  # a month of a million cases is read in seconds, not in the pool's default 30
@@ -128,25 +129,8 @@ async def month_counts(
     )
     for r in received:
         acc[r["month"]]["received"] = r["received"]
-    for r in decided:
-        m = acc[r["month"]]
-        if r["by_ground"] == 1:
-            m.update(decided=r["decided"], decided_on_time=r["on_time"], accepted=r["accepted"])
-            m["rejected"] = r["rejected"]
-        elif r["rejection_ground"] is not None:
-            m["rejections_by_ground"][r["rejection_ground"]] = r["decided"]
-    for r in closed:
-        m = acc[r["month"]]
-        if r["by_outcome"] == 0:
-            m["outcomes"][r["outcome"]] = r["closed"]
-        elif r["by_days"] == 0:
-            m["handling_days"][r["days"]] = r["closed"]
-        else:
-            m.update(
-                closed=r["closed"],
-                closed_on_time=r["on_time"],
-                relief_beyond_first_payment_fen=r["relief_extra_fen"],
-            )
+    _add_decided(acc, decided)
+    _add_closed(acc, closed)
     for r in first_payments:
         who = "by_merchant" if r["state"] == "paid_by_merchant" else "from_deposit"
         acc[r["month"]][f"first_payments_{who}"] = r["payments"]
@@ -158,12 +142,7 @@ async def month_counts(
             acc[r["month"]]["awards_by_party"][r["award_for"]] = r["n"]
     for r in reports:
         acc[r["month"]]["reports_split"] = r["reports"]
-    for r in surveys:
-        m = acc[r["month"]]
-        if r["by_score"] == 1:
-            m.update(surveys_sent=r["surveys"], surveys_responded=r["answered"])
-        elif r["score"] is not None and r["answered"]:
-            m["survey_scores"][Decimal(r["score"])] = r["answered"]
+    _add_surveys(acc, surveys)
     for r in due:
         acc[r["month"]].update(
             acceptance_due=r["due"],
@@ -171,6 +150,43 @@ async def month_counts(
             acceptance_overdue_undecided=r["undecided_late"],
         )
     return {month: MonthCounts(**values) for month, values in acc.items()}
+
+
+def _add_decided(acc: dict[date, dict[str, Any]], rows: list[asyncpg.Record]) -> None:
+    """Acceptance decisions: the month's totals (by_ground = 1) and the rejections by ground."""
+    for r in rows:
+        m = acc[r["month"]]
+        if r["by_ground"] == 1:
+            m.update(decided=r["decided"], decided_on_time=r["on_time"], accepted=r["accepted"])
+            m["rejected"] = r["rejected"]
+        elif r["rejection_ground"] is not None:
+            m["rejections_by_ground"][r["rejection_ground"]] = r["decided"]
+
+
+def _add_closed(acc: dict[date, dict[str, Any]], rows: list[asyncpg.Record]) -> None:
+    """Closings: by outcome, by handling days, and the month's totals."""
+    for r in rows:
+        m = acc[r["month"]]
+        if r["by_outcome"] == 0:
+            m["outcomes"][r["outcome"]] = r["closed"]
+        elif r["by_days"] == 0:
+            m["handling_days"][r["days"]] = r["closed"]
+        else:
+            m.update(
+                closed=r["closed"],
+                closed_on_time=r["on_time"],
+                relief_beyond_first_payment_fen=r["relief_extra_fen"],
+            )
+
+
+def _add_surveys(acc: dict[date, dict[str, Any]], rows: list[asyncpg.Record]) -> None:
+    """Surveys by the month sent: the totals (by_score = 1) and the histogram of scores."""
+    for r in rows:
+        m = acc[r["month"]]
+        if r["by_score"] == 1:
+            m.update(surveys_sent=r["surveys"], surveys_responded=r["answered"])
+        elif r["score"] is not None and r["answered"]:
+            m["survey_scores"][Decimal(r["score"])] = r["answered"]
 
 
 async def month_tables(read: Reader, month: date, end: date, top_merchants: int) -> MonthTables:
@@ -216,12 +232,12 @@ async def definitions(conn: asyncpg.Connection, version: str) -> list[Definition
 # --- monthly returns --------------------------------------------------------------------------------
 
 
-def _return(r: asyncpg.Record) -> Return:
+def _return(r: asyncpg.Record, figures: bool = True) -> Return:
     return Return(
         month=r["month"],
         version=r["version"],
         definitions=r["definitions"],
-        figures=r["figures"],
+        figures=r["figures"] if figures else {},
         content_hash=r["content_hash"],
         created_at=r["created_at"],
         created_by=r["created_by"],
@@ -292,8 +308,9 @@ async def list_returns(conn: asyncpg.Connection, limit: int) -> list[ReturnListI
     ]
 
 
-async def versions(conn: asyncpg.Connection, month: date) -> list[asyncpg.Record]:
-    return list(await conn.fetch(SQL["monthly_returns_versions"], month))
+async def versions(conn: asyncpg.Connection, month: date) -> list[Return]:
+    """Every version of a month's return, oldest first, without their figures (the history)."""
+    return [_return(r, figures=False) for r in await conn.fetch(SQL["monthly_returns_versions"], month)]
 
 
 async def summaries(conn: asyncpg.Connection, months: Sequence[date]) -> dict[date, dict[str, Any]]:

@@ -10,8 +10,36 @@ from typing import Any
 import asyncpg
 
 from service.store import calendar_admin, office
-from service.store.calendar_source import CalendarRow
+from service.store.calendar_source import CalendarRow, ScheduleError, parse_schedule_text
 from service.usecases.casework import recompute_provisional
+
+
+class ScheduleUnreadable(Exception):
+    """An uploaded schedule that cannot be read; the message is Chinese, for the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    year: int
+    rows: list[CalendarRow]
+
+    @property
+    def exceptions(self) -> list[CalendarRow]:
+        """The days that are not as the week has them: holidays and make-up working weekends."""
+        return [r for r in self.rows if r.holiday_name or (r.is_workday and r.day.weekday() >= 5)]
+
+
+def read_schedule(name: str, content: bytes) -> Schedule:
+    """A schedule file in the formats `disputes calendar load` takes (.csv or .json, UTF-8)."""
+    try:
+        year, rows = parse_schedule_text(name, content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScheduleUnreadable("文件应为 UTF-8 编码。") from None
+    except ScheduleError as exc:
+        # the message is "English / 中文": the page shows the Chinese half first
+        english, _, chinese = str(exc).partition(" / ")
+        raise ScheduleUnreadable(chinese or english) from None
+    return Schedule(year, list(rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +58,7 @@ async def load_year(
     async with pool.acquire() as conn, conn.transaction():
         await calendar_admin.store_year(conn, year, rows, source)
         touched = await recompute_provisional(conn, now=now)
-    return LoadResult(
-        year=year,
-        days=len(rows),
-        holidays=sum(1 for r in rows if r.holiday_name),
-        makeup_workdays=sum(1 for r in rows if r.is_workday and r.day.weekday() >= 5),
-        cases_recomputed=touched,
-    )
+    return _result(year, rows, touched)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,25 +1,24 @@
 """Clusters of complaints (DESIGN §2.5.5): when accepted complaints against the same merchant and category
 reach the routing policy's threshold within its window, the supervisor is alerted once; joint complaint,
-enforcement referral or support for public-interest litigation are decisions for people.
+enforcement referral or support for public-interest litigation are decisions for people. The alerts
+as listed are read by service.queries.clusters.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import asyncpg
 
-from domain import arbitration as rules
+from domain import clusters as rules
+from domain.casework_fields import CaseworkConflict
 from domain.errors import NotFound
-from service.store import arbitration as store
+from domain.events import EventKind
 from service.store import cases
-from service.store.arbitration import AlertRow
+from service.store import cluster_alerts as store
 from service.store.staff import StaffUser
 from service.usecases.clock import local_date
-
-RECENT_DAYS = 90  # decided alerts listed beside the open ones
-LIST_LIMIT = 200
+from service.usecases.cluster_commands import ClusterDecided, DecideCluster
 
 
 async def detect(pool: asyncpg.Pool, *, now: datetime) -> list[int]:
@@ -71,7 +70,7 @@ async def _detect(conn: asyncpg.Connection, now: datetime, *, only: tuple[int, s
             await cases.add_event(
                 conn,
                 case_id,
-                "cluster_alert",
+                EventKind.CLUSTER_ALERT,
                 actor="system",
                 at=now,
                 payload={
@@ -87,37 +86,24 @@ async def _detect(conn: asyncpg.Connection, now: datetime, *, only: tuple[int, s
 
 
 async def decide(
-    pool: asyncpg.Pool, alert_id: int, actor: StaffUser, decision: object, note: object, *, now: datetime
-) -> None:
+    pool: asyncpg.Pool, alert_id: int, actor: StaffUser, cmd: DecideCluster, *, now: datetime
+) -> ClusterDecided:
     """The supervisor's decision on an alert (once); recorded on the alert and on each of its cases."""
-    chosen, clean_note = rules.cluster_decision_input(decision, note)
+    chosen, clean_note = rules.cluster_decision_input(cmd.decision, cmd.note)
     async with pool.acquire() as conn, conn.transaction():
         alert = await store.lock_alert(conn, alert_id)
         if alert is None:
             raise NotFound(f"cluster alert {alert_id}")
         if alert["decided_at"] is not None:
-            raise rules.CaseworkConflict("alert_decided", "该预警已作出处置决定")
+            raise CaseworkConflict("alert_decided", "该预警已作出处置决定")
         await store.decide_alert(conn, alert_id, at=now, decision=chosen.value, note=clean_note, by=actor.id)
         for case_id in alert["case_ids"]:
             await cases.add_event(
                 conn,
                 case_id,
-                "cluster_decided",
+                EventKind.CLUSTER_DECIDED,
                 actor=actor.actor,
                 at=now,
                 payload={"alert_id": alert_id, "decision": chosen.value, "note": clean_note},
             )
-
-
-@dataclass(frozen=True, slots=True)
-class Alerts:
-    open: list[AlertRow]
-    recent: list[AlertRow]  # decided in the last RECENT_DAYS days, newest first
-
-
-async def alerts(pool: asyncpg.Pool, *, now: datetime) -> Alerts:
-    async with pool.acquire() as conn:
-        rows = await store.alerts(conn, decided_since=now - timedelta(days=RECENT_DAYS), limit=LIST_LIMIT)
-    return Alerts(
-        open=[r for r in rows if r.decided_at is None], recent=[r for r in rows if r.decided_at is not None]
-    )
+    return ClusterDecided(alert_id, chosen.value)

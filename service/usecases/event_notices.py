@@ -17,11 +17,14 @@ import asyncpg
 import structlog
 
 from domain.acceptance import GROUND_LABELS, Ground
+from domain.events import EventKind
 from domain.notices import Party
 from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
-from service.store import surveys
+from service.adapters.channels import Channels
+from service.store import notice_feed, surveys
+from service.store.notice_feed import FeedEvent
 from service.usecases.clock import local_date
 from service.usecases.notifications import notify_case
 from service.usecases.satisfaction import survey_due
@@ -41,19 +44,19 @@ def _remedy(code: object) -> str:
 
 
 # event kind → (template, the fields from the event's payload and its local date)
-MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
-    "registered": (
+MAPPING: dict[EventKind, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
+    EventKind.REGISTERED: (
         "complaint_registered",
         lambda p, d: {"received_on": d, "acceptance_due": _day(p.get("acceptance_due"), d)},
     ),
-    "accepted": ("acceptance_accepted", lambda p, d: {"accepted_on": _day(p.get("accepted_on"), d)}),
-    "rejected": (
+    EventKind.ACCEPTED: ("acceptance_accepted", lambda p, d: {"accepted_on": _day(p.get("accepted_on"), d)}),
+    EventKind.REJECTED: (
         "acceptance_rejected",
         lambda p, d: {"decided_on": d, "ground": GROUND_LABELS[Ground(int(p["ground"]))][0]},
     ),
-    "routed": ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
-    "route_overridden": ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
-    "first_payment_opened": (
+    EventKind.ROUTED: ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
+    EventKind.ROUTE_OVERRIDDEN: ("route_decided", lambda p, d: {"route": ROUTE_LABELS[Route(p["route"])][0]}),
+    EventKind.FIRST_PAYMENT_OPENED: (
         "first_payment_requested",
         lambda p, d: {
             "amount": f"{int(p['amount_fen']) // 100}.{int(p['amount_fen']) % 100:02d}",
@@ -61,13 +64,13 @@ MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
             "merchant_name": p.get("payer_name") or "贵单位",
         },
     ),
-    "closed": (
+    EventKind.CLOSED: (
         "case_closed",
         lambda p, d: {"closed_on": d, "outcome": OUTCOMES.get(str(p.get("outcome")), ("",))[0]},
     ),  # survey_link is added when the event is read: the survey opens then
-    "offer_made": ("offer_to_answer", lambda p, d: _offer(p, d)),
-    "offer_countered": ("offer_to_answer", lambda p, d: _offer(p, d)),
-    "settlement_made": (
+    EventKind.OFFER_MADE: ("offer_to_answer", lambda p, d: _offer(p, d)),
+    EventKind.OFFER_COUNTERED: ("offer_to_answer", lambda p, d: _offer(p, d)),
+    EventKind.SETTLEMENT_MADE: (
         "settlement_made",
         lambda p, d: {
             "settled_on": d,
@@ -76,8 +79,11 @@ MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
             "perform_by": _day(p.get("perform_by"), d),
         },
     ),
-    "terminated": ("termination_notice", lambda p, d: {"terminated_on": d, "reason": p["reason_label"]}),
-    "settlement_issued": (
+    EventKind.TERMINATED: (
+        "termination_notice",
+        lambda p, d: {"terminated_on": d, "reason": p["reason_label"]},
+    ),
+    EventKind.SETTLEMENT_ISSUED: (
         "settlement_to_confirm",
         lambda p, d: {
             "remedy": _remedy(p["remedy"]),
@@ -86,13 +92,17 @@ MAPPING: dict[str, tuple[str, Callable[[Mapping[str, Any], date], Fields]]] = {
         },
     ),
     # a settled case is rated once its performance is known: recorded, or flagged when the date passed
-    "settlement_performed": ("survey_invite", lambda p, d: {"performance": "已履行"}),
-    "settlement_not_performed": ("survey_invite", lambda p, d: {"performance": "未按期履行"}),
+    EventKind.SETTLEMENT_PERFORMED: ("survey_invite", lambda p, d: {"performance": "已履行"}),
+    EventKind.SETTLEMENT_NOT_PERFORMED: ("survey_invite", lambda p, d: {"performance": "未按期履行"}),
 }
 # an offer goes to the side that must answer it
-AUDIENCE: dict[str, Callable[[Mapping[str, Any]], tuple[Party, ...]]] = {
-    "offer_made": lambda p: (Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,),
-    "offer_countered": lambda p: (Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,),
+AUDIENCE: dict[EventKind, Callable[[Mapping[str, Any]], tuple[Party, ...]]] = {
+    EventKind.OFFER_MADE: lambda p: (
+        Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,
+    ),
+    EventKind.OFFER_COUNTERED: lambda p: (
+        Party.MERCHANT if p.get("from_party") == "consumer" else Party.CONSUMER,
+    ),
 }
 
 
@@ -116,25 +126,21 @@ async def open_survey_at_close(conn: asyncpg.Connection, case_id: int, outcome: 
         await surveys.open_for_case(conn, case_id, now)  # the token is discarded: the notice gets a new one
 
 
-async def _survey_link(conn: asyncpg.Connection, event: asyncpg.Record, now: datetime, base_url: str) -> str:
+async def _survey_link(conn: asyncpg.Connection, event: FeedEvent, now: datetime, base_url: str) -> str:
     """The closed case's survey link (once; a duplicate's follow-up is its original's).
 
     A survey opened by this very closing (`open_survey_at_close`) gets its link token now; one from
     before this closing (a reopened case closing again) keeps its first link. The token lives only in the
     notice sent to the consumer; staff see the notice with it masked.
     """
-    if event["payload"].get("outcome") == "duplicate":
+    if event.payload.get("outcome") == "duplicate":
         raise ValueError("no survey for a duplicate")
     fresh = secrets.token_urlsafe(32)
-    issued = await conn.fetchval(
-        "UPDATE surveys SET token_hash = $2 WHERE case_id = $1 AND created_at = $3 AND answered_at IS NULL"
-        " RETURNING case_id",
-        event["case_id"],
-        surveys.token_hash(fresh),
-        event["at"],
+    issued = await notice_feed.issue_survey_link_token(
+        conn, event.case_id, event.at, surveys.token_hash(fresh)
     )
     # not opened at this closing: a case closed before this release opens its survey now
-    token = fresh if issued is not None else await surveys.open_for_case(conn, event["case_id"], now)
+    token = fresh if issued else await surveys.open_for_case(conn, event.case_id, now)
     if token is None:  # a reopened case closing again keeps its first survey
         return "请凭投诉编号和查询码登录查询页面评价"
     return f"{base_url.rstrip('/')}/survey/{token}"
@@ -157,18 +163,14 @@ class EventHorizon:
 
     async def advance(self, conn: asyncpg.Connection) -> int | None:
         """The highest event id safe to read now (None: not yet known)."""
-        row = await conn.fetchrow(
-            "SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax,"
-            " coalesce(pg_sequence_last_value(pg_get_serial_sequence('case_events', 'id')), 0) AS seq"
-            " FROM pg_current_snapshot() AS s"
-        )
+        snap = await notice_feed.snapshot(conn)
         safe: int | None = None
         for i in range(len(self._polls) - 1, 0, -1):
-            if self._polls[i][1] <= row["xmin"]:
+            if self._polls[i][1] <= snap.xmin:
                 safe = self._polls[i - 1][0]
                 del self._polls[: i - 1]
                 break
-        self._polls.append((row["seq"], row["xmax"]))
+        self._polls.append((snap.seq, snap.xmax))
         del self._polls[: -self.KEEP]
         return safe
 
@@ -177,59 +179,64 @@ async def notify_from_events(
     pool: asyncpg.Pool,
     *,
     now: datetime,
-    smtp_configured: bool,
+    channels: Channels,
     base_url: str = "",
     batch: int = BATCH,
     upto: int | None = None,
 ) -> int:
-    """Read the events after the cursor (up to id `upto`, see EventHorizon), queue their notices, move the
-    cursor; return notices queued.
+    """Read the events after the cursor (up to id `upto`, see EventHorizon), queue their notices through
+    `channels`, move the cursor; return notices queued.
 
     The cursor row is locked for the transaction, so two workers never read the same events.
     """
     queued = 0
     async with pool.acquire() as conn, conn.transaction():
-        last = await conn.fetchval("SELECT last_event_id FROM notice_cursor WHERE id = 1 FOR UPDATE")
-        events = await conn.fetch(
-            "SELECT id, case_id, kind, payload, at FROM case_events"
-            " WHERE id > $1 AND ($3::bigint IS NULL OR id <= $3) ORDER BY id LIMIT $2",
-            last,
-            batch,
-            upto,
-        )
+        last = await notice_feed.lock_cursor(conn)
+        events = await notice_feed.events_after(conn, last, limit=batch, upto=upto)
         for e in events:
-            if e["kind"] not in MAPPING:
+            notice = await _notice_for(conn, e, now, base_url)
+            if notice is None:
                 continue
-            template, fields_of = MAPPING[e["kind"]]
-            try:
-                fields = fields_of(e["payload"], local_date(e["at"]))
-                outcome = e["payload"].get("outcome")
-                if e["kind"] == "closed" and not await survey_due(
-                    conn, e["case_id"], outcome, local_date(now)
-                ):
-                    template = "case_closed_settled"  # a settlement is rated once performed (or due)
-                elif e["kind"] == "closed":
-                    fields["survey_link"] = await _survey_link(conn, e, now, base_url)
-                elif template == "survey_invite":
-                    token = await surveys.open_for_case(conn, e["case_id"], now)
-                    if token is None:  # already invited (a late performance after the flag)
-                        continue
-                    fields["survey_link"] = f"{base_url.rstrip('/')}/survey/{token}"
-            except (KeyError, ValueError) as exc:  # an event without what its notice needs: skip, say so
-                log.warning("notice skipped", event_id=e["id"], kind=e["kind"], error=type(exc).__name__)
-                continue
+            template, fields = notice
+            audience = AUDIENCE.get(EventKind(e.kind))
             queued += len(
                 await notify_case(
                     conn,
-                    e["case_id"],
+                    e.case_id,
                     template,
                     fields,
                     now=now,
-                    smtp_configured=smtp_configured,
-                    key=str(e["id"]),
-                    to=AUDIENCE[e["kind"]](e["payload"]) if e["kind"] in AUDIENCE else None,
+                    channels=channels,
+                    key=str(e.id),
+                    to=audience(e.payload) if audience else None,
                 )
             )
         if events:
-            await conn.execute("UPDATE notice_cursor SET last_event_id = $1 WHERE id = 1", events[-1]["id"])
+            await notice_feed.move_cursor(conn, events[-1].id)
     return queued
+
+
+async def _notice_for(
+    conn: asyncpg.Connection, e: FeedEvent, now: datetime, base_url: str
+) -> tuple[str, Fields] | None:
+    """The template and fields an event calls for; None when it calls for none (or lacks what it needs)."""
+    if e.kind not in MAPPING:
+        return None
+    template, fields_of = MAPPING[EventKind(e.kind)]
+    try:
+        fields = fields_of(e.payload, local_date(e.at))
+        if e.kind == EventKind.CLOSED and not await survey_due(
+            conn, e.case_id, e.payload.get("outcome"), local_date(now)
+        ):
+            template = "case_closed_settled"  # a settlement is rated once performed (or due)
+        elif e.kind == EventKind.CLOSED:
+            fields["survey_link"] = await _survey_link(conn, e, now, base_url)
+        elif template == "survey_invite":
+            token = await surveys.open_for_case(conn, e.case_id, now)
+            if token is None:  # already invited (a late performance after the flag)
+                return None
+            fields["survey_link"] = f"{base_url.rstrip('/')}/survey/{token}"
+    except (KeyError, ValueError) as exc:  # an event without what its notice needs: skip, say so
+        log.warning("notice skipped", event_id=e.id, kind=e.kind, error=type(exc).__name__)
+        return None
+    return template, fields

@@ -19,17 +19,19 @@ import asyncpg
 from domain import ledger as money
 from domain.calendar import add_working_days
 from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from domain.events import EventKind
 from domain.evidence import sniff
 from domain.identifiers import mask_name, mask_phone
 from domain.money import format_yuan, parse_yuan
-from service import evidence_files
-from service.evidence_files import StagedFile
+from service.adapters import evidence_files
+from service.adapters.evidence_files import StagedFile
 from service.store import cases, first_payments, ledger, reference
 from service.store import routing as routing_store
 from service.store import staff as staff_store
 from service.store.staff import StaffUser
-from service.usecases.casework import held_case
+from service.usecases.case_step import case_step, locked_case
 from service.usecases.clock import local_date
+from service.usecases.first_payment_commands import MerchantAnswer, RecordDeposit
 from service.usecases.intake import IntakeContext, check_uploads
 
 LINK_VALID = timedelta(days=60)
@@ -44,24 +46,18 @@ async def issue_merchant_link(
     pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime
 ) -> tuple[str, datetime]:
     """A new link for the merchant of this case; the token is returned once and stored only hashed."""
-    async with pool.acquire() as conn, conn.transaction():
-        row = await held_case(conn, case_id, actor)
-        if row["status"] in ("closed", "rejected"):  # nothing is left for the merchant to answer
+    async with case_step(pool, case_id, now=now, actor=actor) as step:
+        if step.case.status in ("closed", "rejected"):  # nothing is left for the merchant to answer
             raise Conflict("案件已办结或不予受理，不再生成商家链接")
-        flow = await first_payments.get(conn, case_id)
-        merchant_id = flow["payer_id"] if flow else row["merchant_id"]
+        flow = await first_payments.get(step.conn, case_id)
+        merchant_id = flow["payer_id"] if flow else step.case.merchant_id
         if merchant_id is None:
             raise Conflict("该投诉尚未关联到商家（受理并分流后生成链接）")
         token = secrets.token_urlsafe(32)
         expires_at = now + LINK_VALID
-        await first_payments.add_token(conn, _hash(token), merchant_id, case_id, expires_at)
-        await cases.add_event(
-            conn,
-            case_id,
-            "merchant_link_issued",
-            actor=actor.actor,
-            at=now,
-            payload={"merchant_id": merchant_id, "expires_at": expires_at.isoformat()},
+        await first_payments.add_token(step.conn, _hash(token), merchant_id, case_id, expires_at)
+        await step.event(
+            EventKind.MERCHANT_LINK_ISSUED, {"merchant_id": merchant_id, "expires_at": expires_at.isoformat()}
         )
     return token, expires_at
 
@@ -90,7 +86,8 @@ class MerchantView:
     cases: list[MerchantCase]
 
 
-async def _token(conn: asyncpg.Connection, token: str, now: datetime) -> asyncpg.Record:
+async def merchant_link_of(conn: asyncpg.Connection, token: str, now: datetime) -> asyncpg.Record:
+    """The unexpired merchant link of `token` (merchant_id, merchant_name, case_id); else NotFound."""
     if not token or len(token) > 200:
         raise NotFound("merchant link")
     found = await first_payments.token(conn, _hash(token), now)
@@ -101,7 +98,7 @@ async def _token(conn: asyncpg.Connection, token: str, now: datetime) -> asyncpg
 
 async def merchant_view(pool: asyncpg.Pool, token: str, *, now: datetime) -> MerchantView:
     async with pool.acquire() as conn:
-        link = await _token(conn, token, now)
+        link = await merchant_link_of(conn, token, now)
         rows = await first_payments.merchant_cases(conn, link["merchant_id"], link["case_id"])
     return MerchantView(
         link["merchant_id"],
@@ -127,9 +124,8 @@ async def merchant_view(pool: asyncpg.Pool, token: str, *, now: datetime) -> Mer
     )
 
 
-def _answer_input(
-    answer: object, note: object, amount: object, default_fen: int
-) -> tuple[str, str | None, int]:
+def _answer_input(cmd: MerchantAnswer, default_fen: int) -> tuple[str, str | None, int]:
+    answer, note, amount = cmd.answer, cmd.note, cmd.amount
     errors = []
     if answer not in ("pay", "refuse"):
         errors.append(
@@ -154,13 +150,26 @@ def _answer_input(
     return str(answer), clean_note, fen
 
 
+async def _add_proof(
+    conn: asyncpg.Connection, case_id: int, proof: Sequence[StagedFile], actor: str
+) -> int | None:
+    """The merchant's proof of payment as the case's evidence; the id of the last one added."""
+    proof_id = None
+    for f in proof:
+        kind_of = sniff(f.head)
+        assert kind_of is not None
+        added = await cases.add_evidence(
+            conn, case_id, sha256=f.sha256, size=f.size, content_type=kind_of, name=f.name, by=actor
+        )
+        proof_id = added or proof_id
+    return proof_id
+
+
 async def answer(
     pool: asyncpg.Pool,
     case_id: int,
+    cmd: MerchantAnswer,
     *,
-    answer: object,
-    note: object = None,
-    amount: object = None,
     proof: Sequence[StagedFile] = (),
     ctx: IntakeContext,
     now: datetime,
@@ -171,13 +180,13 @@ async def answer(
     try:
         async with pool.acquire() as conn:
             if token is not None:
-                link = await _token(conn, token, now)
+                link = await merchant_link_of(conn, token, now)
                 if link["case_id"] not in (None, case_id):
                     raise NotFound("case not in this link")
             flow = await first_payments.get(conn, case_id)
         if flow is None or (token is not None and flow["payer_id"] != link["merchant_id"]):
             raise NotFound("no first payment for this merchant and case")
-        kind, clean_note, fen = _answer_input(answer, note, amount, flow["amount_fen"])
+        kind, clean_note, fen = _answer_input(cmd, flow["amount_fen"])
         upload_errors = check_uploads(proof, ctx)
         if upload_errors:
             raise ValidationFailed(upload_errors)
@@ -185,27 +194,12 @@ async def answer(
             evidence_files.commit(ctx.evidence_dir, f)
         actor = staff.actor if staff else f"merchant:{flow['payer_id']}"
         async with pool.acquire() as conn, conn.transaction():
-            await (held_case(conn, case_id, staff) if staff else cases.lock(conn, case_id))
+            await locked_case(conn, case_id, actor=staff)
             current = await first_payments.lock(conn, case_id)
             assert current is not None
             if current["state"] not in ANSWERABLE:
                 raise Conflict("该先行赔付已处理，不能再次答复")
-            proof_id = None
-            for f in proof:
-                kind_of = sniff(f.head)
-                assert kind_of is not None
-                proof_id = (
-                    await cases.add_evidence(
-                        conn,
-                        case_id,
-                        sha256=f.sha256,
-                        size=f.size,
-                        content_type=kind_of,
-                        name=f.name,
-                        by=actor,
-                    )
-                    or proof_id
-                )
+            proof_id = await _add_proof(conn, case_id, proof, actor)
             today = local_date(now)
             if kind == "pay":
                 await first_payments.set_state(
@@ -217,10 +211,10 @@ async def answer(
                     paid_fen=fen,
                     paid_on=today,
                 )
-                event, payload = "merchant_paid", {"amount": format_yuan(fen), "note": clean_note}
+                event, payload = EventKind.MERCHANT_PAID, {"amount": format_yuan(fen), "note": clean_note}
             else:
                 await first_payments.set_state(conn, case_id, "refused", note=clean_note)
-                event, payload = "merchant_refused", {"note": clean_note}
+                event, payload = EventKind.MERCHANT_REFUSED, {"note": clean_note}
             await cases.add_event(
                 conn, case_id, event, actor=actor, at=now, payload={**payload, "by_phone": staff is not None}
             )
@@ -236,8 +230,9 @@ async def approve_payout(
     """Pay the consumer from the deposit after a refusal or a missed deadline; open recourse. With
     `expected_fen` (the amount a confirmation page showed) a different amount is refused, not paid."""
     today = local_date(now)
-    async with pool.acquire() as conn, conn.transaction():
-        await cases.lock(conn, case_id)
+    # the actor's string: a supervisor pays out on a case they need not hold
+    async with case_step(pool, case_id, now=now, actor=actor.actor) as step:
+        conn = step.conn
         flow = await first_payments.lock(conn, case_id)
         if flow is None:
             raise NotFound(f"first payment of case {case_id}")
@@ -269,26 +264,21 @@ async def approve_payout(
             conn, case_id, tx_id=tx_id, amount_fen=flow["amount_fen"], on=today, at=now, topup_due=topup_due
         )
         amount = format_yuan(flow["amount_fen"])
-        await cases.add_event(
-            conn, case_id, "deposit_payout", actor=actor.actor, at=now, payload={"amount": amount}
-        )
-        await cases.add_event(
-            conn,
-            case_id,
-            "recourse_opened",
-            actor=actor.actor,
-            at=now,
-            payload={"merchant_id": payer, "amount": amount, "topup_due": topup_due.isoformat()},
+        await step.event(EventKind.DEPOSIT_PAYOUT, {"amount": amount})
+        await step.event(
+            EventKind.RECOURSE_OPENED,
+            {"merchant_id": payer, "amount": amount, "topup_due": topup_due.isoformat()},
         )
     return amount
 
 
 async def record_deposit(
-    pool: asyncpg.Pool, merchant_id: int, amount: object, memo: object, actor: StaffUser, *, now: datetime
+    pool: asyncpg.Pool, merchant_id: int, actor: StaffUser, cmd: RecordDeposit, *, now: datetime
 ) -> tuple[str, str]:
     """Money paid into a merchant's deposit: a recovery when payouts await their top-up, else a top-up.
 
     Returns the transaction kind and the new deposit balance (yuan)."""
+    amount, memo = cmd.amount, cmd.memo
     fen = parse_yuan(str(amount)) if amount is not None else None
     if fen is None or fen <= 0:
         raise ValidationFailed(
@@ -308,7 +298,7 @@ async def record_deposit(
             await cases.add_event(
                 conn,
                 case_id,
-                "deposit_recovered",
+                EventKind.DEPOSIT_RECOVERED,
                 actor=actor.actor,
                 at=now,
                 payload={"amount": format_yuan(fen)},
@@ -326,7 +316,7 @@ async def flag_deadlines(pool: asyncpg.Pool, *, now: datetime) -> tuple[int, int
             await cases.add_event(
                 conn,
                 r["case_id"],
-                "merchant_deadline_missed",
+                EventKind.MERCHANT_DEADLINE_MISSED,
                 actor="system",
                 at=now,
                 payload={"reply_due": r["reply_due"].isoformat()},
@@ -336,7 +326,7 @@ async def flag_deadlines(pool: asyncpg.Pool, *, now: datetime) -> tuple[int, int
             await cases.add_event(
                 conn,
                 r["case_id"],
-                "topup_overdue",
+                EventKind.TOPUP_OVERDUE,
                 actor="system",
                 at=now,
                 payload={"merchant_id": r["payer_id"], "topup_due": r["topup_due"].isoformat()},
@@ -344,48 +334,7 @@ async def flag_deadlines(pool: asyncpg.Pool, *, now: datetime) -> tuple[int, int
     return len(replies), len(topups)
 
 
-# --- what the pages show before money moves, and a merchant's deposit ledger -------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PayoutPreview:
-    """What a payout from the deposit would do, for the confirmation page (nothing is locked or written)."""
-
-    case_id: int
-    tracking_no: str
-    state: str
-    payer_id: int
-    payer_name: str
-    amount_fen: int
-    balance_before_fen: int
-    balance_after_fen: int
-
-    @property
-    def allowed(self) -> bool:
-        return self.state in ("refused", "deadline_missed")
-
-    @property
-    def enough(self) -> bool:
-        return self.balance_after_fen >= 0
-
-
-async def payout_preview(pool: asyncpg.Pool, case_id: int) -> PayoutPreview:
-    async with pool.acquire() as conn:
-        row = await cases.by_id(conn, case_id)
-        flow = await first_payments.get(conn, case_id)
-        if row is None or flow is None:
-            raise NotFound(f"first payment of case {case_id}")
-        before = (await ledger.balances(conn, flow["payer_id"]))[money.Account.DEPOSIT]
-    return PayoutPreview(
-        case_id=case_id,
-        tracking_no=row["tracking_no"],
-        state=flow["state"],
-        payer_id=flow["payer_id"],
-        payer_name=flow["payer_name"],
-        amount_fen=flow["amount_fen"],
-        balance_before_fen=before,
-        balance_after_fen=before - flow["amount_fen"],
-    )
+# --- a merchant's deposit ledger, as its page shows it ----------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

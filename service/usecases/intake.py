@@ -6,25 +6,29 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
+from msgspec.structs import replace
 
 from domain import deadlines
+from domain.calendar import Deadline
 from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.events import EventKind
 from domain.evidence import EvidenceProblem, check_file, sniff
 from domain.intake import ComplaintDraft, duplicate_key, parse_complaint
 from domain.tracking import new_access_code
-from service import evidence_files
-from service.evidence_files import StagedFile
+from service.adapters import evidence_files
+from service.adapters.evidence_files import StagedFile
 from service.store import cases, idempotency
 from service.store.staff import StaffUser
 from service.usecases.access import hmac_pads
 from service.usecases.clock import LOCAL_TZ, local_date
+from service.usecases.intake_commands import SubmitComplaint
 from service.usecases.reference_cache import Reference, ReferenceCache
 
 IDEMPOTENCY_SCOPE = "complaints"
@@ -42,9 +46,9 @@ class IntakeContext:
     duplicate_window_s: int = DUPLICATE_WINDOW_S
 
 
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    case_id: int
+class ComplaintReceipt(msgspec.Struct, frozen=True):
+    """The answer to a filed complaint: the tracking number and the access code to follow it with."""
+
     tracking_no: str
     access_code: str
     status: str
@@ -53,10 +57,20 @@ class Receipt:
     acceptance_due_provisional: bool
     evidence_count: int = 0
     received_on: date | None = None  # the day the law counts from (answers stored before it: None)
-    already_filed: bool = False  # the same complaint came in minutes ago: this is its first receipt
+    already_filed: bool = False  # the same complaint was filed minutes ago: this is its first receipt
+
+
+class Receipt(ComplaintReceipt, frozen=True, kw_only=True):
+    """The receipt with the case it made: what intake returns, and stores as the answer to repeat."""
+
+    case_id: int
 
     def to_json(self) -> dict[str, Any]:
         return msgspec.to_builtins(self)  # type: ignore[no-any-return]
+
+    def view(self) -> ComplaintReceipt:
+        """What the filer is answered: all of it but the internal case id."""
+        return ComplaintReceipt(**{f: getattr(self, f) for f in ComplaintReceipt.__struct_fields__})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Receipt:
@@ -97,7 +111,7 @@ def check_uploads(files: Sequence[StagedFile], ctx: IntakeContext, already: int 
 
 async def submit_complaint(
     pool: asyncpg.Pool,
-    body: Mapping[str, Any],
+    cmd: SubmitComplaint | Mapping[str, Any],  # or the same complaint as JSON-shaped builtins
     ctx: IntakeContext,
     *,
     now: datetime,
@@ -108,6 +122,7 @@ async def submit_complaint(
     code_choice: Callable[[str], str] = secrets.choice,
 ) -> Receipt:
     """Validate and register a complaint; raise ValidationFailed with every bad field, or Conflict."""
+    body = cmd.body() if isinstance(cmd, SubmitComplaint) else cmd
     try:
         taxonomy = (await ctx.reference.get(pool, local_date(now))).taxonomy
         errors: list[FieldError] = []
@@ -126,9 +141,8 @@ async def submit_complaint(
             raise ValidationFailed(errors)
         for f in files:
             evidence_files.commit(ctx.evidence_dir, f)  # content-addressed: safe before the commit
-        return await _register(
-            pool, draft, ctx, now, files, idempotency_key, request_id, code_choice, recorded_by
-        )
+        filing = _Filing(draft, ctx, now, files, idempotency_key, request_id, code_choice, recorded_by)
+        return await _register(pool, filing)
     finally:
         for f in files:
             f.discard()
@@ -144,24 +158,27 @@ class _Retry(Exception):
         self.release = release
 
 
-async def _register(
-    pool: asyncpg.Pool,
-    draft: ComplaintDraft,
-    ctx: IntakeContext,
-    now: datetime,
-    files: Sequence[StagedFile],
-    idem: IdempotencyKey | None,
-    request_id: str | None,
-    code_choice: Callable[[str], str],
-    recorded_by: StaffUser | None,
-) -> Receipt:
-    received_on = draft.received_on or local_date(now)
+@dataclass(frozen=True, slots=True)
+class _Filing:
+    """One complaint on its way in: the checked draft and how it came."""
+
+    draft: ComplaintDraft
+    ctx: IntakeContext
+    now: datetime
+    files: Sequence[StagedFile]
+    idem: IdempotencyKey | None
+    request_id: str | None
+    code_choice: Callable[[str], str]
+    recorded_by: StaffUser | None
+
+
+async def _register(pool: asyncpg.Pool, filing: _Filing) -> Receipt:
+    ctx = filing.ctx
+    received_on = filing.draft.received_on or local_date(filing.now)
     for _ in range(3):  # a calendar load between snapshot and insert costs one retry
         ref = await ctx.reference.get(pool, received_on)
         try:
-            return await _register_once(
-                pool, draft, ctx, ref, now, files, idem, request_id, code_choice, recorded_by
-            )
+            return await _register_once(pool, filing, ref)
         except _Retry as retry:
             if retry.release is not None:
                 async with pool.acquire() as conn:
@@ -171,25 +188,15 @@ async def _register(
     raise RuntimeError("reference data kept changing during intake")
 
 
-async def _register_once(
-    pool: asyncpg.Pool,
-    draft: ComplaintDraft,
-    ctx: IntakeContext,
-    ref: Reference,
-    now: datetime,
-    files: Sequence[StagedFile],
-    idem: IdempotencyKey | None,
-    request_id: str | None,
-    code_choice: Callable[[str], str],
-    recorded_by: StaffUser | None,
-) -> Receipt:
+async def _register_once(pool: asyncpg.Pool, filing: _Filing, ref: Reference) -> Receipt:
     """One statement, so one round trip, for a plain complaint (DESIGN §5's intake figure); a
     transaction around it when a report or files come with it."""
+    draft, ctx, now, idem, recorded_by = filing.draft, filing.ctx, filing.now, filing.idem, filing.recorded_by
     received_on = draft.received_on or local_date(now)
     received_at = received_moment(received_on, now)
     rules = ref.rule_set_on(received_on)
     deadline = deadlines.acceptance_deadline(ref.calendar, rules, received_on)
-    access_code = new_access_code(code_choice)
+    access_code = new_access_code(filing.code_choice)
     body_hash = hashlib.sha256(idem.body).digest() if idem is not None else b""
     answer = Receipt(
         case_id=0,  # the statement fills in the case id and the tracking number
@@ -199,7 +206,7 @@ async def _register_once(
         received_at=received_at,
         acceptance_due=deadline.due,
         acceptance_due_provisional=deadline.provisional,
-        evidence_count=len(files),  # corrected below when a file was already on the case
+        evidence_count=len(filing.files),  # corrected below when a file was already on the case
         received_on=received_on,
     )
     registration = cases.Registration(
@@ -213,23 +220,41 @@ async def _register_once(
         provisional=deadline.provisional,
         recorded_by=recorded_by.id if recorded_by else None,
         actor=recorded_by.actor if recorded_by else "consumer",
-        event_payload={
-            "channel": draft.channel,
-            "rule_set": rules.id,
-            "acceptance_due": deadline.due.isoformat(),
-            "acceptance_due_provisional": deadline.provisional,
-            # who entered the receipt date and when: the event's actor and time say so too
-            "received_on": received_on.isoformat(),
-            "received_on_entered_by": recorded_by.actor if draft.received_on and recorded_by else None,
-            "entered_at": now.isoformat(),
-        },
-        request_id=request_id,
+        event_payload=_registered_payload(draft, rules.id, deadline, received_on, recorded_by, now),
+        request_id=filing.request_id,
         reference_version=ref.version,
         answer=answer.to_json(),
         idempotency=(IDEMPOTENCY_SCOPE, idem.key, body_hash, ctx.idempotency_ttl_s) if idem else None,
         entered_at=now,
         duplicate=(duplicate_key(draft, ctx.secret_key.encode()), ctx.duplicate_window_s),
     )
+    return await _write(pool, filing, registration, answer, body_hash)
+
+
+def _registered_payload(
+    draft: ComplaintDraft,
+    rule_set: str,
+    deadline: Deadline,
+    received_on: date,
+    recorded_by: StaffUser | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "channel": draft.channel,
+        "rule_set": rule_set,
+        "acceptance_due": deadline.due.isoformat(),
+        "acceptance_due_provisional": deadline.provisional,
+        # who entered the receipt date and when: the event's actor and time say so too
+        "received_on": received_on.isoformat(),
+        "received_on_entered_by": recorded_by.actor if draft.received_on and recorded_by else None,
+        "entered_at": now.isoformat(),
+    }
+
+
+async def _write(
+    pool: asyncpg.Pool, filing: _Filing, registration: cases.Registration, answer: Receipt, body_hash: bytes
+) -> Receipt:
+    draft, files, idem = filing.draft, filing.files, filing.idem
     async with pool.acquire() as conn:
         if not files and not draft.reports_violation:
             receipt, _ = await _insert(conn, draft, registration, answer, body_hash)
@@ -238,7 +263,9 @@ async def _register_once(
             receipt, replayed = await _insert(conn, draft, registration, answer, body_hash)
             if replayed:
                 return receipt
-            stored = await _add_report_and_files(conn, draft, receipt.case_id, files, now, request_id)
+            stored = await _add_report_and_files(
+                conn, draft, receipt.case_id, files, filing.now, filing.request_id
+            )
             if stored != receipt.evidence_count:  # a file that was already on the case counts once
                 receipt = replace(receipt, evidence_count=stored)
                 if idem is not None:
@@ -327,7 +354,7 @@ async def _add_report_and_files(
         await cases.add_event(
             conn,
             case_id,
-            "report_split",
+            EventKind.REPORT_SPLIT,
             actor="system",
             at=now,
             payload={"referral_id": referral_id},
@@ -349,7 +376,7 @@ async def _add_report_and_files(
         await cases.add_event(
             conn,
             case_id,
-            "evidence_added",
+            EventKind.EVIDENCE_ADDED,
             actor="consumer",
             at=now,
             payload={"files": stored},

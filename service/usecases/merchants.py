@@ -10,9 +10,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from domain import merchant_match
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.events import EventKind
+from domain.merchant_names import normalize
 from domain.merchants import (
     HOST_KINDS,
     DuplicateUscc,
@@ -23,39 +26,22 @@ from domain.merchants import (
     plan_import,
     usccs_mentioned,
 )
+from service.queries.merchants import MerchantFile, file_of
 from service.store import cases, merchants, office, reference
 
 # Linking a complaint to the registry runs inside the routing job's transaction, so it takes a connection.
-from service.store.merchants import Agreement, Commitment, Merchant, MerchantFilter, Suggestion
+from service.store.merchants import Agreement, Commitment, Merchant, Suggestion
 from service.store.merchants import find_or_create_for_complaint as find_or_create_for_complaint
+from service.usecases.merchant_commands import (
+    AddArbitrationClause,
+    AddCommitment,
+    EditMerchant,
+    RegisterMerchant,
+)
 
 SUGGEST_MIN_CHARS = 2
 SUGGEST_LIMIT = 10
 CANDIDATE_LIMIT = 50  # prefiltered rows the scorer ranks
-
-
-@dataclass(frozen=True, slots=True)
-class MerchantFile:
-    merchant: Merchant
-    commitments: list[Commitment]
-    agreements: list[Agreement]  # published clauses only
-
-
-@dataclass(frozen=True, slots=True)
-class MerchantPage:
-    items: list[Merchant]
-    total: int
-
-
-async def _file(conn: asyncpg.Connection, merchant_id: int) -> MerchantFile:
-    merchant = await merchants.by_id(conn, merchant_id)
-    if merchant is None:
-        raise NotFound(f"merchant {merchant_id}")
-    return MerchantFile(
-        merchant,
-        await merchants.commitments(conn, merchant_id),
-        await merchants.published_agreements(conn, merchant_id),
-    )
 
 
 async def _check_parent(conn: asyncpg.Connection, parent_id: int | None) -> None:
@@ -79,11 +65,11 @@ async def _check_parent(conn: asyncpg.Connection, parent_id: int | None) -> None
         )
 
 
-async def create_merchant(pool: asyncpg.Pool, data: Mapping[str, Any]) -> MerchantFile:
+async def create_merchant(pool: asyncpg.Pool, cmd: RegisterMerchant) -> MerchantFile:
     """Register a (verified) merchant. DuplicateUscc (a Conflict) when its USCC is registered already."""
     async with pool.acquire() as conn, conn.transaction():
         taxonomy = await reference.taxonomy(conn)
-        draft = parse_merchant(data, taxonomy.codes("subdistricts"))
+        draft = parse_merchant(msgspec.structs.asdict(cmd), taxonomy.codes("subdistricts"))
         await _check_parent(conn, draft.parent_id)
         if draft.uscc is not None:
             existing = (await merchants.registered(conn, [draft.uscc])).get(draft.uscc)
@@ -93,49 +79,25 @@ async def create_merchant(pool: asyncpg.Pool, data: Mapping[str, Any]) -> Mercha
             merchant_id = await merchants.insert(conn, draft)
         except asyncpg.UniqueViolationError:  # registered by someone else a moment ago
             raise DuplicateUscc(draft.uscc or "", None) from None
-        return await _file(conn, merchant_id)
+        return await file_of(conn, merchant_id)
 
 
-async def merchant_file(pool: asyncpg.Pool, merchant_id: int) -> MerchantFile:
-    """A merchant with its parent, deposit balance, commitments and published arbitration clauses."""
-    async with pool.acquire() as conn:
-        return await _file(conn, merchant_id)
-
-
-async def list_merchants(
-    pool: asyncpg.Pool,
-    *,
-    q: str | None = None,
-    kind: str | None = None,
-    unverified: bool = False,
-    limit: int = 50,
-    offset: int = 0,
-) -> MerchantPage:
-    """By name; `q` matches a part of the name or a whole USCC."""
-    f = MerchantFilter(
-        q=(q or "").strip() or None, kind=kind, unverified=unverified, limit=limit, offset=offset
-    )
-    async with pool.acquire() as conn:
-        items, total = await merchants.list_for_staff(conn, f)
-    return MerchantPage(items, total)
-
-
-async def add_commitment(pool: asyncpg.Pool, merchant_id: int, data: Mapping[str, Any]) -> Commitment:
+async def add_commitment(pool: asyncpg.Pool, merchant_id: int, cmd: AddCommitment) -> Commitment:
     """Record a first-payment commitment (先行赔付承诺) of the merchant."""
     async with pool.acquire() as conn, conn.transaction():
         if not await merchants.exists(conn, merchant_id):
             raise NotFound(f"merchant {merchant_id}")
         taxonomy = await reference.taxonomy(conn)
-        draft = parse_commitment(data, taxonomy.codes("categories"))
+        draft = parse_commitment(msgspec.structs.asdict(cmd), taxonomy.codes("categories"))
         return await merchants.add_commitment(conn, merchant_id, draft)
 
 
-async def add_agreement(pool: asyncpg.Pool, merchant_id: int, data: Mapping[str, Any]) -> Agreement:
+async def add_agreement(pool: asyncpg.Pool, merchant_id: int, cmd: AddArbitrationClause) -> Agreement:
     """Record an arbitration clause the merchant publishes (e.g. in its terms of sale)."""
     async with pool.acquire() as conn, conn.transaction():
         if not await merchants.exists(conn, merchant_id):
             raise NotFound(f"merchant {merchant_id}")
-        draft = parse_agreement(data)
+        draft = parse_agreement(msgspec.structs.asdict(cmd))
         return await merchants.add_agreement(conn, merchant_id, draft)
 
 
@@ -144,7 +106,7 @@ async def verify(pool: asyncpg.Pool, merchant_id: int, *, now: datetime) -> Merc
     async with pool.acquire() as conn, conn.transaction():
         if not await merchants.set_verified(conn, merchant_id, now):
             raise NotFound(f"merchant {merchant_id}")
-        return await _file(conn, merchant_id)
+        return await file_of(conn, merchant_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +246,7 @@ async def suggest(pool: asyncpg.Pool, text: str) -> list[Suggestion]:
     """Registered merchants for the complaint form, best first: public business data only."""
     q = merchant_match.Query(name=text[:100], address="")
     grams, _ = merchant_match.prefilter_grams(q)
-    if len(merchant_match.normalize(text)) < SUGGEST_MIN_CHARS or not grams:
+    if len(normalize(text)) < SUGGEST_MIN_CHARS or not grams:
         return []
     async with pool.acquire() as conn:
         found = await merchants.suggest(conn, grams, CANDIDATE_LIMIT)
@@ -311,7 +273,7 @@ async def form_options(pool: asyncpg.Pool, typed: str | None, *, today: date) ->
 
 
 async def edit_unverified(
-    pool: asyncpg.Pool, merchant_id: int, data: Mapping[str, Any], *, now: datetime
+    pool: asyncpg.Pool, merchant_id: int, cmd: EditMerchant, *, now: datetime
 ) -> MerchantFile:
     """Correct a merchant made from a complaint (name, USCC, address, sub-district, phone). A verified
     merchant is the registry's and is not edited here (409)."""
@@ -331,7 +293,7 @@ async def edit_unverified(
             "uscc": current.uscc,
             "subdistrict": current.subdistrict,
             "contact_phone": current.contact_phone,
-            **{k: v for k, v in data.items() if v is not None},
+            **{k: v for k, v in msgspec.structs.asdict(cmd).items() if v is not None},
         }
         draft = parse_merchant(merged, taxonomy.codes("subdistricts"))
         if draft.uscc is not None:
@@ -342,7 +304,7 @@ async def edit_unverified(
             await merchants.update_unverified(conn, merchant_id, draft, now)
         except asyncpg.UniqueViolationError:
             raise DuplicateUscc(draft.uscc or "", None) from None
-        return await _file(conn, merchant_id)
+        return await file_of(conn, merchant_id)
 
 
 BLOCKER_LABELS = {
@@ -404,7 +366,7 @@ async def merge_in(
         await cases.add_event(
             conn,
             case_id,
-            "merchant_merged",
+            EventKind.MERCHANT_MERGED,
             actor=actor,
             at=now,
             payload={
@@ -416,19 +378,3 @@ async def merge_in(
             },
         )
     return Merged(source, into_id, moved)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseMerchant:
-    status: str
-    merchant: Merchant | None  # the linked registry merchant
-    candidates: list[dict[str, Any]]  # while the case waits in merchant_to_confirm, best first
-
-
-async def case_merchant(pool: asyncpg.Pool, case_id: int) -> CaseMerchant:
-    async with pool.acquire() as conn:
-        row = await cases.by_id(conn, case_id)
-        if row is None:
-            raise NotFound(f"case {case_id}")
-        linked = await merchants.by_id(conn, row["merchant_id"]) if row["merchant_id"] else None
-    return CaseMerchant(row["status"], linked, list(row["merchant_candidates"] or []))

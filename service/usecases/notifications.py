@@ -19,11 +19,12 @@ import structlog
 
 from domain import notices
 from domain.errors import NotFound
+from domain.events import EventKind
 from domain.notices import Party
-from service.notify import ChannelFor, DeliveryError, Outgoing, RateLimits
+from service.adapters.channels import Channels, DeliveryError, Message, RateLimits, recorded_only
 from service.store import cases
 from service.store import notifications as store
-from service.store.notifications import Notice
+from service.store.notifications import Contacts, Notice
 
 log = structlog.get_logger("notifications")
 
@@ -47,26 +48,25 @@ async def queue_notification(
     recipient: str,
     template: str,
     fields: Mapping[str, object],
-    channel: str,
-    address: str | None,
     dedupe_key: str | None,
     now: datetime | None = None,
+    contacts: Contacts | None = None,
+    channels: Channels | None = None,
 ) -> int | None:
     """Queue a notice in the caller's transaction; its id, or None when the dedupe key was queued before.
 
-    `now` (default: the database's clock) is when it was created and first becomes due.
+    The channel is the preferred one of `channels` that reaches the recipient's `contacts` and carries the
+    body; without contacts (staff) or channels it is one that needs neither, the log. `now` (default: the
+    database's clock) is when it was created and first becomes due.
     """
-    if channel not in ("log", "email"):
-        raise ValueError(f"unknown channel {channel!r}")
-    if channel == "email" and not address:
-        raise ValueError("an e-mail notice needs an address")
     subject, body = notices.render(template, fields)
+    route = (channels or recorded_only()).route(contacts or {}, body)
     return await store.insert(
         conn,
         case_id=case_id,
         recipient=recipient,
-        channel=channel,
-        address=address if channel == "email" else None,
+        channel=route.channel,
+        address=route.address,
         template=template,
         subject=subject,
         body=body,
@@ -82,17 +82,17 @@ async def notify_case(
     fields: Mapping[str, object],
     *,
     now: datetime,
-    smtp_configured: bool = False,
+    channels: Channels,
     to: Collection[Party] | None = None,
     key: str = "",
 ) -> list[int]:
     """Queue the template for the case's parties (the template's audience unless `to` names them).
 
-    The consumer gets e-mail when the case has an address and SMTP is configured, else a logged notice;
-    the merchant likewise with its contact address; staff always a logged notice — the assigned
-    mediator, or the supervisors while nobody is assigned. `tracking_no` is filled in when the template
-    uses it. Each (template, case, recipient, key) is queued once: pass `key` (an offer id, a date) for
-    a notice that may rightly repeat. Returns the ids queued now.
+    Each party gets the preferred channel of `channels` that reaches its contacts (e-mail when the case
+    has an address and SMTP is configured), else a logged notice; staff always a logged notice — the
+    assigned mediator, or the supervisors while nobody is assigned. `tracking_no` is filled in when the
+    template uses it. Each (template, case, recipient, key) is queued once: pass `key` (an offer id, a
+    date) for a notice that may rightly repeat. Returns the ids queued now.
     """
     r = await store.recipients(conn, case_id)
     if r is None:
@@ -105,16 +105,15 @@ async def notify_case(
     for party in Party:  # a stable order: consumer, merchant, staff
         if party not in parties:
             continue
-        recipient, email = _recipient(r, party)
-        channel = "email" if email and smtp_configured else "log"
+        recipient, contacts = _recipient(r, party)
         notice_id = await queue_notification(
             conn,
             case_id=case_id,
             recipient=recipient,
             template=template,
             fields=values,
-            channel=channel,
-            address=email if channel == "email" else None,
+            contacts=contacts,
+            channels=channels,
             dedupe_key=":".join(filter(None, (template, str(case_id), recipient, key))),
             now=now,
         )
@@ -123,16 +122,16 @@ async def notify_case(
     return queued
 
 
-def _recipient(r: store.Recipients, party: Party) -> tuple[str, str | None]:
+def _recipient(r: store.Recipients, party: Party) -> tuple[str, Contacts]:
     if party == Party.CONSUMER:
-        return "consumer", r.consumer_email
+        return "consumer", r.consumer
     if party == Party.MERCHANT:
-        return (f"merchant:{r.merchant_id}", r.merchant_email) if r.merchant_id else ("merchant", None)
-    return (f"staff:{r.assigned_to}" if r.assigned_to else SUPERVISORS), None
+        return (f"merchant:{r.merchant_id}", r.merchant) if r.merchant_id else ("merchant", {})
+    return (f"staff:{r.assigned_to}" if r.assigned_to else SUPERVISORS), {}
 
 
 async def send_due(
-    pool: asyncpg.Pool, channel_for: ChannelFor, *, now: datetime, batch: int = 50
+    pool: asyncpg.Pool, channels: Channels, *, now: datetime, batch: int = 50
 ) -> tuple[int, int]:
     """Try up to `batch` notices due at `now`, one after another; return (sent, failed tries).
 
@@ -144,7 +143,7 @@ async def send_due(
     sent = failed = 0
     async with pool.acquire() as conn:
         for _ in range(batch):
-            outcome = await _send_one(conn, channel_for, now)
+            outcome = await _send_one(conn, channels, now)
             if outcome is None:
                 break
             sent, failed = (sent + 1, failed) if outcome else (sent, failed + 1)
@@ -153,7 +152,7 @@ async def send_due(
 
 async def drain(
     pool: asyncpg.Pool,
-    channel_for: ChannelFor,
+    channels: Channels,
     *,
     clock: Callable[[], datetime],
     senders: int = 4,
@@ -173,7 +172,7 @@ async def drain(
         async with pool.acquire() as conn:
             while budget[0] != 0:
                 budget[0] -= 1
-                outcome = await _send_one(conn, channel_for, clock(), limits)
+                outcome = await _send_one(conn, channels, clock(), limits)
                 if outcome is None:
                     return
                 totals[0 if outcome else 1] += 1
@@ -183,7 +182,7 @@ async def drain(
 
 
 async def _send_one(
-    conn: asyncpg.Connection, channel_for: ChannelFor, now: datetime, limits: RateLimits | None = None
+    conn: asyncpg.Connection, channels: Channels, now: datetime, limits: RateLimits | None = None
 ) -> bool | None:
     """Claim and try the next due notice: True sent, False a failed try, None when nothing is due."""
     async with conn.transaction():
@@ -192,7 +191,7 @@ async def _send_one(
             return None
         if limits is not None:
             await limits.wait(pending.channel)  # the row stays locked meanwhile: other senders skip it
-        error = await _try(channel_for, pending)
+        error = await _try(channels, pending)
         if error is None:
             await store.add_attempt(conn, pending.id, now, ok=True)
             await store.mark_sent(
@@ -214,7 +213,7 @@ async def _send_one(
                 await cases.add_event(
                     conn,
                     pending.case_id,
-                    "notification_failed",
+                    EventKind.NOTIFICATION_FAILED,
                     actor="system",
                     at=now,
                     payload={
@@ -226,9 +225,9 @@ async def _send_one(
         return False
 
 
-async def _try(channel_for: ChannelFor, pending: store.Pending) -> str | None:
+async def _try(channels: Channels, pending: store.Pending) -> str | None:
     """None when delivered, else the reason (kept short: it is stored and shown to staff)."""
-    message = Outgoing(
+    message = Message(
         id=pending.id,
         recipient=pending.recipient,
         address=pending.address,
@@ -237,7 +236,7 @@ async def _try(channel_for: ChannelFor, pending: store.Pending) -> str | None:
         body=pending.body,
     )
     try:
-        await channel_for(pending.channel).send(message)
+        await channels.channel_for(pending.channel).send(message)
     except DeliveryError as exc:
         return str(exc)[:ERROR_MAX] or "delivery failed"
     except Exception as exc:  # a channel's own bug must not stop the batch: record it like any failure

@@ -8,14 +8,14 @@ event carrying the actor. One column holds the owner, so a case never has two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import asyncpg
+import msgspec
 
-from domain.calendar import WorkCalendar, working_days_between
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.events import EventKind
 from domain.queues import (
     QueueConflict,
     check_limit,
@@ -26,16 +26,17 @@ from domain.queues import (
     clean_reason,
     parse_user_id,
 )
-from service.store import cases, office, reference
+from service.queries.queues import countdown_calendar, working_days_left
+from service.store import cases, office
 from service.store import queues as store
 from service.store.staff import StaffUser
 from service.usecases.clock import local_date
+from service.usecases.queue_commands import ReleaseCase
 
-_DAY = timedelta(days=1)
 
+class Claimed(msgspec.Struct):
+    """The case a mediator claimed, with its countdown."""
 
-@dataclass(frozen=True, slots=True)
-class Claimed:
     id: int
     tracking_no: str
     queue: str
@@ -44,61 +45,6 @@ class Claimed:
     mediation_due_provisional: bool
     working_days_left: int | None  # negative: overdue; None while the clock is paused
     assigned_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    user_id: int
-    display_name: str
-    disabled: bool
-    open_count: int = 0  # open cases held, in any queue
-    own_limit: int | None = None  # None: the queue's max_open_per_mediator
-
-
-@dataclass(frozen=True, slots=True)
-class QueueLoad:
-    code: str
-    name_zh: str
-    name_en: str
-    active: bool
-    max_open_per_mediator: int
-    unassigned: int
-    assigned: int
-    oldest_unassigned: datetime | None  # when the longest-waiting unassigned case was received
-    overdue: int  # past the mediation deadline, clock running
-    members: tuple[Member, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItem:
-    id: int
-    tracking_no: str
-    queue: str | None
-    status: str
-    paused: bool
-    merchant_name: str
-    category: str
-    subdistrict: str | None
-    received_at: datetime
-    mediation_due: date | None
-    provisional: bool
-    working_days_left: int | None  # negative: overdue; None while the clock is paused
-
-
-@dataclass(frozen=True, slots=True)
-class TeamQueue:
-    code: str
-    name_zh: str
-    total: int  # unassigned cases waiting; `items` shows the first few, in claim order
-    items: tuple[WorkItem, ...]
-    max_open_per_mediator: int
-
-
-@dataclass(frozen=True, slots=True)
-class Workbench:
-    mine: tuple[WorkItem, ...]
-    teams: tuple[TeamQueue, ...]
-    member: bool  # False: the user is in no queue, so every active queue is shown
 
 
 # --- joining a queue ---------------------------------------------------------------------------------
@@ -121,7 +67,13 @@ async def enter_queue(
     queue = await queue_for(conn, case_row)
     await store.set_queue(conn, case_row["id"], queue)
     await cases.add_event(
-        conn, case_row["id"], "queued", actor=actor, at=now, payload={"queue": queue}, request_id=request_id
+        conn,
+        case_row["id"],
+        EventKind.QUEUED,
+        actor=actor,
+        at=now,
+        payload={"queue": queue},
+        request_id=request_id,
     )
     return queue
 
@@ -136,7 +88,12 @@ async def assign_queues_for_unqueued(pool: asyncpg.Pool, *, now: datetime) -> in
             queue = choose_queue(rules, r["subdistrict"], r["category"])
             await store.set_queue(conn, r["id"], queue)
             await cases.add_event(
-                conn, r["id"], "queued", actor="system", at=now, payload={"queue": queue, "backfill": True}
+                conn,
+                r["id"],
+                EventKind.QUEUED,
+                actor="system",
+                at=now,
+                payload={"queue": queue, "backfill": True},
             )
     return len(rows)
 
@@ -159,11 +116,11 @@ async def claim(pool: asyncpg.Pool, queue: str, actor: StaffUser, *, now: dateti
             if row is None:
                 return None
             await cases.add_event(
-                conn, row["id"], "claimed", actor=actor.actor, at=now, payload={"queue": queue}
+                conn, row["id"], EventKind.CLAIMED, actor=actor.actor, at=now, payload={"queue": queue}
             )
         # the countdown is read after the commit: the locks are held no longer than the claim needs
         today = local_date(now)
-        calendar = await _calendar(conn, today, [row["mediation_due"]])
+        calendar = await countdown_calendar(conn, today, [row["mediation_due"]])
     return Claimed(
         id=row["id"],
         tracking_no=row["tracking_no"],
@@ -171,7 +128,7 @@ async def claim(pool: asyncpg.Pool, queue: str, actor: StaffUser, *, now: dateti
         paused=row["paused"],
         mediation_due=row["mediation_due"],
         mediation_due_provisional=row["mediation_due_provisional"],
-        working_days_left=_days_left(calendar, today, row["mediation_due"], row["paused"]),
+        working_days_left=working_days_left(calendar, today, row["mediation_due"], row["paused"]),
         assigned_at=row["assigned_at"],
     )
 
@@ -184,10 +141,10 @@ async def _locked(conn: asyncpg.Connection, case_id: int) -> store.LockedCase:
 
 
 async def release(
-    pool: asyncpg.Pool, case_id: int, actor: StaffUser, reason: object = None, *, now: datetime
+    pool: asyncpg.Pool, case_id: int, actor: StaffUser, cmd: ReleaseCase | None = None, *, now: datetime
 ) -> int:
     """Hand the case back to its queue: its mediator, or a supervisor. Returns who held it."""
-    why = clean_reason(reason)
+    why = clean_reason(cmd.reason if cmd else None)
     async with pool.acquire() as conn, conn.transaction():
         row = await _locked(conn, case_id)
         check_release(actor.id, actor.roles, row.assigned_to)
@@ -196,7 +153,7 @@ async def release(
         payload: dict[str, object] = {"from": row.assigned_to}
         if why:
             payload["reason"] = why
-        await cases.add_event(conn, case_id, "released", actor=actor.actor, at=now, payload=payload)
+        await cases.add_event(conn, case_id, EventKind.RELEASED, actor=actor.actor, at=now, payload=payload)
     return row.assigned_to
 
 
@@ -255,7 +212,7 @@ async def reassign(
         }
         if why:
             payload["reason"] = why
-        await cases.add_event(conn, case_id, "reassigned", actor=actor.actor, at=now, payload=payload)
+        await cases.add_event(conn, case_id, EventKind.REASSIGNED, actor=actor.actor, at=now, payload=payload)
     return row.assigned_to
 
 
@@ -378,102 +335,3 @@ async def set_limit(
             payload={"user_id": target_id, "from": previous, "to": limit},
         )  # fmt: skip
     return limit
-
-
-# --- reading -----------------------------------------------------------------------------------------
-
-
-async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
-    """Every queue's load: unassigned and assigned cases in mediation, the oldest waiting, the overdue."""
-    async with pool.acquire() as conn:
-        rows = await store.overview(conn, today)
-        members = await store.members(conn)
-        loads = {m.user_id: m for m in await store.mediators_load(conn)}
-    by_queue: dict[str, list[Member]] = {}
-    for m in members:
-        load = loads.get(m.user_id)
-        by_queue.setdefault(m.queue, []).append(
-            Member(
-                m.user_id,
-                m.display_name,
-                m.disabled,
-                open_count=load.open_count if load else 0,
-                own_limit=load.own_limit if load else None,
-            )
-        )
-    return [
-        QueueLoad(
-            code=r["code"],
-            name_zh=r["name_zh"],
-            name_en=r["name_en"],
-            active=r["active"],
-            max_open_per_mediator=r["max_open_per_mediator"],
-            unassigned=r["unassigned"],
-            assigned=r["assigned"],
-            oldest_unassigned=r["oldest_unassigned"],
-            overdue=r["overdue"],
-            members=tuple(by_queue.get(r["code"], ())),
-        )
-        for r in rows
-    ]
-
-
-async def workbench(pool: asyncpg.Pool, actor: StaffUser, *, today: date, per_queue: int = 20) -> Workbench:
-    """A mediator's own open cases, then the unassigned cases of the queues they work in (every active
-    queue when they are in none), each with its countdown."""
-    async with pool.acquire() as conn:
-        mine = await store.assigned_to(conn, actor.id)
-        member_of = await store.queues_of(conn, actor.id)
-        active = [q for q in await store.list_all(conn) if q.active]
-        teams = [q for q in active if q.code in member_of] if member_of else active
-        waiting = await store.unassigned(conn, [q.code for q in teams], per_queue)
-        calendar = await _calendar(conn, today, [r["mediation_due"] for r in [*mine, *waiting]])
-    items: dict[str, list[WorkItem]] = {}
-    totals: dict[str, int] = {}
-    for r in waiting:
-        items.setdefault(r["queue"], []).append(_item(r, calendar, today))
-        totals[r["queue"]] = r["total"]
-    return Workbench(
-        mine=tuple(_item(r, calendar, today) for r in mine),
-        teams=tuple(
-            TeamQueue(
-                q.code,
-                q.name_zh,
-                totals.get(q.code, 0),
-                tuple(items.get(q.code, ())),
-                q.max_open_per_mediator,
-            )
-            for q in teams
-        ),
-        member=bool(member_of),
-    )
-
-
-def _item(r: asyncpg.Record, calendar: WorkCalendar, today: date) -> WorkItem:
-    return WorkItem(
-        id=r["id"],
-        tracking_no=r["tracking_no"],
-        queue=r["queue"],
-        status=r["status"],
-        paused=r["paused"],
-        merchant_name=r["merchant_name"],
-        category=r["category"],
-        subdistrict=r["subdistrict"],
-        received_at=r["received_at"],
-        mediation_due=r["mediation_due"],
-        provisional=r["mediation_due_provisional"],
-        working_days_left=_days_left(calendar, today, r["mediation_due"], r["paused"]),
-    )
-
-
-def _days_left(calendar: WorkCalendar, today: date, due: date | None, paused: bool) -> int | None:
-    # a stopped clock has no countdown: the deadline moves by the paused time when it restarts
-    if due is None or paused:
-        return None
-    return working_days_between(calendar, today, due)
-
-
-async def _calendar(conn: asyncpg.Connection, today: date, dues: Iterable[date | None]) -> WorkCalendar:
-    """The working-day calendar spanning today and every deadline to count to."""
-    days = [today, *(d for d in dues if d is not None)]
-    return await reference.work_calendar(conn, min(days) - _DAY, max(days) + _DAY)

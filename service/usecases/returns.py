@@ -18,9 +18,20 @@ import asyncpg
 
 from domain import indicators as ind
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.return_figures import build_figures
 from service.store import reference, statistics
+from service.store.staff import StaffUser
 from service.store.statistics import Return, ReturnListItem
 from service.usecases.clock import local_date, local_time
+from service.usecases.returns_commands import (
+    REASON_MAX,
+    IndicatorDefinition,
+    IndicatorMonth,
+    Indicators,
+    MonthlyReturn,
+    MonthlyReturnListItem,
+    ProduceReturn,
+)
 
 __all__ = ["Return", "ReturnListItem"]
 
@@ -101,7 +112,7 @@ async def compute(conn: asyncpg.Connection, read: statistics.Reader, month: date
         name: ({"month": ind.month_key(base), **stored[base]} if base in stored else None)
         for name, base in bases.items()
     }
-    return ind.build_figures(month, counts, tables, taxonomy, comparisons)
+    return build_figures(month, counts, tables, taxonomy, comparisons)
 
 
 async def produce(
@@ -132,6 +143,34 @@ async def produce(
             reason=(reason or None) if latest else None,
         )
     return replace(stored, created=True)
+
+
+async def produce_return(
+    pool: asyncpg.Pool, month: date, actor: StaffUser, cmd: ProduceReturn, *, now: datetime
+) -> Return:
+    """A person asks for a month's return now (the API and the returns page)."""
+    reason = (cmd.reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            [FieldError("reason", "too_long", "说明不能超过500字", "At most 500 characters")]
+        )
+    return await produce(pool, month, actor=actor.actor, now=now, reason=reason or None)
+
+
+def return_view(r: Return) -> MonthlyReturn:
+    return MonthlyReturn(
+        month=ind.month_key(r.month),
+        version=r.version,
+        content_hash=r.content_hash,
+        definitions=r.definitions,
+        created_at=r.created_at,
+        created_by=r.created_by,
+        restatement_of=r.restatement_of,
+        changes=r.changes,
+        reason=r.reason,
+        figures=r.figures,
+        created=r.created,
+    )
 
 
 async def produce_due(pool: asyncpg.Pool, *, now: datetime) -> Return | None:
@@ -172,27 +211,29 @@ async def report(pool: asyncpg.Pool, month: date, version: int | None = None) ->
     ret = await get(pool, month, version)
     async with pool.acquire() as conn:
         definitions = await statistics.definitions(conn, ret.definitions)
-        history = [
-            Return(
-                month=r["month"],
-                version=r["version"],
-                definitions=r["definitions"],
-                figures={},
-                content_hash=r["content_hash"],
-                created_at=r["created_at"],
-                created_by=r["created_by"],
-                restatement_of=r["restatement_of"],
-                changes=r["changes"],
-                reason=r["reason"],
-            )
-            for r in await statistics.versions(conn, month)
-        ]
+        history = await statistics.versions(conn, month)
     return ReturnFile(ret, definitions, history)
 
 
 async def list_returns(pool: asyncpg.Pool, limit: int = 120) -> list[ReturnListItem]:
     async with pool.acquire() as conn:
         return await statistics.list_returns(conn, limit)
+
+
+async def return_list(pool: asyncpg.Pool) -> list[MonthlyReturnListItem]:
+    """The latest version of each month's return, newest first (the API's list)."""
+    return [
+        MonthlyReturnListItem(
+            ind.month_key(r.month),
+            r.version,
+            r.versions,
+            r.content_hash,
+            r.definitions,
+            r.created_at,
+            r.restatement_of,
+        )
+        for r in await list_returns(pool)
+    ]
 
 
 async def definitions(pool: asyncpg.Pool, version: str = ind.VERSION) -> list[ind.Definition]:
@@ -274,6 +315,29 @@ async def indicators(pool: asyncpg.Pool, first: date, last: date, *, today: date
             )
         )
     return IndicatorSeries(first, last, definitions, months)
+
+
+def month_range(first: str | None, last: str | None, today: date) -> tuple[date, date]:
+    """The months a request asks for ('YYYY-MM' texts): [from, to]; without `from` the 12 months up to
+    `to`, without either the last 12 months (this one included)."""
+    default_first, default_last = default_range(today)
+    start = month_of(first, "from") if first else None
+    end = month_of(last, "to") if last else default_last
+    if start is None:
+        start = max(ind.add_months(end, -11), ind.FIRST_MONTH) if last else default_first
+    return start, end
+
+
+def indicators_view(series: IndicatorSeries) -> Indicators:
+    """The series as the API answers it: months as 'YYYY-MM', the summary definitions."""
+    return Indicators(
+        first=ind.month_key(series.first),
+        last=ind.month_key(series.last),
+        definitions=[IndicatorDefinition.of(d) for d in series.definitions if d.kind == "summary"],
+        months=[
+            IndicatorMonth(ind.month_key(m.month), m.partial, m.values, m.mom, m.yoy) for m in series.months
+        ],
+    )
 
 
 def default_range(today: date, months: int = 12) -> tuple[date, date]:

@@ -13,16 +13,17 @@ another merchant until it closes: routing runs again and the history says what c
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 import structlog
 
 from domain import deadlines, merchant_match
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import FieldError, ValidationFailed
+from domain.events import EventKind
 from domain.ledger import Account
-from domain.lifecycle import Action, Status, apply
+from domain.lifecycle import Action, CaseState, Status, apply
 from domain.routing import (
     ROUTE_LABELS,
     Agreement,
@@ -38,8 +39,9 @@ from service.store import merchants as merchant_store
 from service.store import routing as store
 from service.store.staff import StaffUser
 from service.usecases import merchants, queues
-from service.usecases.casework import _locked, _state
+from service.usecases.case_step import locked_case
 from service.usecases.clock import local_date
+from service.usecases.routing_commands import OverrideRoute
 
 log = structlog.get_logger("routing")
 
@@ -50,29 +52,40 @@ ROUTE_ACTIONS = {
 }
 
 
+def state_of(row: asyncpg.Record) -> CaseState:
+    return CaseState(Status(row["status"]), paused=row["paused"])
+
+
+async def locked_record(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record:
+    """Lock the case (case_step.locked_case) and read its whole record: the merchant search and the
+    routing facts read the complaint's own fields, the consumer's and the candidates offered."""
+    await locked_case(conn, case_id)
+    row = await cases.by_id(conn, case_id)
+    assert row is not None
+    return row
+
+
 async def route_case(
     pool: asyncpg.Pool, case_id: int, *, now: datetime, request_id: str | None = None
 ) -> str:
     async with pool.acquire() as conn, conn.transaction():
-        if await cases.lock(conn, case_id) is None:
-            raise NotFound(f"case {case_id}")
-        row = await cases.by_id(conn, case_id)
-        assert row is not None
-        outcome = await _route_locked(conn, row, now=now, request_id=request_id)
+        row = await locked_record(conn, case_id)
+        outcome = await route_locked(conn, row, now=now, request_id=request_id)
         await outbox.mark_done(conn, f"route_case:{case_id}")
         await outbox.mark_done(conn, f"route_case:{case_id}:accepted")
     log.info("route_case", case_id=case_id, outcome=outcome)
     return outcome
 
 
-async def _route_locked(
+async def route_locked(
     conn: asyncpg.Connection, row: asyncpg.Record, *, now: datetime, request_id: str | None
 ) -> str:
     case_id = row["id"]
     if row["status"] == Status.RECEIVED:
-        if await cases.has_event(conn, case_id, "routing_pending"):
+        if await cases.has_event(conn, case_id, EventKind.ROUTING_PENDING):
             return "already_recorded"
-        await cases.add_event(conn, case_id, "routing_pending", actor="system", at=now, request_id=request_id)
+        pending = EventKind.ROUTING_PENDING
+        await cases.add_event(conn, case_id, pending, actor="system", at=now, request_id=request_id)
         return "awaiting_acceptance"
     if row["status"] == Status.MERCHANT_TO_CONFIRM:
         return "awaiting_merchant"
@@ -89,15 +102,22 @@ async def _route_locked(
         await cases.add_event(
             conn,
             case_id,
-            "merchant_linked",
+            EventKind.MERCHANT_LINKED,
             actor="system",
             at=now,
             payload=found.payload(),
             request_id=request_id,
         )
     decision = await decide(conn, row, merchant_id, local_date(now))
-    await _apply_route(
-        conn, row, decision, merchant_id, now=now, actor="system", event="routed", request_id=request_id
+    await apply_route(
+        conn,
+        row,
+        decision,
+        merchant_id,
+        now=now,
+        actor="system",
+        event=EventKind.ROUTED,
+        request_id=request_id,
     )
     return decision.route.value
 
@@ -148,7 +168,7 @@ async def decide(
     return route(facts, RoutingPolicy(policy["id"], frozenset(policy["food_drug_categories"])))
 
 
-async def _apply_route(
+async def apply_route(
     conn: asyncpg.Connection,
     row: asyncpg.Record,
     decision: RoutingDecision,
@@ -156,11 +176,11 @@ async def _apply_route(
     *,
     now: datetime,
     actor: str,
-    event: str,
+    event: EventKind,
     request_id: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    new = apply(_state(row), ROUTE_ACTIONS[decision.route])
+    new = apply(state_of(row), ROUTE_ACTIONS[decision.route])
     explanation = decision.to_json()
     await store.set_route(
         conn,
@@ -181,12 +201,14 @@ async def _apply_route(
         request_id=request_id,
     )
     if decision.route is Route.FIRST_PAYMENT:
-        await open_first_payment(conn, row, await _payer(conn, decision, merchant_id), now=now, actor=actor)
+        await open_first_payment(conn, row, await payer_of(conn, decision, merchant_id), now=now, actor=actor)
     if decision.route is Route.MEDIATION:
         await queues.enter_queue(conn, row, now=now, actor=actor, request_id=request_id)
 
 
-async def _payer(conn: asyncpg.Connection, decision: RoutingDecision, merchant_id: int | None) -> int | None:
+async def payer_of(
+    conn: asyncpg.Connection, decision: RoutingDecision, merchant_id: int | None
+) -> int | None:
     """Whose commitment pays; else the platform when it cannot name the seller (CPL art. 44); else the
     business that received the claim (food and drugs; an exhibition organiser or counter lessor)."""
     if decision.payer_id is not None:
@@ -198,53 +220,61 @@ async def _payer(conn: asyncpg.Connection, decision: RoutingDecision, merchant_i
     return merchant_id
 
 
+async def reply_due(conn: asyncpg.Connection, rule_set_id: str, today: date) -> date:
+    """The merchant's reply deadline from today: the routing policy sets the period (a row, versioned
+    like the rule sets)."""
+    rules = await reference.rule_set(conn, rule_set_id)
+    calendar = await reference.work_calendar_from(conn, today, 60)
+    policy = await store.policy(conn, today)
+    rules_with_policy = dataclasses.replace(rules, merchant_reply_days=policy["merchant_reply_days"])
+    return deadlines.reply_deadline(calendar, rules_with_policy, today).due
+
+
+async def first_payment_opened(
+    conn: asyncpg.Connection, row: asyncpg.Record, payer_id: int, due: date, *, now: datetime, actor: str
+) -> None:
+    payload = {"payer_id": payer_id, "amount_fen": row["claim_amount_fen"], "reply_due": due.isoformat()}
+    await cases.add_event(
+        conn, row["id"], EventKind.FIRST_PAYMENT_OPENED, actor=actor, at=now, payload=payload
+    )
+
+
 async def open_first_payment(
     conn: asyncpg.Connection, row: asyncpg.Record, payer_id: int | None, *, now: datetime, actor: str
 ) -> None:
     """The merchant (or the holder of the deposit) has N days from today to pay or to answer."""
     if payer_id is None:
         return
-    today = local_date(now)
-    rules = await reference.rule_set(conn, row["rule_set_id"])
-    calendar = await reference.work_calendar_from(conn, today, 60)
-    policy = await store.policy(conn, today)
-    # the routing policy sets the reply period (a row, versioned like the rule sets)
-    rules_with_policy = dataclasses.replace(rules, merchant_reply_days=policy["merchant_reply_days"])
-    due = deadlines.reply_deadline(calendar, rules_with_policy, today)
-    if await first_payments.open_flow(conn, row["id"], payer_id, row["claim_amount_fen"], due.due):
-        await cases.add_event(
-            conn,
-            row["id"],
-            "first_payment_opened",
-            actor=actor,
-            at=now,
-            payload={
-                "payer_id": payer_id,
-                "amount_fen": row["claim_amount_fen"],
-                "reply_due": due.due.isoformat(),
-            },
-        )
+    due = await reply_due(conn, row["rule_set_id"], local_date(now))
+    if await first_payments.open_flow(conn, row["id"], payer_id, row["claim_amount_fen"], due):
+        await first_payment_opened(conn, row, payer_id, due, now=now, actor=actor)
 
 
-async def override(
-    pool: asyncpg.Pool, case_id: int, actor: StaffUser, new_route: object, reason: object, *, now: datetime
-) -> str:
-    """A supervisor sends the case down another route, saying why."""
+def _override_input(cmd: OverrideRoute) -> tuple[Route, str]:
     errors = []
+    target = None
     try:
-        target = Route(str(new_route))
+        target = Route(str(cmd.route))
     except ValueError:
         errors.append(FieldError("route", "unknown_code", "请选择处理方式", "Choose a route"))
-    clean_reason = reason.strip() if isinstance(reason, str) else ""
+    clean_reason = cmd.reason.strip() if isinstance(cmd.reason, str) else ""
     if not clean_reason or len(clean_reason) > 2000:
         errors.append(
             FieldError("reason", "required", "请写明改变处理方式的理由", "Say why the route changes")
         )
-    if errors:
+    if errors or target is None:
         raise ValidationFailed(errors)
+    return target, clean_reason
+
+
+async def override(
+    pool: asyncpg.Pool, case_id: int, actor: StaffUser, cmd: OverrideRoute, *, now: datetime
+) -> str:
+    """A supervisor sends the case down another route, saying why."""
+    target, clean_reason = _override_input(cmd)
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
-        apply(_state(row), ROUTE_ACTIONS[target])  # refuse an illegal move before anything is written
+        row = await locked_record(conn, case_id)
+        apply(state_of(row), ROUTE_ACTIONS[target])  # refuse an illegal move before anything is written
         merchant_id = row["merchant_id"]
         if merchant_id is None:  # not routed yet: the merchant is found first, as the job would
             policy = merchants.match_policy(await store.policy(conn, local_date(now)))
@@ -256,7 +286,7 @@ async def override(
                 )
             merchant_id = found.merchant_id
             await cases.add_event(
-                conn, case_id, "merchant_linked", actor=actor.actor, at=now, payload=found.payload()
+                conn, case_id, EventKind.MERCHANT_LINKED, actor=actor.actor, at=now, payload=found.payload()
             )
         decision = await decide(conn, row, merchant_id, local_date(now))
         forced = RoutingDecision(
@@ -268,14 +298,14 @@ async def override(
             summary=f"经科长决定改为{_label(target)}：{clean_reason}",
             summary_en=f"Route changed by a supervisor: {clean_reason}",
         )
-        await _apply_route(
+        await apply_route(
             conn,
             row,
             forced,
             merchant_id,
             now=now,
             actor=actor.actor,
-            event="route_overridden",
+            event=EventKind.ROUTE_OVERRIDDEN,
             extra={"from": row["route"], "to": target.value, "reason": clean_reason},
         )
     return target.value
@@ -283,9 +313,6 @@ async def override(
 
 def _label(r: Route) -> str:
     return ROUTE_LABELS[r][0]
-
-
-# --- the merchant a person confirms, and re-linking ------------------------------------------------
 
 
 async def _await_merchant(
@@ -296,261 +323,15 @@ async def _await_merchant(
     now: datetime,
     request_id: str | None,
 ) -> None:
-    new = apply(_state(row), Action.AWAIT_MERCHANT)
+    new = apply(state_of(row), Action.AWAIT_MERCHANT)
     candidates = [s.to_json() for s in found.candidates]
     await merchant_store.await_merchant(conn, row["id"], status=new.status, candidates=candidates, at=now)
     await cases.add_event(
         conn,
         row["id"],
-        "merchant_to_confirm",
+        EventKind.MERCHANT_TO_CONFIRM,
         actor="system",
         at=now,
         payload={"candidates": candidates},
         request_id=request_id,
     )
-
-
-def _merchant_id(raw: object, field: str = "merchant_id") -> int:
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        raw = int(raw.strip())
-    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**63:
-        raise ValidationFailed(
-            [FieldError(field, "invalid_id", "请选择商家（商家编号）", "Choose a merchant (its id)")]
-        )
-    return raw
-
-
-async def _registry_merchant(conn: asyncpg.Connection, merchant_id: int) -> merchant_store.Merchant:
-    found = await merchant_store.by_id(conn, merchant_id)
-    if found is None or found.merged_into is not None:
-        raise ValidationFailed(
-            [FieldError("merchant_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id")]
-        )
-    return found
-
-
-async def confirm_merchant(
-    pool: asyncpg.Pool,
-    case_id: int,
-    actor: StaffUser,
-    *,
-    merchant_id: object = None,
-    not_in_registry: bool = False,
-    now: datetime,
-    request_id: str | None = None,
-) -> str:
-    """A clerk or supervisor answers `merchant_to_confirm`: this registry merchant, or "not in the
-    registry" (an unverified merchant is made from the complaint). Routing then runs; returns its route."""
-    chosen = None if not_in_registry else _merchant_id(merchant_id)
-    async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
-        new = apply(_state(row), Action.CONFIRM_MERCHANT)  # 409 unless the case waits for this answer
-        offered = {c["merchant_id"]: c for c in row["merchant_candidates"] or []}
-        if chosen is None:
-            linked_id, how = await merchants.create_from_case(conn, row)
-            payload: dict[str, Any] = {"merchant_id": linked_id, "how": how, "not_in_registry": True}
-        else:
-            linked_id = (await _registry_merchant(conn, chosen)).id
-            payload = {"merchant_id": linked_id, "how": "confirmed"}
-            if linked_id in offered:
-                payload["score"] = offered[linked_id]["score"]
-        payload["candidates"] = sorted(offered)
-        await merchant_store.link_case(conn, case_id, status=new.status, merchant_id=linked_id, at=now)
-        await cases.add_event(
-            conn,
-            case_id,
-            "merchant_linked",
-            actor=actor.actor,
-            at=now,
-            payload=payload,
-            request_id=request_id,
-        )
-        fresh = await cases.by_id(conn, case_id)
-        assert fresh is not None
-        outcome = await _route_locked(conn, fresh, now=now, request_id=request_id)
-    log.info("merchant_confirmed", case_id=case_id, outcome=outcome)
-    return outcome
-
-
-RELINKABLE = frozenset({Status.FIRST_PAYMENT, Status.MEDIATION, Status.ARBITRATION})
-NOTE_MAX = 500
-
-
-def _reason(raw: object) -> str:
-    clean = raw.strip() if isinstance(raw, str) else ""
-    if not clean or len(clean) > NOTE_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "reason",
-                    "required",
-                    f"请写明更换商家的理由（不超过{NOTE_MAX}字）",
-                    f"Say why the merchant changes (at most {NOTE_MAX} characters)",
-                )
-            ]
-        )
-    return clean
-
-
-async def relink(
-    pool: asyncpg.Pool,
-    case_id: int,
-    actor: StaffUser,
-    merchant_id: object,
-    reason: object,
-    *,
-    now: datetime,
-    request_id: str | None = None,
-) -> str:
-    """Link a routed case to another registry merchant before it closes, saying why; routing runs again
-    and the `merchant_relinked` event says what changed. Returns the route."""
-    target_id, note = _merchant_id(merchant_id), _reason(reason)
-    async with pool.acquire() as conn, conn.transaction():
-        row = await _locked(conn, case_id)
-        if row["status"] == Status.MERCHANT_TO_CONFIRM:
-            raise merchant_match.LinkRefused(
-                "awaiting_confirmation",
-                "该案件正等待确认商家，请在候选商家中确认 / Confirm the merchant instead",
-            )
-        if row["status"] not in RELINKABLE:
-            raise merchant_match.LinkRefused(
-                "not_routed",
-                "只有已分流、尚未办结的案件可以更换商家 / Only a routed, open case can be re-linked",
-            )
-        target = await _registry_merchant(conn, target_id)
-        if target.id == row["merchant_id"]:
-            raise ValidationFailed(
-                [FieldError("merchant_id", "same", "案件已关联该商家", "The case is linked to it already")]
-            )
-        previous = await merchant_store.by_id(conn, row["merchant_id"]) if row["merchant_id"] else None
-        return await _relink_locked(
-            conn, row, target, note, previous=previous, actor=actor.actor, now=now, request_id=request_id
-        )
-
-
-async def _relink_locked(
-    conn: asyncpg.Connection,
-    row: asyncpg.Record,
-    target: merchant_store.Merchant,
-    note: str,
-    *,
-    previous: merchant_store.Merchant | None,
-    actor: str,
-    now: datetime,
-    request_id: str | None,
-) -> str:
-    case_id = row["id"]
-    fp = await first_payments.get(conn, case_id)
-    if fp is not None and fp["state"] not in ("notified", "cancelled"):
-        raise merchant_match.LinkRefused(
-            "first_payment_settled",
-            "先行赔付已有结果，不能更换商家 / The first payment has an outcome; the merchant cannot change",
-        )
-    decision = await decide(conn, row, target.id, local_date(now))
-    after = decision.to_json()
-    changes = merchant_match.relink_changes(
-        row["route_explanation"],
-        after,
-        from_name=previous.name if previous else None,
-        to_name=target.name,
-        route_labels={r.value: label[0] for r, label in ROUTE_LABELS.items()},
-    )
-    await cases.add_event(
-        conn,
-        case_id,
-        "merchant_relinked",
-        actor=actor,
-        at=now,
-        payload={
-            "from_merchant_id": row["merchant_id"],
-            "merchant_id": target.id,
-            "note": note,
-            "route_before": row["route"],
-            "route_after": decision.route.value,
-            "changes": changes,
-        },
-        request_id=request_id,
-    )
-    if decision.route.value != row["route"]:
-        if fp is not None and fp["state"] == "notified":
-            await first_payments.set_state(conn, case_id, "cancelled", note=f"更换商家：{note}")
-        await _apply_route(
-            conn,
-            row,
-            decision,
-            target.id,
-            now=now,
-            actor=actor,
-            event="rerouted",
-            request_id=request_id,
-            extra={"from": row["route"], "to": decision.route.value, "note": note, "changes": changes},
-        )
-        return decision.route.value
-    await store.set_route(
-        conn,
-        case_id,
-        status=row["status"],
-        route=decision.route.value,
-        explanation=after,
-        merchant_id=target.id,
-        at=now,
-    )
-    if decision.route is Route.FIRST_PAYMENT and fp is not None and fp["state"] == "notified":
-        payer = await _payer(conn, decision, target.id)
-        if payer is not None and payer != fp["payer_id"]:
-            await _repoint_first_payment(conn, row, payer, now=now, actor=actor)
-    return decision.route.value
-
-
-async def _repoint_first_payment(
-    conn: asyncpg.Connection, row: asyncpg.Record, payer_id: int, *, now: datetime, actor: str
-) -> None:
-    """The new payer gets its own full reply period from today."""
-    today = local_date(now)
-    rules = await reference.rule_set(conn, row["rule_set_id"])
-    calendar = await reference.work_calendar_from(conn, today, 60)
-    policy = await store.policy(conn, today)
-    rules_with_policy = dataclasses.replace(rules, merchant_reply_days=policy["merchant_reply_days"])
-    due = deadlines.reply_deadline(calendar, rules_with_policy, today)
-    if await first_payments.repoint(conn, row["id"], payer_id, due.due, now):
-        await cases.add_event(
-            conn,
-            row["id"],
-            "first_payment_opened",
-            actor=actor,
-            at=now,
-            payload={
-                "payer_id": payer_id,
-                "amount_fen": row["claim_amount_fen"],
-                "reply_due": due.due.isoformat(),
-            },
-        )
-
-
-async def merge_merchant(
-    pool: asyncpg.Pool, merchant_id: int, into_id: object, actor: StaffUser, *, now: datetime
-) -> merchants.Merged:
-    """Merge a duplicate into the registered merchant (see merchants.merge_in) and, in the same
-    transaction, route its open cases again against the merchant they now belong to."""
-    async with pool.acquire() as conn, conn.transaction():
-        merged = await merchants.merge_in(conn, merchant_id, into_id, actor.actor, now=now)
-        target = await _registry_merchant(conn, merged.into_id)
-        for case_id in merged.case_ids:
-            row = await _locked(conn, case_id)
-            if row["status"] not in RELINKABLE:
-                continue  # not routed yet (routed later against the new merchant) or closed
-            fp = await first_payments.get(conn, case_id)
-            if fp is not None and fp["state"] not in ("notified", "cancelled"):
-                continue  # money moved under the old link: that stands
-            await _relink_locked(
-                conn,
-                row,
-                target,
-                "合并重复的商家档案",
-                previous=merged.source,
-                actor=actor.actor,
-                now=now,
-                request_id=None,
-            )
-    log.info("merchant_merged", merchant_id=merchant_id, cases=len(merged.case_ids))
-    return merged

@@ -8,28 +8,26 @@ accepted reopens the case, declined says why, and the consumer sees the answer o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import asyncpg
+import msgspec
 
 from domain import mediation as mediation_rules
 from domain import satisfaction as rules
 from domain.errors import Conflict, NotFound
+from domain.events import EventKind
 from domain.lifecycle import Action, apply
+from service.adapters.throttle import Throttle
 from service.store import cases, surveys
 from service.store import mediation as mediation_store
 from service.store.staff import StaffUser
-from service.store.surveys import Appeal, AppealRow, Survey
-from service.throttle import Throttle
-from service.usecases.casework import _locked, _state
+from service.store.surveys import Appeal, Survey
+from service.usecases.case_step import case_step, locked_case
 from service.usecases.clock import local_date
+from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
 from service.usecases.tracking import _authorised_case, slowed_when_wrong
-
-RECENT_DAYS = 90  # decided requests listed beside the open ones
-LIST_LIMIT = 200
-
 
 _hash = surveys.token_hash
 open_survey = surveys.open_for_case  # closing calls the store directly (tracking imports would cycle)
@@ -124,17 +122,15 @@ async def survey(pool: asyncpg.Pool, who: Respondent, *, now: datetime) -> Surve
     )
 
 
-async def answer(
-    pool: asyncpg.Pool, who: Respondent, form: Mapping[str, object], *, now: datetime
-) -> Answered:
+async def answer(pool: asyncpg.Pool, who: Respondent, cmd: AnswerSurvey, *, now: datetime) -> Answered:
     """Store the answers and the score (with the weights in force), once. Raises NotFound (link),
     SurveyClosed, AlreadyAnswered or ValidationFailed (Chinese field messages)."""
     async with slowed_when_wrong(), pool.acquire() as conn, conn.transaction():
         found = await _find(conn, who, now)
         if found.state.answered_at is not None:
             raise rules.AlreadyAnswered()
-        answers = rules.validate_answers(form)
-        await cases.lock(conn, found.case_id)  # answers, requests and decisions on a case take turns
+        answers = rules.validate_answers(msgspec.structs.asdict(cmd))
+        await locked_case(conn, found.case_id)  # answers, requests and decisions on a case take turns
         version, weights = await surveys.weights_in_force(conn, local_date(now))
         value = rules.score(answers.points, weights)
         stored = await surveys.answer(
@@ -151,7 +147,7 @@ async def answer(
         await cases.add_event(
             conn,
             found.case_id,
-            "survey_answered",
+            EventKind.SURVEY_ANSWERED,
             actor="consumer",
             at=now,
             payload={"score": value, "weights_version": version},  # never the comment
@@ -159,13 +155,11 @@ async def answer(
     return Answered(found.case_id, found.tracking_no, value, rules.is_low(value) and found.state.appeals == 0)
 
 
-async def request_appeal(
-    pool: asyncpg.Pool, who: Respondent, kind: object, reason: object, *, now: datetime
-) -> int:
+async def request_appeal(pool: asyncpg.Pool, who: Respondent, cmd: RequestAppeal, *, now: datetime) -> int:
     """A reopen or appeal request after a score below 60 (once per case); returns its id."""
     async with slowed_when_wrong(), pool.acquire() as conn, conn.transaction():
         found = await _find(conn, who, now)
-        await cases.lock(conn, found.case_id)
+        await locked_case(conn, found.case_id)
         current = await surveys.for_case(conn, found.case_id)
         assert current is not None
         if current.state.answered_at is None:
@@ -174,14 +168,14 @@ async def request_appeal(
             raise rules.AppealNotOpen("您已提交过申请，请在投诉进度页面查看处理结果")
         if not current.state.appeal_open(now):
             raise rules.AppealNotOpen("评分在60分以下时才可以申请重新处理或申诉")
-        clean_kind, clean_reason = rules.validate_appeal(kind, reason)
+        clean_kind, clean_reason = rules.validate_appeal(cmd.kind, cmd.reason)
         appeal_id = await surveys.add_appeal(conn, found.case_id, clean_kind, clean_reason, now)
         if appeal_id is None:
             raise rules.AppealNotOpen("您已提交过申请，请在投诉进度页面查看处理结果")
         await cases.add_event(
             conn,
             found.case_id,
-            "appeal_requested",
+            EventKind.APPEAL_REQUESTED,
             actor="consumer",
             at=now,
             payload={"appeal_id": appeal_id, "kind": clean_kind},  # the reason stays in appeals
@@ -189,75 +183,43 @@ async def request_appeal(
     return appeal_id
 
 
-@dataclass(frozen=True, slots=True)
-class Appeals:
-    open: list[AppealRow]
-    recent: list[AppealRow]
+class AppealDecided(msgspec.Struct):
+    """The supervisor's answer as recorded, and the case's status after it."""
 
-
-async def appeals(pool: asyncpg.Pool, *, now: datetime) -> Appeals:
-    """Open requests for the supervisor, and those decided in the last RECENT_DAYS."""
-    async with pool.acquire() as conn:
-        rows = await surveys.appeals(conn, decided_since=now - timedelta(days=RECENT_DAYS), limit=LIST_LIMIT)
-    return Appeals(
-        open=[r for r in rows if r.appeal.decided_at is None],
-        recent=[r for r in rows if r.appeal.decided_at is not None],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    appeal_id: int
+    id: int  # the request's
     case_id: int
-    decision: str
+    decision: str  # accepted | declined
     case_status: str
 
 
 async def decide(
-    pool: asyncpg.Pool,
-    appeal_id: int,
-    actor: StaffUser,
-    decision: object,
-    reason: object,
-    *,
-    now: datetime,
-) -> Decided:
+    pool: asyncpg.Pool, appeal_id: int, actor: StaffUser, cmd: DecideAppeal, *, now: datetime
+) -> AppealDecided:
     """The supervisor's answer. Accepted: the case reopens (closed → accepted) for a new route.
     Declined: the reason is shown to the consumer. Raises NotFound, Conflict (already decided),
     InvalidTransition (the case is no longer closed) or ValidationFailed."""
-    clean_decision, clean_reason = rules.validate_decision(decision, reason)
-    async with pool.acquire() as conn, conn.transaction():
-        seen = await surveys.appeal(conn, appeal_id)
-        if seen is None:
-            raise NotFound(f"appeal {appeal_id}")
-        row = await _locked(conn, seen.case_id)  # the case first, then the request: one lock order
-        current = await surveys.lock_appeal(conn, appeal_id)
+    decision, reason = rules.validate_decision(cmd.decision, cmd.reason)
+    async with pool.acquire() as conn:
+        seen = await surveys.appeal(conn, appeal_id)  # which case: a request never changes case
+    if seen is None:
+        raise NotFound(f"appeal {appeal_id}")
+    # the case first, then the request: one lock order (and no holder: a closed case has none)
+    async with case_step(pool, seen.case_id, now=now, actor=actor.actor) as step:
+        current = await surveys.lock_appeal(step.conn, appeal_id)
         assert current is not None
         if current.decided_at is not None:
             raise Conflict("该申请已处理")
-        status = row["status"]
-        if clean_decision == "accepted":
-            status = apply(_state(row), Action.REOPEN).status
-            await surveys.reopen_case(conn, row["id"], status=status, at=now)
+        status = step.case.status
+        if decision == "accepted":
+            status = apply(step.case.state, Action.REOPEN).status
+            await surveys.reopen_case(step.conn, step.case.id, status=status, at=now)
         await surveys.decide_appeal(
-            conn, appeal_id, decision=clean_decision, reason=clean_reason, at=now, by=actor.id
+            step.conn, appeal_id, decision=decision, reason=reason, at=now, by=actor.id
         )
-        if clean_decision == "accepted":
-            await cases.add_event(
-                conn,
-                row["id"],
-                "reopened",
-                actor=actor.actor,
-                at=now,
-                payload={"appeal_id": appeal_id, "kind": current.kind, "note": clean_reason},
-            )
+        if decision == "accepted":
+            note = {"appeal_id": appeal_id, "kind": current.kind, "note": reason}
+            await step.event(EventKind.REOPENED, note)
         else:
-            await cases.add_event(
-                conn,
-                row["id"],
-                "appeal_declined",
-                actor=actor.actor,
-                at=now,
-                payload={"appeal_id": appeal_id, "kind": current.kind, "reason": clean_reason},
-            )
-    return Decided(appeal_id, row["id"], clean_decision, str(status))
+            answer = {"appeal_id": appeal_id, "kind": current.kind, "reason": reason}
+            await step.event(EventKind.APPEAL_DECLINED, answer)
+    return AppealDecided(appeal_id, step.case.id, decision, str(status))

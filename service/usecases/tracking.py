@@ -3,7 +3,7 @@
 A wrong code and an unknown number are the same NotFound, and both count as a failure against the
 number and the client, so guessing is slowed down without telling which numbers exist. A client that
 failed too often is refused (429); a number is never refused, only its wrong answers wait longer and
-longer, so that no guesser can lock a consumer out of their own case (service/throttle.py).
+longer, so that no guesser can lock a consumer out of their own case (service/adapters/throttle.py).
 """
 
 from __future__ import annotations
@@ -11,90 +11,31 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Citations, Ground
+from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.errors import FieldError, NotFound, ValidationFailed
-from domain.events import public_label
+from domain.events import EventKind, public_label
 from domain.money import format_yuan
 from domain.outcomes import OUTCOMES
 from domain.routing import ROUTE_LABELS, Route
 from domain.taxonomy import REQUEST_KINDS
 from domain.tracking import normalize_access_code, normalize_tracking_no, status_label
-from service import evidence_files
-from service.evidence_files import StagedFile
+from service.adapters import evidence_files
+from service.adapters.evidence_files import StagedFile
+from service.adapters.throttle import Throttle
+from service.queries import mediation_public
 from service.store import cases, first_payments, notifications, reference
 from service.store import surveys as survey_store
-from service.throttle import Throttle
 from service.usecases import mediation
 from service.usecases.access import code_matches
+from service.usecases.case_step import case_step
 from service.usecases.clock import local_date, utcnow
 from service.usecases.intake import IntakeContext, check_uploads, content_type
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    label: str
-    label_en: str
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    case_id: int
-    tracking_no: str
-    status: str
-    status_label: str
-    received_at: datetime
-    acceptance_due: date
-    acceptance_due_provisional: bool
-    rule_set: str
-    quality_domain: str
-    category: str
-    problem_type: str
-    merchant_name: str
-    requests: tuple[str, ...]
-    amount_paid: str
-    claim_amount: str
-    evidence_count: int
-    timeline: tuple[TimelineEntry, ...]
-    mediation_due: date | None = None
-    mediation_due_provisional: bool = False
-    rejection_ground_label: str | None = None
-    decision_note: str | None = None
-    other_routes: tuple[str, ...] = ()
-    route: str | None = None
-    route_label: str | None = None
-    route_summary: str | None = None
-    route_reasons: tuple[str, ...] = ()
-    first_payment_state: str | None = None
-    first_payment_paid: str | None = None  # yuan, once paid (by the merchant or from the deposit)
-    # mediation: the open offer (answerable here when the merchant made it), the settlement and its
-    # performance, a termination, and the routes that remain when mediation did not end the dispute
-    open_offer: mediation.PublicOffer | None = None
-    settlement: mediation.PublicSettlement | None = None
-    settlement_to_confirm: mediation.PublicSettlement | None = None  # issued, awaiting confirmation
-    citations: Citations | None = None  # the articles the case's rule set cites
-    rejection_citation: str | None = None  # 《…》第十六条第（x）项 (Order 20: 第十五条)
-    termination: mediation.PublicTermination | None = None
-    mediation_routes: tuple[str, ...] = ()
-    first_payment_hint: str | None = None
-    survey_open: bool = False  # closed, not yet rated, link still valid: the page offers the survey
-    appeal_open: bool = False  # rated below 60, no request yet: the page offers 申请重新处理 / 申诉
-    appeal: survey_store.Appeal | None = None  # the latest request and the supervisor's answer
-    # what the consumer is told is true: the merchant was told (a notice e-mailed or a phone record)
-    merchant_notified_at: datetime | None = None
-    merchant_notified_on: date | None = None  # the same, as the local date shown
-    merchant_reply_due: date | None = None  # the merchant's deadline to answer (first payment, an offer)
-    report_referred: bool = False  # a reported violation was passed to enforcement
-    outcome_statement: str | None = None  # a closed case: "经营者先行赔付 199.00 元"
-    evidence_with_form: int = 0  # the consumer's files sent with the complaint (提交的证据材料)
-    evidence_later: int = 0  # added later on this page (补充证据材料)
+from service.usecases.tracking_views import CaseView, PublicTimelineEntry
 
 
 class WrongCode(NotFound):
@@ -161,11 +102,15 @@ async def view_case(
         events = await cases.events(conn, row["id"])
         flow = await first_payments.get(conn, row["id"])
         follow_up = await _follow_up(conn, row["id"], now)
-        mediated = await mediation.public_view(conn, row, local_date(now or utcnow()))
+        mediated = await mediation_public.public_view(conn, row, local_date(now or utcnow()))
         facts = await _consumer_facts(conn, row, events, flow, mediated)
-    timeline = tuple(TimelineEntry(e.at, e.kind, *label) for e in events if (label := public_label(e.kind)))
+    timeline = tuple(
+        PublicTimelineEntry(e.at, e.kind, *label) for e in events if (label := public_label(e.kind))
+    )
     if facts["merchant_notified_at"] is not None:
-        timeline += (TimelineEntry(facts["merchant_notified_at"], "merchant_notified", *MERCHANT_NOTIFIED),)
+        timeline += (
+            PublicTimelineEntry(facts["merchant_notified_at"], "merchant_notified", *MERCHANT_NOTIFIED),
+        )
     return CaseView(
         case_id=row["id"],
         tracking_no=row["tracking_no"],
@@ -219,10 +164,10 @@ async def _consumer_facts(
         reply_due = flow["reply_due"]
     elif offer is not None and offer.from_party == "consumer":
         reply_due = offer.answer_by
-    registered_at = next((e.at for e in events if e.kind == "registered"), None)
+    registered_at = next((e.at for e in events if e.kind == EventKind.REGISTERED), None)
     with_form = later = 0
     for e in events:
-        if e.kind == "evidence_added" and e.actor == "consumer":
+        if e.kind == EventKind.EVIDENCE_ADDED and e.actor == "consumer":
             files = int(e.payload.get("files", 0))
             if e.at == registered_at:
                 with_form += files
@@ -232,7 +177,7 @@ async def _consumer_facts(
         "merchant_notified_at": told,
         "merchant_notified_on": local_date(told) if told is not None else None,
         "merchant_reply_due": reply_due if told is not None else None,
-        "report_referred": any(e.kind == "report_split" for e in events),
+        "report_referred": any(e.kind == EventKind.REPORT_SPLIT for e in events),
         "outcome_statement": _outcome_statement(row),
         "evidence_with_form": with_form,
         "evidence_later": later,
@@ -267,7 +212,7 @@ def _decision(row: asyncpg.Record) -> dict[str, Any]:
     if row["status"] != "rejected":
         return {}
     return {
-        "rejection_ground_label": GROUND_LABELS[Ground(row["rejection_ground"])][0],
+        "rejection_ground": GROUND_LABELS[Ground(row["rejection_ground"])][0],
         "decision_note": row["decision_note"],
         "other_routes": tuple(zh for zh, _ in OTHER_ROUTES),
     }
@@ -314,12 +259,11 @@ async def add_evidence(
             raise ValidationFailed(errors)
         for f in files:
             evidence_files.commit(ctx.evidence_dir, f)
-        async with pool.acquire() as conn, conn.transaction():
-            await cases.lock(conn, row["id"])
+        async with case_step(pool, row["id"], now=now, actor="consumer", request_id=request_id) as step:
             stored = 0
             for f in files:
                 if await cases.add_evidence(
-                    conn,
+                    step.conn,
                     row["id"],
                     sha256=f.sha256,
                     size=f.size,
@@ -328,18 +272,10 @@ async def add_evidence(
                     by="consumer",
                 ):
                     stored += 1
-            if await cases.evidence_count(conn, row["id"]) > ctx.evidence_max_files:
+            if await cases.evidence_count(step.conn, row["id"]) > ctx.evidence_max_files:
                 raise ValidationFailed([_too_many(ctx)])  # two uploads raced past the limit: roll back
             if stored:
-                await cases.add_event(
-                    conn,
-                    row["id"],
-                    "evidence_added",
-                    actor="consumer",
-                    at=now,
-                    payload={"files": stored},
-                    request_id=request_id,
-                )
+                await step.event(EventKind.EVIDENCE_ADDED, {"files": stored})
         return stored
     finally:
         for f in files:
@@ -350,35 +286,19 @@ async def answer_offer(
     pool: asyncpg.Pool,
     tracking_no: str,
     access_code: str,
-    *,
     offer_id: object,
-    answer: object,
-    remedy: object = None,
-    amount: object = None,
-    answer_by: object = None,
-    perform_by: object = None,
-    note: object = None,
+    cmd: mediation.AnswerOffer,
+    *,
     secret_key: str,
     throttle: Throttle,
     client: str,
     now: datetime,
-) -> mediation.AnswerResult:
+) -> mediation.OfferAnswered:
     """The consumer answers the merchant's offer (accept, refuse, counter) behind the number and code.
     Raises NotFound or TooManyAttempts like viewing, then ValidationFailed or a MediationConflict."""
     async with slowed_when_wrong(), pool.acquire() as conn:
         row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
-    return await mediation.consumer_answer(
-        pool,
-        row["id"],
-        offer_id,
-        answer=answer,
-        remedy=remedy,
-        amount=amount,
-        answer_by=answer_by,
-        perform_by=perform_by,
-        note=note,
-        now=now,
-    )
+    return await mediation.consumer_answer(pool, row["id"], offer_id, cmd, now=now)
 
 
 async def confirm_settlement(
@@ -390,7 +310,7 @@ async def confirm_settlement(
     throttle: Throttle,
     client: str,
     now: datetime,
-) -> mediation.Confirmed:
+) -> mediation.SettlementConfirmed:
     """The consumer confirms the issued 调解书 behind the number and code (checked like viewing)."""
     async with slowed_when_wrong(), pool.acquire() as conn:
         row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)

@@ -9,9 +9,9 @@ from litestar.datastructures import UploadFile
 from litestar.response import File
 
 from domain.evidence import MAX_INFLATED_BYTES_PER_UPLOAD
+from service.adapters.evidence_files import StagedFile, download_name, path_of, stage
 from service.app_types import Services
-from service.evidence_files import StagedFile, download_name, path_of, stage
-from service.usecases import casework
+from service.queries import cases as case_queries
 
 
 def provide_services(request: Request[Any, Any, Any]) -> Services:
@@ -49,7 +49,7 @@ async def stage_uploads(services: Services, uploads: list[UploadFile]) -> list[S
 
 async def evidence_download(services: Services, case_id: int, evidence_id: int) -> File:
     """An evidence file for staff: always an attachment, never sniffed or cached by the browser."""
-    item = await casework.evidence_item(services.pool, case_id, evidence_id)
+    item = await case_queries.evidence_item(services.pool, case_id, evidence_id)
     return File(
         path=path_of(services.settings.evidence_dir, item["sha256"]),
         filename=download_name(item["original_name"], item["content_type"], f"evidence-{evidence_id}"),

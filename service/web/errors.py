@@ -203,7 +203,9 @@ def redis_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Respon
 def invalid_transition(request: Request[Any, Any, Any], exc: InvalidTransition) -> Response[Any]:
     log.info("invalid transition", state=str(exc.state.status), action=str(exc.action))
     if _is_api(request):
-        return Response({"detail": exc.message, "detail_en": exc.message_en}, status_code=409)
+        return Response(
+            {"status_code": 409, "detail": exc.message, "detail_en": exc.message_en}, status_code=409
+        )
     return Template(
         "error.html", status_code=409, context={"status": 409, "title": "无法执行", "message": exc.message}
     )

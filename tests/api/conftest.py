@@ -1,23 +1,14 @@
-from __future__ import annotations
+"""Fixtures for the API and page tests: one staff account per role (the app client is tests/conftest.py's)."""
 
-from collections.abc import AsyncIterator
+from __future__ import annotations
 
 import asyncpg
 import pytest
-from litestar.testing import AsyncTestClient
 
-from service.app import create_app
-from service.settings import Settings
-from tests.api.staff_fixtures import ROLES, Staff, make_staff
+from tests.support.staff import Client, Staff, staff_per_role
 
 
 @pytest.fixture(scope="session")
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    async with AsyncTestClient(app=create_app(settings)) as c:
-        yield c
-
-
-@pytest.fixture(scope="session")
-async def staff(client: AsyncTestClient, pool: asyncpg.Pool) -> dict[str, Staff]:  # type: ignore[type-arg]
-    """One account per role, keyed by role."""
-    return {role: await make_staff(pool, client, f"t_{role}", [role]) for role in ROLES}
+async def staff(client: Client, pool: asyncpg.Pool) -> dict[str, Staff]:
+    """t_clerk, t_mediator, t_supervisor, t_leading_group, t_admin, keyed by role."""
+    return await staff_per_role(pool, client, "t")

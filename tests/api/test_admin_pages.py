@@ -24,11 +24,10 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import auth
 from service.usecases.clock import utcnow
-from tests.api.staff_fixtures import PASSWORD, Staff
-from tests.api.test_pages import csrf_token, hidden
-from tests.api.test_staff_pages import signed_in
-from tests.conftest import Databases
-from tests.integration.test_casework import new_case
+from tests.support.databases import Databases
+from tests.support.html import csrf_token, hidden
+from tests.support.intake import new_case
+from tests.support.staff import PASSWORD, Staff, signed_in
 
 Client = AsyncTestClient[Any]
 NEW_PASSWORD = "a brand new passphrase 42"

@@ -13,16 +13,10 @@ from typing import Any
 import asyncpg
 
 from service.settings import Settings
-from tests.api.staff_fixtures import Staff
-from tests.api.test_first_payment import (
-    Client,
-    accepted_and_routed,
-    fresh_uscc,
-    merchant_with_commitment,
-)
-from tests.api.test_pages import csrf_token
-from tests.api.test_staff_pages import signed_in
-from tests.factories import complaint_body
+from tests.support.cases import accepted_and_routed, merchant_with_commitment
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.staff import Client, Staff, signed_in
 
 
 async def case_view(client: Client, staff: dict[str, Staff], case_id: int) -> dict[str, Any]:

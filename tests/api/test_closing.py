@@ -10,9 +10,10 @@ from litestar.testing import AsyncTestClient
 
 from domain.errors import ValidationFailed
 from domain.outcomes import validate_close
-from tests.api.staff_fixtures import Staff
-from tests.api.test_first_payment import accepted_and_routed, consumer_view, fresh_uscc
-from tests.factories import complaint_body
+from tests.support.cases import accepted_and_routed
+from tests.support.consumer import consumer_view
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.factories import USCC, complaint_body
+from tests.support.factories import USCC, complaint_body
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 

@@ -19,15 +19,15 @@ from typing import Any
 import asyncpg
 import pytest
 
-from domain.mediation import ROUTE_NOTES, merchant_route_kind
+from domain.mediation_terms import ROUTE_NOTES, merchant_route_kind
 from domain.money import parse_yuan
 from service.store import surveys
-from tests.api.staff_fixtures import Staff
-from tests.api.test_evidence import JPEG
-from tests.api.test_first_payment import Client, accepted_and_routed, merchant_with_commitment
-from tests.api.test_mediation_api import mediation_case, merchant_link, track_page
-from tests.api.test_pages import csrf_token, form_fields, hidden, open_form
-from tests.factories import complaint_body
+from tests.support.cases import accepted_and_routed, mediation_case, merchant_link, merchant_with_commitment
+from tests.support.consumer import form_fields, open_form, track_page
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token, hidden
+from tests.support.samples import JPEG
+from tests.support.staff import Client, Staff
 
 REPORT = "该店销售的电水壶无3C标志，疑似假冒伪劣产品。"
 

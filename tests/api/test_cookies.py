@@ -14,8 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from service.app import create_app
 from service.settings import Settings
-from tests.api.staff_fixtures import PASSWORD, Staff
-from tests.api.test_pages import csrf_token
+from tests.support.html import csrf_token
+from tests.support.staff import PASSWORD, Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 KNOWN = {"csrftoken", "qd_session"}

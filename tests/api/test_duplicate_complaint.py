@@ -15,8 +15,9 @@ from litestar.testing import AsyncTestClient
 from service.settings import Settings
 from service.usecases import intake
 from service.usecases.clock import utcnow
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
+from tests.support.consumer import form_of
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -109,23 +110,7 @@ async def test_the_duplicate_key_keeps_no_phone_in_clear(client: Client, pool: a
 def form_fields(page: str, body: dict[str, Any]) -> dict[str, Any]:
     key = re.search(r'name="form_key" value="([^"]+)"', page)
     assert key
-    return {
-        "consumer.name": body["consumer"]["name"],
-        "consumer.phone": body["consumer"]["phone"],
-        "consumer.address": body["consumer"]["address"],
-        "merchant.name": body["merchant"]["name"],
-        "merchant.address": body["merchant"]["address"],
-        "quality_domain": body["quality_domain"],
-        "category": body["category"],
-        "problem_type": body["problem_type"],
-        "purchase_date": body["purchase_date"],
-        "amount_paid": body["amount_paid"],
-        "claim_amount": body["claim_amount"],
-        "requests": body["requests"],
-        "description": body["description"],
-        "_csrf_token": csrf_token(page),
-        "form_key": key.group(1),
-    }
+    return form_of(body, _csrf_token=csrf_token(page), form_key=key.group(1))
 
 
 async def test_back_and_submit_again_on_the_page_shows_the_first_receipt(

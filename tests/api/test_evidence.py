@@ -9,22 +9,14 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service.evidence_files import path_of
+from service.adapters.evidence_files import path_of
 from service.settings import Settings
-from tests.factories import complaint_body
+from tests.support.consumer import file_complaint
+from tests.support.samples import JPEG, PDF, PNG
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x22" * 200
-PDF = b"%PDF-1.7\n" + b"\x33" * 200
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x44" * 200
-
-
-async def new_case(client: Client) -> dict[str, Any]:
-    r = await client.post("/api/v1/complaints", json=complaint_body())
-    assert r.status_code == 201
-    return dict(r.json())
 
 
 async def upload(
@@ -40,7 +32,7 @@ async def upload(
 async def test_accepted_kinds_are_stored_by_hash(
     client: Client, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     files = [("receipt.jpg", JPEG), ("screen.png", PNG), ("invoice.pdf", PDF), ("IMG_0001.HEIC", HEIC)]
     r = await upload(client, receipt, files)
     assert r.status_code == 201, r.text
@@ -63,7 +55,7 @@ async def test_accepted_kinds_are_stored_by_hash(
 
 
 async def test_the_same_file_twice_is_stored_once(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     assert (await upload(client, receipt, [("a.jpg", JPEG)])).json() == {"added": 1}
     assert (await upload(client, receipt, [("copy.jpg", JPEG)])).json() == {"added": 0}
 
@@ -78,7 +70,7 @@ async def test_the_same_file_twice_is_stored_once(client: Client) -> None:
     ],
 )
 async def test_refused_files(client: Client, pool: asyncpg.Pool, name: str, data: bytes, code: str) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await upload(client, receipt, [("ok.jpg", JPEG), (name, data)])
     assert r.status_code == 422, r.text
     assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("evidence", code)]
@@ -90,7 +82,7 @@ async def test_refused_files(client: Client, pool: asyncpg.Pool, name: str, data
 
 
 async def test_at_most_ten_files_per_case(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     first = [(f"p{i}.png", PNG + bytes([i])) for i in range(8)]
     assert (await upload(client, receipt, first)).json() == {"added": 8}
     r = await upload(client, receipt, [("a.png", PNG + b"a"), ("b.png", PNG + b"b"), ("c.png", PNG + b"c")])
@@ -99,12 +91,12 @@ async def test_at_most_ten_files_per_case(client: Client) -> None:
 
 
 async def test_evidence_needs_the_access_code(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     assert (await upload(client, receipt, [("a.jpg", JPEG)], code="WRONGCOD")).status_code == 404
 
 
 async def test_no_files_is_a_field_error(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await client.post(
         f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
         files=[("other", ("x.txt", b"x", "text/plain"))],
@@ -114,7 +106,7 @@ async def test_no_files_is_a_field_error(client: Client) -> None:
 
 
 async def test_evidence_must_be_multipart(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await client.post(
         f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
         json={"files": []},
@@ -126,7 +118,7 @@ async def test_evidence_must_be_multipart(client: Client) -> None:
 async def test_staff_download_evidence_as_an_attachment(
     client: Client, pool: asyncpg.Pool, staff: Any
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     await upload(client, receipt, [("发票.pdf", PDF)])
     row = await pool.fetchrow(
         "SELECT e.id, e.case_id FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.tracking_no = $1",

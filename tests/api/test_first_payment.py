@@ -2,77 +2,21 @@
 
 from __future__ import annotations
 
-import random
 import re
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from domain.identifiers import USCC_CHARS, uscc_check_char
 from service.usecases import first_payment, routing
-from tests.api.staff_fixtures import Staff, hand_to_mediator
-from tests.api.test_evidence import JPEG
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
+from tests.support.cases import accepted_and_routed, merchant_with_commitment
 from tests.support.clock import today_local
+from tests.support.consumer import consumer_view
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-
-
-def fresh_uscc() -> str:
-    body = "913301" + "".join(random.choice(USCC_CHARS[:10]) for _ in range(11))
-    return body + uscc_check_char(body)
-
-
-async def merchant_with_commitment(
-    pool: asyncpg.Pool, *, cap_yuan: int = 1000, name: str = "杭州诚信电器商行"
-) -> tuple[int, str]:
-    uscc = fresh_uscc()
-    merchant_id: int = await pool.fetchval(
-        "INSERT INTO merchants (name, uscc, address, kind) VALUES ($1, $2, $3, 'shop') RETURNING id",
-        name,
-        uscc,
-        "杭州市拱墅区湖墅南路88号",
-    )
-    await pool.execute(
-        "INSERT INTO commitments (merchant_id, scope_requests, per_claim_cap_fen, active_from)"
-        " VALUES ($1, $2, $3, $4)",
-        merchant_id,
-        ["refund", "replace", "compensate"],
-        cap_yuan * 100,
-        date(2026, 1, 1),
-    )
-    return merchant_id, uscc
-
-
-async def accepted_and_routed(
-    client: Client, staff: dict[str, Staff], pool: asyncpg.Pool, body: dict[str, Any]
-) -> dict[str, Any]:
-    receipt = (await client.post("/api/v1/complaints", json=body)).json()
-    await client.post(
-        f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
-        files=[("files", ("receipt.jpg", JPEG + receipt["tracking_no"].encode(), "image/jpeg"))],
-        headers={"X-Access-Code": receipt["access_code"]},
-    )
-    case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
-    r = await client.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
-    assert r.status_code == 200, r.text
-    assert await routing.route_case(pool, case_id, now=datetime.now(UTC)) in {
-        "first_payment",
-        "mediation",
-        "arbitration",
-    }
-    await hand_to_mediator(client, pool, staff, case_id)
-    return {**receipt, "case_id": case_id}
-
-
-async def consumer_view(client: Client, receipt: dict[str, Any]) -> dict[str, Any]:
-    r = await client.get(
-        f"/api/v1/complaints/{receipt['tracking_no']}", headers={"X-Access-Code": receipt["access_code"]}
-    )
-    return dict(r.json())
 
 
 async def test_commitment_missed_deadline_and_payout_from_the_deposit(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.api.staff_fixtures import Staff
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 HUGE = 7881093732193183291408384

@@ -20,9 +20,10 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service.evidence_files import NAME_MAX, path_of
+from service.adapters.evidence_files import NAME_MAX, path_of
 from service.settings import Settings
-from tests.api.test_evidence import JPEG, PDF, PNG, new_case
+from tests.support.consumer import file_complaint
+from tests.support.samples import JPEG, PDF, PNG
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 BOUNDARY = "hostile-upload-boundary"
@@ -111,7 +112,7 @@ def assert_field_error(r: Any, code: str, name_shown: str | None = None) -> dict
 async def test_programs_and_scripts_named_like_evidence_are_refused(
     client: Client, pool: asyncpg.Pool, settings: Settings, name: bytes, data: bytes
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     before = files_under(settings.data_dir)
     declared = b"image/jpeg" if name.endswith(b".jpg") else b"application/pdf"
     r = await post_raw(client, receipt, multipart([(name, declared, data)]))
@@ -129,7 +130,7 @@ async def test_the_declared_content_type_is_not_believed(
     client: Client, pool: asyncpg.Pool, staff: Any
 ) -> None:
     """A real photo sent as a program is kept as what it is, and downloads under a name that says so."""
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await post_raw(
         client,
         receipt,
@@ -228,7 +229,7 @@ def big_jpeg_upload(total: int) -> Iterator[bytes]:
 async def test_a_50_mb_file_is_refused_without_holding_it_in_memory(
     client: Client, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     before_store = files_under(settings.data_dir)
     tmp_root = Path(tempfile.gettempdir())
     before_tmp = names_in(tmp_root)
@@ -258,7 +259,7 @@ async def test_a_50_mb_file_is_refused_without_holding_it_in_memory(
 
 
 async def test_a_body_past_the_route_limit_is_a_413_before_it_is_read(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     path = f"/api/v1/complaints/{receipt['tracking_no']}/evidence"
     announced = 500 * 1024 * 1024
     headers = [
@@ -278,7 +279,7 @@ async def test_a_body_past_the_route_limit_is_a_413_before_it_is_read(client: Cl
 
 
 async def test_an_oversized_json_body_is_a_413_with_a_clear_message(client: Client) -> None:
-    from tests.factories import complaint_body
+    from tests.support.factories import complaint_body
 
     r = await client.post("/api/v1/complaints", json=complaint_body(description="长" * 300_000))
     assert r.status_code == 413
@@ -348,7 +349,7 @@ async def test_decompression_bombs_are_refused(
     client: Client, pool: asyncpg.Pool, settings: Settings, name: str, data: bytes, shown: str
 ) -> None:
     assert len(data) < 1024 * 1024  # small on the wire: only what it declares or inflates to is huge
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     before = files_under(settings.data_dir)
     r = await post_raw(client, receipt, multipart([(name.encode(), b"application/octet-stream", data)]))
     error = assert_field_error(r, "decompression_bomb", name)
@@ -370,7 +371,7 @@ async def test_decompression_bombs_are_refused(
 async def test_ordinary_files_pass_the_bomb_checks(
     client: Client, pool: asyncpg.Pool, name: str, data: bytes
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await post_raw(client, receipt, multipart([(name.encode(), b"application/octet-stream", data)]))
     assert r.status_code == 201, r.text
     assert [row["original_name"] for row in await stored(pool, receipt["tracking_no"])] == [name]
@@ -402,7 +403,7 @@ def hostile_names(marker: str) -> list[tuple[bytes, str]]:
 async def test_path_traversal_names_are_neutralised_and_nothing_escapes_the_store(
     client: Client, pool: asyncpg.Pool, settings: Settings, staff: Any, marker: str
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     names = hostile_names(marker)
     payloads = [JPEG + i.to_bytes(2, "big") for i in range(len(names))]
     before = files_under(settings.data_dir)
@@ -449,7 +450,7 @@ async def test_a_name_that_breaks_the_part_header_is_a_400_not_a_500(
 ) -> None:
     """A CR LF inside the quoted name ends the header line: the part arrives without a file name, as a
     form field whose "text" is the photo's bytes."""
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     before = files_under(settings.data_dir)
     r = await post_raw(client, receipt, multipart([(b"a.jpg\r\nX-Injected: 1.jpg", b"image/jpeg", JPEG)]))
     assert r.status_code == 400, r.text
@@ -462,7 +463,7 @@ async def test_a_name_that_breaks_the_part_header_is_a_400_not_a_500(
 async def test_a_name_that_is_only_a_path_gets_a_neutral_label(
     client: Client, pool: asyncpg.Pool, staff: Any
 ) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await post_raw(client, receipt, multipart([(b"../../", b"image/jpeg", JPEG + b"only-path")]))
     assert r.status_code == 201, r.text
     row = await pool.fetchrow(
@@ -478,7 +479,7 @@ async def test_a_name_that_is_only_a_path_gets_a_neutral_label(
 
 
 async def test_a_refused_name_is_shown_cleaned_in_the_message(client: Client) -> None:
-    receipt = await new_case(client)
+    receipt = await file_complaint(client)
     r = await post_raw(
         client,
         receipt,

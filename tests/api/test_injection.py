@@ -19,12 +19,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 from markupsafe import escape
 
+from service.app import create_app
 from service.settings import Settings
-from tests.api.staff_fixtures import Staff
-from tests.api.test_pages import csrf_token, form_fields, hidden, open_form
-from tests.api.test_returns_api import app_with_statistics
-from tests.api.test_staff_pages import signed_in
-from tests.factories import complaint_body
+from tests.support.consumer import form_fields, open_form
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token, hidden
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -154,7 +154,7 @@ async def returned(
         [r["id"] for r in hostile],
         MONTH_START,
     )
-    async with AsyncTestClient(app=app_with_statistics(settings)) as api:
+    async with AsyncTestClient(app=create_app(settings)) as api:
         made = await api.post(f"/api/v1/returns/{MONTH}", headers=staff["supervisor"].headers)
         assert made.status_code in (200, 201), made.text
         yield api, staff["leading_group"].headers

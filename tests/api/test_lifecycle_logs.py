@@ -17,11 +17,10 @@ from service.logs import configure_logging
 from service.settings import Settings
 from service.usecases import satisfaction
 from service.usecases.clock import LOCAL_TZ
-from tests.api.staff_fixtures import Staff
-from tests.api.test_pages import csrf_token
-from tests.api.test_satisfaction_api import GOOD
-from tests.factories import complaint_body
-from tests.workers.test_outbox_worker import run_burst_worker
+from tests.support.factories import GOOD, complaint_body
+from tests.support.html import csrf_token
+from tests.support.staff import Staff
+from tests.support.workers import run_burst_worker
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 

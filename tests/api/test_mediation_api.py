@@ -10,7 +10,7 @@ register them itself yet, so these tests run before and after the wiring.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -19,57 +19,29 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from domain.events import confirmation
 from service.app import create_app
+from service.queries import mediation as mediation_views
 from service.settings import ROOT, Settings
-from service.usecases import mediation, routing
 from service.usecases.clock import LOCAL_TZ
-from service.web.api.mediation import MediationController
-from service.web.pages.mediation import MediationPages
-from tests.api.staff_fixtures import PASSWORD, Staff, hand_to_mediator, make_staff
-from tests.api.test_first_payment import fresh_uscc
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
+from tests.support.cases import NO_CASE, mediation_case, merchant_link
+from tests.support.consumer import track_page
+from tests.support.html import csrf_token
+from tests.support.mediation import consumer_confirms
+from tests.support.staff import Staff, make_staff, signed_in
 
 Client = AsyncTestClient[Litestar]
-NO_CASE = 999_999_999
-
-
-def build_app(settings: Settings) -> Litestar:
-    app = create_app(settings)
-    if "/api/v1/cases/{case_id:int}/mediation" not in {route.path for route in app.routes}:
-        app.register(MediationController)
-        app.register(MediationPages)
-    return app
 
 
 @pytest.fixture(scope="module")
 async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=build_app(settings)) as c:
+    async with AsyncTestClient(app=create_app(settings)) as c:
         yield c
-
-
-async def browser_for(settings: Settings, username: str) -> Client:
-    """A fresh browser signed in as `username`; the caller closes it."""
-    browser: Client = AsyncTestClient(app=build_app(settings))
-    await browser.__aenter__()
-    browser.follow_redirects = False
-    page = await browser.get("/staff/login")
-    r = await browser.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/staff",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
-    assert r.status_code == 303, r.text
-    return browser
 
 
 @pytest.fixture
 async def mediator_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    browser = await browser_for(settings, "t_mediator")
+    browser = await signed_in(settings, "t_mediator", next_page="/staff")
     yield browser
     await browser.__aexit__(None, None, None)
 
@@ -80,43 +52,6 @@ def today() -> date:
 
 def days(n: int) -> str:
     return (today() + timedelta(days=n)).isoformat()
-
-
-async def mediation_case(
-    api: Client, pool: asyncpg.Pool, staff: dict[str, Staff], name: str = "杭州调解测试商店"
-) -> dict[str, Any]:
-    """Filed by a consumer, accepted by the supervisor, routed: no commitment, so mediation."""
-    r = await api.post(
-        "/api/v1/complaints", json=complaint_body(merchant__uscc=fresh_uscc(), merchant__name=name)
-    )
-    assert r.status_code == 201, r.text
-    receipt = r.json()
-    case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
-    accepted = await api.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
-    assert accepted.status_code == 200, accepted.text
-    assert await routing.route_case(pool, case_id, now=datetime.now(UTC)) == "mediation"
-    await hand_to_mediator(api, pool, staff, case_id)
-    return {**receipt, "case_id": case_id}
-
-
-async def merchant_link(api: Client, staff: dict[str, Staff], case_id: int) -> str:
-    r = await api.post(f"/api/v1/cases/{case_id}/merchant-link", headers=staff["mediator"].headers)
-    assert r.status_code == 201, r.text
-    return "/m/" + str(r.json()["url"]).rsplit("/m/", 1)[1]
-
-
-async def track_page(api: Client, case: dict[str, Any]) -> str:
-    form = await api.get("/track")
-    page = await api.post(
-        "/track",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(form.text),
-        },
-    )
-    assert page.status_code == 200, page.text
-    return page.text
 
 
 # --- who may do what ----------------------------------------------------------------------------------
@@ -160,7 +95,7 @@ async def test_pages_need_the_same_roles(
     settings: Settings, staff: dict[str, Staff], api: Client, pool: asyncpg.Pool
 ) -> None:
     case = await mediation_case(api, pool, staff, "杭州页面权限商店")
-    clerk = await browser_for(settings, "t_clerk")
+    clerk = await signed_in(settings, "t_clerk", next_page="/staff")
     try:
         page = await clerk.get("/staff/cases")
         token = csrf_token(page.text)
@@ -172,7 +107,7 @@ async def test_pages_need_the_same_roles(
         assert (await clerk.get(f"/staff/cases/{case['case_id']}/settlement")).status_code == 404  # none yet
     finally:
         await clerk.__aexit__(None, None, None)
-    mediator = await browser_for(settings, "t_mediator")
+    mediator = await signed_in(settings, "t_mediator", next_page="/staff")
     try:
         page = await mediator.get("/staff/cases")
         r = await mediator.post(
@@ -413,14 +348,7 @@ async def test_consumer_counters_on_the_tracking_page_and_merchant_accepts_on_it
     assert m_ok.status_code == 303 and m_ok.headers["location"] == f"{link}?done=settlement_confirm"
     waiting = await track_page(api, case)
     assert "调解书待您确认" in waiting and 'action="/track/settlement/confirm"' in waiting
-    confirmed = await api.post(
-        "/track/settlement/confirm",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(waiting),
-        },
-    )
+    confirmed = await consumer_confirms(api, case)
     assert confirmed.status_code == 200 and "双方均已确认，调解协议生效" in confirmed.text
     case_row = await pool.fetchrow(
         "SELECT status, outcome, relief_fen FROM cases WHERE id = $1", case["case_id"]
@@ -441,6 +369,7 @@ class FakeRequest:
 
 def render_mediation(context: dict[str, Any]) -> str:
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True, undefined=StrictUndefined)
+    env.globals["confirmation"] = confirmation  # as service.app registers it
     return env.from_string('{% include "_case_mediation.html" %}').render(csrf_input="<csrf>", **context)
 
 
@@ -456,7 +385,7 @@ async def test_the_mediation_section_follows_the_case(
             "c": c,
             "can": work,
             "request": FakeRequest({}),
-            "mediation": await mediation.mediation_context(pool, case_id),
+            "mediation": await mediation_views.mediation_context(pool, case_id),
         }
     )
     for action in ("contacts", "sessions", "offers", "terminate", "recusals"):
@@ -467,7 +396,7 @@ async def test_the_mediation_section_follows_the_case(
             "c": c,
             "can": {},
             "request": FakeRequest({}),
-            "mediation": await mediation.mediation_context(pool, case_id),
+            "mediation": await mediation_views.mediation_context(pool, case_id),
         }
     )
     assert "<form" not in viewer and "尚无调解方案" in viewer
@@ -475,7 +404,7 @@ async def test_the_mediation_section_follows_the_case(
         {
             "c": c,
             "can": work,
-            "mediation": await mediation.mediation_context(pool, case_id),
+            "mediation": await mediation_views.mediation_context(pool, case_id),
             "request": FakeRequest(
                 {"med_error": "offer", "med_fields": "amount.invalid_amount,_.offer_open,<b>x</b>.y"}
             ),
@@ -498,7 +427,7 @@ async def test_the_mediation_section_follows_the_case(
         headers=staff["mediator"].headers,
     )
     c = await pool.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-    context = await mediation.mediation_context(pool, case_id)
+    context = await mediation_views.mediation_context(pool, case_id)
     html = render_mediation(
         {
             "c": c,
@@ -608,20 +537,12 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
     assert r.headers["location"] == f"{url}?done=settlement_issued#mediation"
     issued_page = await mediator_browser.get(url)
     assert "登记当事人确认" in issued_page.text and "其他约定：七日内原路退回。" in issued_page.text
-    waiting = await track_page(api, case)
-    confirmed = await api.post(
-        "/track/settlement/confirm",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(waiting),
-        },
-    )
+    confirmed = await consumer_confirms(api, case)
     assert confirmed.status_code == 200 and "等待商家确认" in confirmed.text
     r = await mediator_browser.post(
         f"{url}/settlement/confirm", data={"party": "merchant", "means": "signature", "_csrf_token": token}
     )
-    assert r.headers["location"] == f"{url}?done=settled#mediation"
+    assert r.headers["location"] == f"{url}?done=settlement_made#mediation"
 
     # the mediator prints the settlement
     printed = await mediator_browser.get(f"{url}/settlement")
@@ -683,5 +604,5 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
     perf = await mediator_browser.post(
         f"{url}/settlement/performance", data={"performance": "performed", "_csrf_token": token}
     )
-    assert perf.headers["location"] == f"{url}?done=performance_recorded#mediation"
+    assert perf.headers["location"] == f"{url}?done=settlement_performed#mediation"
     assert "已履行" in await track_page(api, case)

@@ -14,12 +14,11 @@ from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
 from service.usecases import first_payment, routing
-from tests.api.staff_fixtures import Staff
-from tests.api.test_evidence import JPEG
-from tests.api.test_first_payment import consumer_view, fresh_uscc
-from tests.api.test_pages import csrf_token
-from tests.api.test_staff_pages import signed_in
-from tests.factories import complaint_body
+from tests.support.consumer import consumer_view
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.samples import JPEG
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient[Any]
 
@@ -181,7 +180,7 @@ async def test_a_clerk_confirms_the_merchant_on_the_case_page(
             f"/staff/cases/{case_id}/merchant/confirm",
             data={"merchant_id": str(ruifeng), "_csrf_token": csrf_token(text)},
         )
-        assert done.status_code == 303 and "done=merchant_confirmed" in done.headers["location"]
+        assert done.status_code == 303 and "done=merchant_linked" in done.headers["location"]
         after = await browser.get(done.headers["location"])
         assert "已确认被投诉的经营者，案件已分流。" in after.text
         assert "工作人员在候选商家中确认" in after.text and "处理方式：先行赔付" in after.text

@@ -12,10 +12,9 @@ from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
 from service.usecases import merchants
-from tests.api.staff_fixtures import Staff
-from tests.api.test_pages import csrf_token
-from tests.api.test_staff_pages import signed_in
-from tests.integration.test_merchants_import import new_uscc
+from tests.support.factories import fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 NO_MERCHANT = 999_999_999
@@ -25,7 +24,7 @@ def merchant_body(**changes: Any) -> dict[str, Any]:
     return {
         "name": "杭州某某电器有限公司",
         "address": "杭州市拱墅区湖墅南路200号",
-        "uscc": new_uscc(),
+        "uscc": fresh_uscc(),
         **changes,
     }
 
@@ -87,7 +86,7 @@ async def test_the_role_matrix(
 
 
 async def test_register_and_read_a_merchant(client: Client, staff: dict[str, Staff]) -> None:
-    code = new_uscc()
+    code = fresh_uscc()
     m = await create(
         client,
         staff,
@@ -159,7 +158,7 @@ async def test_unknown_merchants_are_404(client: Client, staff: dict[str, Staff]
 async def test_list_search_filters_and_pages(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    tag = new_uscc()[-8:]
+    tag = fresh_uscc()[-8:]
     made = [await create(client, staff, name=f"筛选测试{tag}店{i}") for i in range(3)]
     market = await create(client, staff, name=f"筛选测试{tag}商城", kind="market")
     h = staff["mediator"].headers
@@ -267,7 +266,7 @@ async def browser(settings: Settings, staff: dict[str, Staff]) -> Any:
 async def test_pages_register_a_merchant_then_add_to_it(browser: Client, pool: asyncpg.Pool) -> None:
     page = await browser.get("/staff/merchants")
     assert page.status_code == 200 and "商家名录" in page.text and "新增商家" in page.text
-    code = new_uscc()
+    code = fresh_uscc()
     r = await browser.post(
         "/staff/merchants",
         data={
@@ -324,7 +323,7 @@ async def test_pages_show_errors_in_chinese(browser: Client) -> None:
     assert "商家未登记" in r.text and "至少需要2个字" in r.text and "展销会须填写结束日期" in r.text
     assert 'value="某"' in r.text
 
-    taken = new_uscc()
+    taken = fresh_uscc()
     ok = await browser.post(
         "/staff/merchants",
         data={

@@ -19,9 +19,10 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import intake
 from service.usecases.notifications import queue_notification
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.channels import ANY_SMTP, channels
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 TOKEN = "metrics-token-for-tests-0123456789"
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -112,8 +113,8 @@ async def test_the_database_figures(
                     "received_on": today_local,
                     "acceptance_due": today_local,
                 },
-                channel=channel,
-                address=address,
+                contacts={"email": address},
+                channels=channels(ANY_SMTP),
                 dedupe_key=f"metrics:{channel}:{address}",
                 now=datetime.now(UTC) - timedelta(minutes=3),
             )

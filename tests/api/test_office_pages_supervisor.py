@@ -23,15 +23,15 @@ from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
 from domain.queues import OpenCaseLimit
-from service.cli_merchants import cmd_merchants_import
+from service.cli.merchants import cmd_merchants_import
 from service.settings import Settings
 from service.usecases import auth, first_payment, queues
-from tests.api.staff_fixtures import Staff
-from tests.api.test_first_payment import accepted_and_routed, fresh_uscc, merchant_with_commitment
-from tests.api.test_pages import csrf_token
-from tests.api.test_staff_pages import signed_in
-from tests.factories import complaint_body
-from tests.integration.test_queues import insert_cases, new_queue, new_user
+from service.usecases.first_payment_commands import RecordDeposit
+from tests.support.cases import accepted_and_routed, merchant_with_commitment
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.queues import insert_cases, new_queue, new_user
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 HEADER = "name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on\n"
@@ -334,7 +334,7 @@ async def test_a_top_up_and_a_payout_confirmed_on_its_own_page(
         f"/staff/cases/{case_id}/first-payment/payout",
         data={"_csrf_token": csrf_token(confirm.text), "confirm": "yes", "amount_fen": "39900"},
     )
-    assert paid.status_code == 303 and paid.headers["location"].endswith("done=paid")
+    assert paid.status_code == 303 and paid.headers["location"].endswith("done=deposit_payout")
     assert await deposit_balance(pool, merchant_id) == 160_100
     kinds = {r["kind"] for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1", case_id)}
     assert {"deposit_payout", "recourse_opened"} <= kinds
@@ -362,7 +362,7 @@ async def merchant_with_deposit(pool: asyncpg.Pool, name: str) -> str:
     merchant_id, uscc = await merchant_with_commitment(pool, name=name)
     sup_id = await pool.fetchval("SELECT id FROM staff_users WHERE username = 't_supervisor'")
     await first_payment.record_deposit(
-        pool, merchant_id, "1000.00", None, auth_user(sup_id), now=datetime.now(UTC)
+        pool, merchant_id, auth_user(sup_id), RecordDeposit(amount="1000.00"), now=datetime.now(UTC)
     )
     return uscc
 

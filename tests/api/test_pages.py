@@ -3,57 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from tests.api.test_evidence import JPEG
-from tests.factories import USCC
-from tests.support.clock import days_ago
+from tests.support.consumer import form_fields, open_form
+from tests.support.html import csrf_token, hidden
+from tests.support.samples import JPEG
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert match, "every form carries a CSRF token"
-    return match.group(1)
-
-
-def hidden(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', html)
-    assert match, name
-    return match.group(1)
-
-
-def form_fields(**changes: str | list[str]) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "consumer.name": "李四",
-        "consumer.phone": "139 0000 1111",
-        "consumer.address": "杭州市拱墅区上塘路15号2单元301室",
-        "merchant.name": "拱墅区某某餐饮店",
-        "merchant.address": "杭州市拱墅区大关路66号",
-        "merchant.uscc": USCC,
-        "quality_domain": "service",
-        "category": "catering_lodging",
-        "problem_type": "food_safety",
-        "subdistrict": "daguan",
-        "purchase_date": days_ago(3).isoformat(),
-        "amount_paid": "128.00",
-        "claim_amount": "1000.00",
-        "requests": ["refund", "compensate"],
-        "description": "三天前晚上在该店就餐，菜品中发现异物，店家拒绝退款。",
-        "consents.mediation": "on",
-    }
-    fields.update(changes)
-    return fields
-
-
-async def open_form(client: Client) -> str:
-    r = await client.get("/complaints/new")
-    assert r.status_code == 200
-    return r.text
 
 
 async def test_home_links_to_the_form_and_tracking(client: Client) -> None:

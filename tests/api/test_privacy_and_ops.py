@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from service.app import create_app
 from service.logs import configure_logging
 from service.settings import Settings
-from tests.factories import complaint_body
+from tests.support.factories import complaint_body
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 

@@ -12,30 +12,17 @@ from typing import Any
 import asyncpg
 import pytest
 from argon2 import PasswordHasher
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
 from service.settings import Settings
 from service.usecases import auth
 from service.usecases.clock import local_date, utcnow
-from service.web.api.queues import QueueController
-from service.web.pages.queues import QueuePages
-from tests.api.staff_fixtures import PASSWORD, Staff, make_staff
-from tests.api.test_pages import csrf_token
-from tests.integration.test_queues import insert_cases, new_queue
+from tests.support.html import csrf_token
+from tests.support.queues import insert_cases, new_queue
+from tests.support.staff import Staff, make_staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-
-
-def with_queues(app: Litestar) -> Litestar:
-    """The queue controllers, until service/app.py registers them (then this adds nothing)."""
-    paths = {route.path for route in app.routes}
-    if "/api/v1/queues" not in paths:
-        app.register(QueueController)
-    if "/staff/queue" not in paths:
-        app.register(QueuePages)
-    return app
 
 
 @pytest.fixture(autouse=True)
@@ -46,31 +33,12 @@ def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=with_queues(create_app(settings))) as c:
+    async with AsyncTestClient(app=create_app(settings)) as c:
         yield c
 
 
 async def mediator(pool: asyncpg.Pool, api: Client, roles: tuple[str, ...] = ("mediator",)) -> Staff:
     return await make_staff(pool, api, f"tqa_{uuid.uuid4().hex[:10]}", list(roles))
-
-
-async def browser_for(settings: Settings, username: str) -> Client:
-    """A fresh browser signed in as `username`; the caller closes it."""
-    browser: Client = AsyncTestClient(app=with_queues(create_app(settings)))
-    await browser.__aenter__()
-    browser.follow_redirects = False
-    page = await browser.get("/staff/login")
-    r = await browser.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/staff/queue",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
-    assert r.status_code == 303, r.text
-    return browser
 
 
 # --- who may call what ----------------------------------------------------------------------------------
@@ -299,7 +267,7 @@ async def test_claim_from_the_page(settings: Settings, api: Client, pool: asyncp
         json={"user_id": me.user_id},
         headers=(await mediator(pool, api, ("supervisor",))).headers,
     )
-    browser = await browser_for(settings, me.username)
+    browser = await signed_in(settings, me.username, next_page="/staff/queue")
     try:
         page = await browser.get("/staff/queue")
         assert page.status_code == 200
@@ -348,7 +316,7 @@ async def test_a_paused_case_shows_its_badge_not_a_countdown(
     (case_id,) = await insert_cases(pool, 1, queue=queue, first_due=local_date(utcnow()) - timedelta(days=5))
     me = await mediator(pool, api)
     await pool.execute("UPDATE cases SET assigned_to = $2, paused = true WHERE id = $1", case_id, me.user_id)
-    browser = await browser_for(settings, me.username)
+    browser = await signed_in(settings, me.username, next_page="/staff/queue")
     try:
         html = (await browser.get("/staff/queue")).text
         assert f'href="/staff/cases/{case_id}"' in html and "暂停计时</span>" in html
@@ -364,7 +332,7 @@ async def test_pages_by_role(settings: Settings, staff: dict[str, Staff]) -> Non
         ("supervisor", 200, 200),
         ("clerk", 403, 403),
     ):
-        browser = await browser_for(settings, f"t_{role}")
+        browser = await signed_in(settings, f"t_{role}", next_page="/staff/queue")
         try:
             assert (await browser.get("/staff/queue")).status_code == queue_page, role
             r = await browser.get("/staff/queues")

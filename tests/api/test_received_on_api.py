@@ -15,10 +15,9 @@ from domain import deadlines
 from service.settings import Settings
 from service.usecases.clock import local_date, utcnow
 from service.usecases.reference_cache import load
-from tests.api.staff_fixtures import Staff
-from tests.api.test_pages import csrf_token
-from tests.api.test_staff_pages import signed_in
-from tests.factories import complaint_body
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 

@@ -13,18 +13,15 @@ from decimal import Decimal
 
 import asyncpg
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from domain.identifiers import uscc_check_char
 from service.app import create_app
 from service.settings import Settings
-from service.web.api.returns import ReturnsController
-from service.web.pages.returns import ReturnPages
-from tests.api.staff_fixtures import PASSWORD, ROLES, Staff
-from tests.api.test_pages import csrf_token
-from tests.integration.test_returns import SECRETS, Data, read_xlsx
 from tests.support.clock import this_month
+from tests.support.html import csrf_token
+from tests.support.staff import ROLES, Staff, signed_in
+from tests.support.statistics import SECRETS, Data, read_xlsx
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 MONTH = "2021-07"
@@ -32,20 +29,9 @@ USCC = "91330105MA2H7777"
 USCC += "0" + uscc_check_char(USCC + "0")
 
 
-def app_with_statistics(settings: Settings) -> Litestar:
-    """The app, with the statistics controllers registered if app.py does not wire them (yet)."""
-    app = create_app(settings)
-    paths = {route.path for route in app.routes}
-    if "/api/v1/indicators" not in paths:
-        app.register(ReturnsController)
-    if "/staff/indicators" not in paths:
-        app.register(ReturnPages)
-    return app
-
-
 @pytest.fixture(scope="module")
 async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=app_with_statistics(settings)) as c:
+    async with AsyncTestClient(app=create_app(settings)) as c:
         yield c
 
 
@@ -113,28 +99,9 @@ async def july(pool: asyncpg.Pool, staff: dict[str, Staff]) -> Data:
     return data
 
 
-async def browser(settings: Settings, username: str) -> Client:
-    """A signed-in browser of its own (cookies); the caller closes it."""
-    b: Client = AsyncTestClient(app=app_with_statistics(settings))
-    await b.__aenter__()
-    b.follow_redirects = False
-    page = await b.get("/staff/login")
-    r = await b.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/staff",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
-    assert r.status_code == 303, r.text
-    return b
-
-
 @pytest.fixture(scope="module")
 async def leading_group_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    b = await browser(settings, staff["leading_group"].username)
+    b = await signed_in(settings, staff["leading_group"].username, next_page="/staff")
     yield b
     await b.__aexit__(None, None, None)
 
@@ -282,7 +249,7 @@ async def test_pages(
     form = {"month": MONTH, "reason": "", "_csrf_token": csrf_token(listing.text)}  # the sign-out form's
     refused = await b.post("/staff/returns", data=form)
     assert refused.status_code == 403
-    sup = await browser(settings, staff["supervisor"].username)
+    sup = await signed_in(settings, staff["supervisor"].username, next_page="/staff")
     try:
         token = csrf_token((await sup.get("/staff/returns")).text)
         made = await sup.post("/staff/returns", data={"month": MONTH, "reason": "", "_csrf_token": token})
@@ -300,7 +267,7 @@ async def test_pages(
     assert download.status_code == 200 and download.content[:2] == b"PK"
     missing = await b.get("/staff/returns/2021-05")
     assert missing.status_code == 404 and "尚未生成" in missing.text
-    clerk = await browser(settings, staff["clerk"].username)
+    clerk = await signed_in(settings, staff["clerk"].username, next_page="/staff")
     try:
         assert (await clerk.get("/staff/indicators")).status_code == 403
         assert (await clerk.get(f"/staff/returns/{MONTH}")).status_code == 403

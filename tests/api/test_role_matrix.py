@@ -10,7 +10,7 @@ guard (2xx, 3xx, 404, 400/422 for the empty body), a refused one gets 401 with n
 wrong role; a page without a session redirects to the sign-in page. Nothing here changes any data.
 
 Below the matrix: a consumer's access code opens its own case only, a merchant's link its own cases only,
-and guessing codes is slowed per client and per tracking number (service/throttle.py).
+and guessing codes is slowed per client and per tracking number (service/adapters/throttle.py).
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from service.app import create_app
 from service.settings import Settings
 from service.usecases import routing
 from service.usecases.clock import LOCAL_TZ
-from tests.api.staff_fixtures import PASSWORD, ROLES, Staff, hand_to_mediator
-from tests.api.test_first_payment import fresh_uscc
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.html import csrf_token
+from tests.support.staff import ROLES, Staff, hand_to_mediator, signed_in
 
 Client = AsyncTestClient[Any]
 ANONYMOUS = "anonymous"
@@ -283,31 +282,11 @@ def test_staff_pages_and_api_are_guarded_by_the_app_not_by_luck(settings: Settin
     assert unguarded == {("GET", "/staff")}
 
 
-async def open_browser(settings: Settings, username: str | None) -> Client:
-    """A fresh browser (its own cookies), signed in as `username` unless None; the caller closes it."""
-    browser: Client = AsyncTestClient(app=create_app(settings))
-    await browser.__aenter__()
-    browser.follow_redirects = False
-    if username is not None:
-        page = await browser.get("/staff/login")
-        r = await browser.post(
-            "/staff/login",
-            data={
-                "username": username,
-                "password": PASSWORD,
-                "next": "/staff",
-                "_csrf_token": csrf_token(page.text),
-            },
-        )
-        assert r.status_code == 303, r.text
-    return browser
-
-
 @pytest.fixture(scope="module")
 async def browsers(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[dict[str, Client]]:
-    opened = {ANONYMOUS: await open_browser(settings, None)}
+    opened = {ANONYMOUS: await signed_in(settings, None, next_page="/staff")}
     for role in ROLES:
-        opened[role] = await open_browser(settings, staff[role].username)
+        opened[role] = await signed_in(settings, staff[role].username, next_page="/staff")
     yield opened
     for browser in opened.values():
         await browser.__aexit__(None, None, None)

@@ -9,59 +9,32 @@ from typing import Any
 
 import asyncpg
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from domain.satisfaction import QUESTIONS
 from service.app import create_app
 from service.settings import Settings
 from service.usecases import satisfaction
-from service.web.api.satisfaction import AppealController
-from service.web.pages.satisfaction import SatisfactionPages
-from tests.api.staff_fixtures import PASSWORD, Staff
-from tests.api.test_first_payment import consumer_view
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
+from tests.support.consumer import consumer_view, track_page
+from tests.support.factories import GOOD, complaint_body
+from tests.support.html import csrf_token
+from tests.support.staff import Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 LOW = {**dict.fromkeys(QUESTIONS, "dissatisfied"), "overall": "very_dissatisfied"}  # 24
-GOOD = {**dict.fromkeys(QUESTIONS, "very_satisfied"), "outcome": "dont_know"}  # 100
-
-
-def app_with_satisfaction(settings: Settings) -> Litestar:
-    """The app, with the satisfaction routes registered here until service/app.py wires them."""
-    app = create_app(settings)
-    paths = {route.path for route in app.routes}
-    if "/staff/appeals" not in paths:
-        app.register(SatisfactionPages)
-    if "/api/v1/appeals" not in paths:
-        app.register(AppealController)
-    return app
 
 
 @pytest.fixture(scope="module")
 async def web(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=app_with_satisfaction(settings)) as c:
+    async with AsyncTestClient(app=create_app(settings)) as c:
         yield c
 
 
 @pytest.fixture
 async def supervisor_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    browser: Client = AsyncTestClient(app=app_with_satisfaction(settings))
-    async with browser:
-        browser.follow_redirects = False
-        page = await browser.get("/staff/login")
-        r = await browser.post(
-            "/staff/login",
-            data={
-                "username": "t_supervisor",
-                "password": PASSWORD,
-                "next": "/staff/appeals",
-                "_csrf_token": csrf_token(page.text),
-            },
-        )
-        assert r.status_code == 303, r.text
-        yield browser
+    browser = await signed_in(settings, "t_supervisor", next_page="/staff/appeals")
+    yield browser
+    await browser.__aexit__(None, None, None)
 
 
 async def closed_case(web: Client, staff: dict[str, Staff], pool: asyncpg.Pool) -> tuple[dict[str, Any], str]:
@@ -82,20 +55,6 @@ async def closed_case(web: Client, staff: dict[str, Staff], pool: asyncpg.Pool) 
         token = await satisfaction.open_survey(conn, case_id, datetime.now(UTC))
     assert token is not None
     return {**receipt, "case_id": case_id}, token
-
-
-async def track(web: Client, case: dict[str, Any]) -> str:
-    page = await web.get("/track")
-    r = await web.post(
-        "/track",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
-    assert r.status_code == 200, r.text
-    return r.text
 
 
 def creds(case: dict[str, Any], html: str, **more: str) -> dict[str, str]:
@@ -145,7 +104,7 @@ async def test_the_tracking_page_offers_the_survey(
     web: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
     case, _ = await closed_case(web, staff, pool)
-    html = await track(web, case)
+    html = await track_page(web, case)
     assert "评价本次处理" in html and 'action="/track/survey"' in html
 
     form = await web.post("/track/survey", data=creds(case, html))
@@ -162,7 +121,7 @@ async def test_the_tracking_page_offers_the_survey(
     again = await web.post("/track/survey", data=creds(case, form.text, step="answer", **GOOD))
     assert again.status_code == 409 and "您已评价过" in again.text
 
-    after = await track(web, case)  # rated low: the page now offers the request instead of the survey
+    after = await track_page(web, case)  # rated low: the page now offers the request instead of the survey
     assert "开始评价" not in after and 'action="/track/survey/appeal"' in after
 
 
@@ -213,7 +172,7 @@ async def test_low_score_request_accepted_by_the_supervisor_reopens_the_case(
         for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1", case["case_id"])
     ]
     assert kinds[-3:] == ["survey_answered", "appeal_requested", "reopened"]
-    html = await track(web, case)
+    html = await track_page(web, case)
     assert "科长已同意您的申请" in html
 
 
@@ -221,7 +180,7 @@ async def test_declined_request_shows_the_reason_on_the_tracking_page(
     web: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
     case, _ = await closed_case(web, staff, pool)
-    html = await track(web, case)
+    html = await track_page(web, case)
     form = await web.post("/track/survey", data=creds(case, html))
     done = await web.post("/track/survey", data=creds(case, form.text, step="answer", **LOW))
     sent = await web.post(
@@ -257,7 +216,7 @@ async def test_declined_request_shows_the_reason_on_the_tracking_page(
     again = await web.post(url, json={"decision": "accepted"}, headers=sup)
     assert again.status_code == 409
 
-    html = await track(web, case)
+    html = await track_page(web, case)
     assert "科长未同意您的申请" in html and "经核查，调解过程依法依规。" in html
 
 

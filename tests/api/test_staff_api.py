@@ -9,11 +9,11 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.api.staff_fixtures import PASSWORD, ROLES, Staff, hand_to_mediator, make_staff
-from tests.factories import complaint_body
+from tests.support.cases import NO_CASE
+from tests.support.factories import complaint_body
+from tests.support.staff import PASSWORD, ROLES, Staff, hand_to_mediator, make_staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-NO_CASE = 999_999_999
 
 
 async def new_complaint(client: Client, **changes: Any) -> dict[str, Any]:

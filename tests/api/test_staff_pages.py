@@ -11,34 +11,13 @@ from litestar.testing import AsyncTestClient
 
 from service.app import create_app
 from service.settings import Settings
-from tests.api.staff_fixtures import PASSWORD, ROLES, Staff
-from tests.api.test_pages import csrf_token
-from tests.factories import complaint_body
 from tests.support.clock import days_ago
+from tests.support.consumer import track_page
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token
+from tests.support.staff import PASSWORD, ROLES, Staff, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-
-
-async def signed_in(settings: Settings, username: str) -> Client:
-    """A fresh browser (its own cookie jar) signed in as `username`; the caller closes it."""
-    browser: Client = AsyncTestClient(app=create_app(settings))
-    await browser.__aenter__()
-    browser.follow_redirects = False  # to see each 303 and where it points
-    page = await browser.get("/staff/login")
-    r = await browser.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/staff/cases",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
-    assert r.status_code == 303, r.text
-    assert r.headers["location"] == "/staff/cases"
-    cookie = r.headers["set-cookie"]
-    assert "qd_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
-    return browser
 
 
 @pytest.fixture
@@ -128,16 +107,7 @@ async def test_supervisor_finds_a_fresh_complaint_and_accepts_it(
     after = await supervisor_browser.get(r.headers["location"])
     assert "已受理" in after.text
 
-    track = await client.get("/track")
-    seen = await client.post(
-        "/track",
-        data={
-            "tracking_no": receipt["tracking_no"],
-            "access_code": receipt["access_code"],
-            "_csrf_token": csrf_token(track.text),
-        },
-    )
-    assert "已受理" in seen.text
+    assert "已受理" in await track_page(client, receipt)
 
 
 async def test_rejection_on_the_page_with_errors_then_the_notice(
@@ -161,16 +131,8 @@ async def test_rejection_on_the_page_with_errors_then_the_notice(
     assert "不予受理告知书" in notice.text and receipt["tracking_no"] in notice.text
     assert "第十六条" in notice.text and "人民法院" in notice.text and "购买已超过三年。" in notice.text
 
-    track = await client.get("/track")
-    seen = await client.post(
-        "/track",
-        data={
-            "tracking_no": receipt["tracking_no"],
-            "access_code": receipt["access_code"],
-            "_csrf_token": csrf_token(track.text),
-        },
-    )
-    assert "不予受理" in seen.text and "购买已超过三年。" in seen.text and "人民法院" in seen.text
+    seen = await track_page(client, receipt)
+    assert "不予受理" in seen and "购买已超过三年。" in seen and "人民法院" in seen
 
 
 async def test_a_clerk_records_a_counter_complaint_on_the_page(

@@ -12,9 +12,10 @@ from litestar.testing import AsyncTestClient
 
 from service.store import surveys
 from service.usecases.event_notices import notify_from_events
-from tests.api.staff_fixtures import Staff
-from tests.api.test_satisfaction_api import track
-from tests.factories import complaint_body
+from tests.support.channels import channels
+from tests.support.consumer import track_page
+from tests.support.factories import complaint_body
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -26,7 +27,7 @@ async def test_the_tracking_page_offers_the_survey_right_after_closing(
     case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
     r = await client.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
     assert r.status_code == 200, r.text
-    before = await track(client, receipt)
+    before = await track_page(client, receipt)
     assert "评价本次处理" not in before  # open only once closed
     r = await client.post(
         f"/api/v1/cases/{case_id}/close",
@@ -34,7 +35,7 @@ async def test_the_tracking_page_offers_the_survey_right_after_closing(
         headers=staff["mediator"].headers,
     )
     assert r.status_code == 200, r.text
-    html = await track(client, receipt)  # no worker ran: the survey is offered already
+    html = await track_page(client, receipt)  # no worker ran: the survey is offered already
     assert "评价本次处理" in html and 'action="/track/survey"' in html
 
 
@@ -52,7 +53,7 @@ async def test_the_closing_notice_carries_a_working_link_to_the_survey_opened_at
     assert opened is not None
     # the session's database holds every earlier test's events too: read them all, not one batch
     await notify_from_events(
-        pool, now=datetime.now(UTC), smtp_configured=False, base_url="https://ts.example", batch=10**9
+        pool, now=datetime.now(UTC), channels=channels(), base_url="https://ts.example", batch=10**9
     )
     body = await pool.fetchval(
         "SELECT body FROM notifications WHERE case_id = $1 AND template = 'case_closed'", case_id

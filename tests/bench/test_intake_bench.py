@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 from service.settings import Settings
-from tests.bench.servers import bare_server, free_port, load, real_server, serve, server_env
-from tests.factories import complaint_body
+from tests.support.bench_servers import bare_server, load, real_server, serve, server_env
+from tests.support.factories import complaint_body
+from tests.support.net import free_port
 
 REQUESTS = 3000
 CONCURRENCY = 16

@@ -17,19 +17,18 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import msgspec
 import pytest
 
+from service.adapters.channels import configured_channels
 from service.settings import Settings
 from service.store.db import create_pool
-from service.usecases.clock import utcnow
-from service.usecases.notifications import queue_notification
-from tests.conftest import Databases
-from tests.integration.test_notifications import SmtpServer
+from tests.support.channels import queue_acceptances
+from tests.support.databases import Databases
+from tests.support.smtp import SmtpServer
 from workers import notifications as notices_jobs
 
 NOTICES = 1_000
@@ -46,20 +45,7 @@ async def bench_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def queue(pool: asyncpg.Pool, run: str) -> None:
-    due = utcnow() - timedelta(seconds=1)
-    async with pool.acquire() as conn, conn.transaction():
-        for i in range(NOTICES):
-            await queue_notification(
-                conn,
-                case_id=None,
-                recipient="consumer",
-                template="acceptance_accepted",
-                fields={"tracking_no": f"GS-BENCH-{run}-{i:04d}", "accepted_on": due.date()},
-                channel="email",
-                address=f"consumer{i}@example.com",
-                dedupe_key=f"bench:{run}:{i}",
-                now=due,
-            )
+    await queue_acceptances(pool, NOTICES, run=f"BENCH-{run}", email=lambda i: f"consumer{i}@example.com")
 
 
 async def drain_with_the_worker_loop(pool: asyncpg.Pool, settings: Settings) -> tuple[float, int, int]:
@@ -67,7 +53,7 @@ async def drain_with_the_worker_loop(pool: asyncpg.Pool, settings: Settings) -> 
     ctx: dict[str, Any] = {
         "pool": pool,
         "settings": settings,
-        "channel_for": notices_jobs.channels_from(settings),
+        "channels": configured_channels(settings),
         "rate_limits": notices_jobs.rate_limits_from(settings),
     }
     started = time.perf_counter()

@@ -42,9 +42,10 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, queues, routing
+from service.usecases.casework_commands import Accept
 from service.usecases.clock import utcnow
 from service.usecases.intake import IntakeContext, submit_complaint
-from tests.factories import complaint_body
+from tests.support.factories import complaint_body
 
 CASES = 10_000
 MEDIATORS = 32
@@ -96,7 +97,9 @@ async def template_case(pool: asyncpg.Pool, settings: Settings, subdistrict: str
     )
     receipt = await submit_complaint(pool, body, ctx, now=now)
     supervisor = await new_staff(pool, ("supervisor",))
-    await casework.accept(pool, receipt.case_id, supervisor, "压测受理", now=now + timedelta(hours=1))
+    await casework.accept(
+        pool, receipt.case_id, supervisor, Accept(note="压测受理"), now=now + timedelta(hours=1)
+    )
     outcome = await routing.route_case(pool, receipt.case_id, now=now + timedelta(hours=1, minutes=1))
     assert outcome == "mediation", outcome
     return receipt.case_id

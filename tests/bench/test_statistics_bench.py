@@ -52,7 +52,7 @@ from service.store import statistics as statistics_store
 from service.store.db import create_pool
 from service.store.sql import SQL
 from service.usecases import returns
-from tests.conftest import Databases
+from tests.support.databases import Databases
 
 TOTAL = int(os.environ.get("BENCH_CASES", "10000000"))
 IN_MONTH = int(os.environ.get("BENCH_MONTH_CASES", "1000000"))

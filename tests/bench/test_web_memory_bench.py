@@ -15,8 +15,9 @@ import httpx
 import psutil
 
 from service.settings import ROOT, Settings
-from tests.bench.servers import free_port, load_command, real_server, result_of, serve, server_env
-from tests.factories import complaint_body
+from tests.support.bench_servers import load_command, real_server, result_of, serve, server_env
+from tests.support.factories import complaint_body
+from tests.support.net import free_port
 
 REQUESTS = 6000  # per generator
 CONCURRENCY = 8  # per generator

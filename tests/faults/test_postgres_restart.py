@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.faults.conftest import Stack, wait_for
-from tests.faults.support import submit
+from tests.support.fault_checks import submit
+from tests.support.stack import Stack, wait_for
 
 pytestmark = pytest.mark.faults
 

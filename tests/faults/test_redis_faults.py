@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.conftest import Stack, wait_for
-from tests.faults.support import (
+from tests.support.fault_checks import (
     accept_all,
     all_in_mediation,
     assert_no_duplicate_events,
@@ -14,6 +13,7 @@ from tests.faults.support import (
     outbox_finished,
     submit_many,
 )
+from tests.support.stack import Stack, wait_for
 
 pytestmark = pytest.mark.faults
 

@@ -9,8 +9,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.faults.conftest import Stack, Staff, wait_for
-from tests.faults.support import (
+from tests.support.fault_checks import (
     accept_all,
     all_in_mediation,
     assert_no_duplicate_events,
@@ -19,6 +18,7 @@ from tests.faults.support import (
     outbox_finished,
     submit_many,
 )
+from tests.support.stack import Stack, Staff, wait_for
 
 pytestmark = pytest.mark.faults
 

@@ -14,14 +14,14 @@ import asyncpg
 import msgspec
 import pytest
 
-from service import backup as ops
+from service.adapters import backup as ops
+from service.demo.seed import seed_demo
 from service.settings import ROOT, Settings
 from service.store.db import create_pool
 from service.store.migrate import migrate
-from service.usecases.demo import seed_demo
-from tests.conftest import Databases
-from tests.integration.test_intake import ctx
 from tests.support.clock import today_local
+from tests.support.databases import Databases
+from tests.support.intake import ctx
 
 
 async def table_counts(url: str) -> dict[str, int]:

@@ -15,28 +15,18 @@ from service.settings import Settings
 from service.store.calendar_source import parse_schedule_file
 from service.store.db import create_pool
 from service.store.staff import StaffUser
-from service.usecases import auth, casework, intake
+from service.usecases import auth, casework
 from service.usecases.calendar import load_year
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
-from tests.unit.test_cli import run_cli
-
-
-def at(day: date, hour: int = 2) -> datetime:
-    """10:00 in Beijing on that day."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+from service.usecases.casework_commands import Pause
+from tests.support.cli import run_cli
+from tests.support.databases import Databases
+from tests.support.intake import at, new_case
 
 
 @pytest.fixture(scope="module")
 async def supervisor(pool: asyncpg.Pool) -> StaffUser:
     user_id = await auth.add_user(pool, "t_casework_sup", ["supervisor"], "a long enough password")
     return StaffUser(user_id, "t_casework_sup", "科长", frozenset({Role.SUPERVISOR}))
-
-
-async def new_case(pool: asyncpg.Pool, settings: Settings, received: date) -> int:
-    body = complaint_body(purchase_date=(received - timedelta(days=3)).isoformat())
-    return (await intake.submit_complaint(pool, body, ctx(settings), now=at(received))).case_id
 
 
 async def test_a_pause_moves_the_calendar_day_mediation_deadline(
@@ -46,9 +36,8 @@ async def test_a_pause_moves_the_calendar_day_mediation_deadline(
     due = await casework.accept(pool, case_id, supervisor, None, now=at(date(2026, 5, 7)))
     assert due == date(2026, 7, 6)  # May 7 + 60 days = Jul 6 (Mon), Order 121
     await pool.execute("UPDATE cases SET status = 'mediation' WHERE id = $1", case_id)
-    await casework.pause(
-        pool, case_id, supervisor, "testing", "送检", "2026-05-20", now=at(date(2026, 5, 11))
-    )
+    cmd = Pause(reason="testing", note="送检", expected_end="2026-05-20")
+    await casework.pause(pool, case_id, supervisor, cmd, now=at(date(2026, 5, 11)))
     resumed = await casework.resume(pool, case_id, supervisor, now=at(date(2026, 5, 21)))
     assert resumed == date(2026, 7, 16)  # ten paused days (May 11–20) added: Jul 16 (Thu)
     events = [
@@ -68,7 +57,7 @@ async def test_a_pause_moves_a_working_day_deadline_by_working_days(
     assert row["rule_set_id"] == "order20"
     await pool.execute("UPDATE cases SET status = 'mediation' WHERE id = $1", case_id)
     # paused over the Labour Day holiday (May 1–5): only the working days in the pause count
-    await casework.pause(pool, case_id, supervisor, "evidence", None, None, now=at(date(2026, 4, 29)))
+    await casework.pause(pool, case_id, supervisor, Pause(reason="evidence"), now=at(date(2026, 4, 29)))
     resumed = await casework.resume(pool, case_id, supervisor, now=at(date(2026, 5, 8)))
     assert resumed is not None and resumed > due
     # Apr 29, 30, May 6, 7 are working days (May 9 is a make-up Saturday, after the pause)

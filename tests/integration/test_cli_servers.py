@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import Databases
-from tests.unit.test_cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.databases import Databases
 
 
 async def test_migrate_applies_then_reports_up_to_date(

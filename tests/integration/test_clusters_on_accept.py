@@ -14,8 +14,8 @@ from domain.roles import Role
 from service.settings import Settings
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, intake
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 
 @pytest.fixture(scope="module")

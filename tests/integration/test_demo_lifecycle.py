@@ -13,16 +13,16 @@ from redis.asyncio import Redis
 
 from domain.calendar import WorkCalendar
 from domain.outcomes import OUTCOMES
+from service.adapters.throttle import Throttle
+from service.demo.seed import DemoResult, seed_demo
 from service.settings import Settings
 from service.store import reference
 from service.store.db import create_pool
-from service.throttle import Throttle
 from service.usecases import returns
 from service.usecases.clock import LOCAL_TZ
-from service.usecases.demo import DemoResult, seed_demo
-from tests.conftest import Databases
-from tests.integration.test_intake import ctx
 from tests.support import clock
+from tests.support.databases import Databases
+from tests.support.intake import ctx
 
 COUNT = 240  # twenty a month: enough for every ending and every month, small enough for a test
 SEED = 11

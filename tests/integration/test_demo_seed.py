@@ -6,16 +6,16 @@ from datetime import date, datetime, time, timedelta
 
 import asyncpg
 
-from domain.demo import demo_access_code_choice, demo_bodies
 from domain.tracking import new_access_code
+from service.demo.bodies import demo_access_code_choice, demo_bodies
+from service.demo.lifecycle import UNDECIDED_WITHIN
+from service.demo.seed import DEMO_ACCOUNTS, seed_demo
 from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import auth
 from service.usecases.clock import LOCAL_TZ, local_date
-from service.usecases.demo import DEMO_ACCOUNTS, seed_demo
-from service.usecases.demo_lifecycle import UNDECIDED_WITHIN
-from tests.conftest import Databases
-from tests.integration.test_intake import ctx
+from tests.support.databases import Databases
+from tests.support.intake import ctx
 
 
 async def test_seed_demo_fills_an_empty_database_once(

@@ -14,9 +14,9 @@ from service.store.db import create_pool
 from service.usecases import auth, intake
 from service.usecases.escalation import flag_mediation_deadlines
 from service.usecases.notifications import notifications_for_case
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 
 def at(day: date) -> datetime:

@@ -26,9 +26,9 @@ from service.app import create_app
 from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import auth, returns
-from tests.api.test_pages import csrf_token
-from tests.conftest import Databases
-from tests.integration.test_returns import Data, d, utc
+from tests.support.databases import Databases
+from tests.support.html import csrf_token
+from tests.support.statistics import Data, d, utc
 
 MAY, JUNE, JULY = date(2026, 5, 1), date(2026, 6, 1), date(2026, 7, 1)
 TODAY = date(2026, 7, 10)  # July runs; May and June have ended

@@ -16,18 +16,9 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import intake
 from service.usecases.access import code_hash, hmac_pads
-from tests.conftest import Databases
-from tests.factories import complaint_body
-
-
-def ctx(settings: Settings) -> intake.IntakeContext:
-    return intake.IntakeContext(
-        secret_key=settings.secret_key,
-        evidence_dir=settings.evidence_dir,
-        evidence_max_files=10,
-        evidence_max_bytes=10 * 1024 * 1024,
-        idempotency_ttl_s=86400,
-    )
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,24 @@ import asyncpg
 import pytest
 
 from domain import mediation as rules
+from domain import mediation_offers as offer_rules
+from domain import mediation_terms
 from domain.calendar import Unit, WorkCalendar
 from domain.errors import NotFound, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from domain.mediation import MediationConflict
 from domain.roles import Role
+from service.queries import mediation as mediation_views
+from service.queries import mediation_documents, mediation_public
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, first_payment, intake, mediation
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from service.usecases.casework_commands import Pause
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
+from tests.support.mediation import answer, closing, decide, offer, recusal
 
 NOV_10 = date(2026, 11, 10)  # a Tuesday
 
@@ -104,22 +110,22 @@ async def settled_case(
 ) -> tuple[int, int]:
     """A case whose merchant's refund offer the consumer accepted by phone: (case id, offer id)."""
     case_id = await in_mediation(pool, settings, sup, merchant_id=merchant_id)
-    offer_id = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         sup,
+        now=now,
         from_party="merchant",
         remedy="refund",
         amount="399.00",
         answer_by=(now + timedelta(days=3)).date().isoformat(),
-        now=now,
     )
-    result = await mediation.record_answer(pool, case_id, offer_id, sup, answer="accept", now=now)
+    result = await answer(pool, case_id, offer_id, sup, now=now, answer="accept")
     assert result.case_status == "mediation" and result.settlement_id is not None  # a draft to review
-    await mediation.issue_settlement(pool, case_id, sup, now=now)
+    await mediation.issue_settlement(pool, case_id, sup, mediation.IssueSettlement(), now=now)
     for party in ("consumer", "merchant"):
         done = await mediation.record_confirmation(
-            pool, case_id, sup, party=party, means="signature", now=now
+            pool, case_id, sup, mediation.ConfirmSettlement(party=party, means="signature"), now=now
         )
     assert done.effective and done.case_status == "closed"
     return case_id, offer_id
@@ -129,10 +135,13 @@ async def settled_case(
 
 
 def test_the_eight_grounds_of_article_23() -> None:
-    assert sorted(rules.TERMINATION_REASONS) == list(range(1, 9))
-    assert rules.reason_label(2).startswith("第二十三条第（二）项：")
-    assert "拒绝调解" in rules.TERMINATION_REASONS[2][0] and "死亡" in rules.TERMINATION_REASONS[7][0]
-    routes = " ".join(zh for zh, _ in rules.REMAINING_ROUTES)
+    assert sorted(mediation_terms.TERMINATION_REASONS) == list(range(1, 9))
+    assert mediation_terms.reason_label(2).startswith("第二十三条第（二）项：")
+    assert (
+        "拒绝调解" in mediation_terms.TERMINATION_REASONS[2][0]
+        and "死亡" in mediation_terms.TERMINATION_REASONS[7][0]
+    )
+    routes = " ".join(zh for zh, _ in mediation_terms.REMAINING_ROUTES)
     assert "仲裁" in routes and "人民法院" in routes and "小额诉讼" in routes
     for bad in (0, 9, "x", True, None):
         with pytest.raises(ValidationFailed):
@@ -156,7 +165,7 @@ def test_the_eight_grounds_of_article_23() -> None:
     ],
 )
 def test_terms_say_who_does_what_by_when(remedy: str, amount: int, expected: str) -> None:
-    terms = rules.settlement_terms(
+    terms = mediation_terms.settlement_terms(
         consumer="张三",
         merchant="杭州某某电器有限公司",
         remedy=remedy,
@@ -173,27 +182,27 @@ def test_terms_say_who_does_what_by_when(remedy: str, amount: int, expected: str
 def test_an_offer_and_its_answer_are_checked() -> None:
     today = NOV_10
     with pytest.raises(ValidationFailed) as caught:
-        rules.offer_input("landlord", "gift", "1.234", "2026-11-09", None, today=today)
+        offer_rules.offer_input("landlord", "gift", "1.234", "2026-11-09", None, today=today)
     assert [(e.field, e.code) for e in caught.value.errors] == [
         ("from_party", "unknown_code"),
         ("remedy", "unknown_code"),
         ("amount", "invalid_amount"),
         ("answer_by", "in_past"),
     ]
-    ok = rules.offer_input("consumer", "refund", "0", "2026-11-10", " 尽快 ", today=today)
+    ok = offer_rules.offer_input("consumer", "refund", "0", "2026-11-10", " 尽快 ", today=today)
     assert (ok.amount_fen, ok.answer_by, ok.note) == (0, today, "尽快")
     with pytest.raises(ValidationFailed) as caught:
-        rules.answer_input("counter", answering="merchant", remedy="refund", today=today)
+        offer_rules.answer_input("counter", answering="merchant", remedy="refund", today=today)
     assert {e.field for e in caught.value.errors} == {"amount", "answer_by"}
-    counter = rules.answer_input(
+    counter = offer_rules.answer_input(
         "counter", answering="merchant", remedy="refund", amount="300", answer_by="2026-11-20", today=today
     )
     assert counter.counter is not None and counter.counter.from_party == "merchant"
     with pytest.raises(MediationConflict) as conflict:
-        rules.check_answering_side("consumer", "consumer")
+        offer_rules.check_answering_side("consumer", "consumer")
     assert conflict.value.code == "own_offer"
-    assert rules.effective_status("open", date(2026, 11, 9), today) == "expired"
-    assert rules.effective_status("open", today, today) == "open"
+    assert offer_rules.effective_status("open", date(2026, 11, 9), today) == "expired"
+    assert offer_rules.effective_status("open", today, today) == "open"
     cal = WorkCalendar({}, {}, frozenset())
     assert rules.notice_due(cal, NOV_10, 7, Unit.WORKING_DAYS).due == date(2026, 11, 19)
 
@@ -208,7 +217,8 @@ async def test_each_ground_terminates_and_starts_the_notice_period(
     case_id = await in_mediation(pool, settings, sup, assigned_to=mediator.id)
     now = at(NOV_10)
     note = f"第{reason}项的具体情况"
-    due = await mediation.terminate(pool, case_id, mediator, str(reason), note, now)
+    terminated = mediation.Terminate(reason=str(reason), note=note)
+    due = (await mediation.terminate(pool, case_id, mediator, terminated, now=now)).notice_due
     assert due == date(2026, 11, 19)  # 7 working days after Tue Nov 10 (Order 121's rule set)
     row = await pool.fetchrow(
         "SELECT reason, note, terminated_on, notice_due, by_user FROM terminations WHERE case_id = $1",
@@ -228,17 +238,23 @@ async def test_each_ground_terminates_and_starts_the_notice_period(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'terminated'", case_id
     )
     assert event["termination_reason"] == reason and event["notice_due"] == "2026-11-19"
-    assert event["reason_label"] == rules.TERMINATION_REASONS[reason][0]
+    assert event["reason_label"] == mediation_terms.TERMINATION_REASONS[reason][0]
 
-    rec = await mediation.record(pool, case_id, now=now)
-    assert rec.termination is not None and rec.termination.reason_label == rules.reason_label(reason)
+    rec = await mediation_views.record(pool, case_id, now=now)
+    assert rec.termination is not None and rec.termination.reason_label == mediation_terms.reason_label(
+        reason
+    )
     assert rec.remaining_routes and not rec.in_mediation
     with pytest.raises(MediationConflict) as again:
-        await mediation.terminate(pool, case_id, mediator, "1", "再次终止", now)
+        await mediation.terminate(
+            pool, case_id, mediator, mediation.Terminate(reason="1", note="再次终止"), now=now
+        )
     assert again.value.code == "not_in_mediation"
 
     if reason == 1:  # the notice: sent once, on time or not
-        assert await mediation.mark_notice_sent(pool, case_id, mediator, now=at(date(2026, 11, 20))) is False
+        assert (
+            await mediation.mark_notice_sent(pool, case_id, mediator, now=at(date(2026, 11, 20)))
+        ).on_time is False
         with pytest.raises(MediationConflict) as sent:
             await mediation.mark_notice_sent(pool, case_id, mediator, now=at(date(2026, 11, 20)))
         assert sent.value.code == "notice_sent"
@@ -249,20 +265,28 @@ async def test_terminating_a_paused_case_ends_the_pause_and_withdraws_the_open_o
     pool: asyncpg.Pool, settings: Settings, sup: StaffUser
 ) -> None:
     case_id = await in_mediation(pool, settings, sup)
-    offer_id = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         sup,
+        now=at(NOV_10),
         from_party="consumer",
         remedy="refund",
         amount="100",
         answer_by="2026-11-20",
-        now=at(NOV_10),
     )
-    await casework.pause(pool, case_id, sup, "testing", "送检", None, now=at(NOV_10))
+    await casework.pause(pool, case_id, sup, Pause(reason="testing", note="送检"), now=at(NOV_10))
     with pytest.raises(ValidationFailed):
-        await mediation.terminate(pool, case_id, sup, 4, "", at(date(2026, 11, 11)))
-    await mediation.terminate(pool, case_id, sup, 4, "双方对检测费用无法协商一致", at(date(2026, 11, 11)))
+        await mediation.terminate(
+            pool, case_id, sup, mediation.Terminate(reason=4, note=""), now=at(date(2026, 11, 11))
+        )
+    await mediation.terminate(
+        pool,
+        case_id,
+        sup,
+        mediation.Terminate(reason=4, note="双方对检测费用无法协商一致"),
+        now=at(date(2026, 11, 11)),
+    )
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", offer_id) == "withdrawn"
     assert await pool.fetchval("SELECT ended_on FROM case_pauses WHERE case_id = $1", case_id) == date(
         2026, 11, 11
@@ -281,45 +305,45 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     merchant_id = await new_merchant(pool, "杭州还价电器行")
     case_id = await in_mediation(pool, settings, sup, merchant_id=merchant_id, assigned_to=mediator.id)
     now = at(NOV_10)
-    first = await mediation.make_offer(
+    first = await offer(
         pool,
         case_id,
         mediator,
+        now=now,
         from_party="consumer",
         remedy="refund",
         amount="399.00",
         answer_by="2026-11-13",
         note="退货退款",
-        now=now,
     )
     with pytest.raises(MediationConflict) as one_open:
-        await mediation.make_offer(
+        await offer(
             pool,
             case_id,
             mediator,
+            now=now,
             from_party="merchant",
             remedy="repair",
             amount="0",
             answer_by="2026-11-13",
-            now=now,
         )
     assert one_open.value.code == "offer_open"
 
     # the merchant counters through its link
     token, _ = await first_payment.issue_merchant_link(pool, case_id, sup, now=now)
-    offers = await mediation.merchant_offers(pool, merchant_id, [case_id], now=now)
+    offers = await mediation_public.merchant_offers(pool, merchant_id, [case_id], now=now)
     assert offers[case_id].id == first and offers[case_id].answerable
     with pytest.raises(ValidationFailed):
-        await mediation.merchant_answer(pool, token, first, answer="counter", remedy="refund", now=now)
+        await mediation.merchant_answer(
+            pool, token, first, mediation.AnswerOffer(answer="counter", remedy="refund"), now=now
+        )
     countered = await mediation.merchant_answer(
         pool,
         token,
         first,
-        answer="counter",
-        remedy="refund",
-        amount="300.00",
-        answer_by="2026-11-16",
-        note="扣除使用损耗",
+        mediation.AnswerOffer(
+            answer="counter", remedy="refund", amount="300.00", answer_by="2026-11-16", note="扣除使用损耗"
+        ),
         now=at(date(2026, 11, 11)),
     )
     assert countered.status == "countered" and countered.new_offer_id is not None
@@ -343,8 +367,8 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
             "created_by": f"merchant:{merchant_id}",
         },
     ]
-    assert await mediation.merchant_offers(pool, merchant_id, [case_id], now=now) == {
-        case_id: mediation.PublicOffer(
+    assert await mediation_public.merchant_offers(pool, merchant_id, [case_id], now=now) == {
+        case_id: mediation_public.PublicOffer(
             second,
             "merchant",
             "经营者",
@@ -357,27 +381,26 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     }
     # the merchant cannot answer its own counter-offer
     with pytest.raises(MediationConflict) as own:
-        await mediation.merchant_answer(pool, token, second, answer="accept", now=now)
+        await mediation.merchant_answer(pool, token, second, mediation.AnswerOffer(answer="accept"), now=now)
     assert own.value.code == "own_offer"
 
     # the consumer accepts (on the tracking page: consumer_answer after the code was checked)
     accepted = await mediation.consumer_answer(
-        pool, case_id, str(second), answer="accept", now=at(date(2026, 11, 12))
+        pool, case_id, str(second), mediation.AnswerOffer(answer="accept"), now=at(date(2026, 11, 12))
     )
     # issue 12: acceptance drafts the 调解书 from the offer's terms; the merchant's remark is not a clause
     assert (accepted.status, accepted.case_status) == ("accepted", "mediation")
     draft = await pool.fetchrow("SELECT * FROM settlements WHERE case_id = $1", case_id)
     assert draft["status"] == "draft" and "扣除使用损耗" not in draft["terms"]
     later = at(date(2026, 11, 12))
-    await mediation.issue_settlement(pool, case_id, mediator, wording="商品退回时扣除使用损耗", now=later)
+    await mediation.issue_settlement(
+        pool, case_id, mediator, mediation.IssueSettlement(wording="商品退回时扣除使用损耗"), now=later
+    )
     first_done = await mediation.consumer_confirm(pool, case_id, now=later)
     assert (first_done.effective, first_done.case_status) == (False, "mediation")
     done = await mediation.merchant_confirm(pool, token, case_id, now=later)
     assert (done.effective, done.case_status) == (True, "closed")
-    case = await pool.fetchrow(
-        "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
-    )
-    assert dict(case) == {
+    assert await closing(pool, case_id) == {
         "status": "closed",
         "outcome": "settled",
         "relief_type": "refund",
@@ -412,11 +435,13 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     assert countered_event["amount"] == "300.00" and countered_event["by_phone"] is False
     assert countered_event["remedy"] == "refund" and countered_event["deadline"] == "2026-11-16"
 
-    rec = await mediation.record(pool, case_id, now=now)
+    rec = await mediation_views.record(pool, case_id, now=now)
     assert rec.settlement is not None and rec.settlement.mediator == "t_med_one"
     assert [o.status for o in rec.offers] == ["countered", "accepted"] and rec.open_offer is None
     with pytest.raises(MediationConflict) as closed:
-        await mediation.consumer_answer(pool, case_id, second, answer="accept", now=now)
+        await mediation.consumer_answer(
+            pool, case_id, second, mediation.AnswerOffer(answer="accept"), now=now
+        )
     assert closed.value.code == "offer_closed"
 
 
@@ -427,37 +452,41 @@ async def test_the_wrong_side_and_a_foreign_link_are_refused(
     other_id = await new_merchant(pool, "杭州别店")
     case_id = await in_mediation(pool, settings, sup, merchant_id=merchant_id)
     now = at(NOV_10)
-    offer_id = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         sup,
+        now=now,
         from_party="consumer",
         remedy="replace",
         amount="0",
         answer_by="2026-11-12",
-        now=now,
     )
     with pytest.raises(MediationConflict) as own:
-        await mediation.consumer_answer(pool, case_id, offer_id, answer="refuse", now=now)
+        await mediation.consumer_answer(
+            pool, case_id, offer_id, mediation.AnswerOffer(answer="refuse"), now=now
+        )
     assert own.value.code == "own_offer"
     with pytest.raises(MediationConflict) as by_phone:
-        await mediation.record_answer(
-            pool, case_id, offer_id, sup, answer="accept", party="consumer", now=now
-        )
+        await answer(pool, case_id, offer_id, sup, now=now, answer="accept", party="consumer")
     assert by_phone.value.code == "own_offer"
     other = await in_mediation(pool, settings, sup, merchant_id=other_id)
     foreign, _ = await first_payment.issue_merchant_link(pool, other, sup, now=now)
     with pytest.raises(NotFound):
-        await mediation.merchant_answer(pool, foreign, offer_id, answer="accept", now=now)
+        await mediation.merchant_answer(
+            pool, foreign, offer_id, mediation.AnswerOffer(answer="accept"), now=now
+        )
     with pytest.raises(NotFound):
-        await mediation.merchant_answer(pool, "not-a-token", offer_id, answer="accept", now=now)
+        await mediation.merchant_answer(
+            pool, "not-a-token", offer_id, mediation.AnswerOffer(answer="accept"), now=now
+        )
     with pytest.raises(MediationConflict) as gone:
-        await mediation.consumer_answer(pool, other, offer_id, answer="accept", now=now)
+        await mediation.consumer_answer(
+            pool, other, offer_id, mediation.AnswerOffer(answer="accept"), now=now
+        )
     assert gone.value.code == "offer_not_found"
     # the mediator records the merchant's refusal by phone
-    refused = await mediation.record_answer(
-        pool, case_id, offer_id, sup, answer="refuse", note="不同意换货", now=now
-    )
+    refused = await answer(pool, case_id, offer_id, sup, now=now, answer="refuse", note="不同意换货")
     assert refused.status == "refused"
     event = await pool.fetchval(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'offer_refused'", case_id
@@ -472,37 +501,37 @@ async def test_offers_expire_when_read_and_by_the_job(
     case_id = await in_mediation(pool, settings, sup)
     other = await in_mediation(pool, settings, sup)
     made = at(NOV_10)
-    late = await mediation.make_offer(
+    late = await offer(
         pool,
         case_id,
         sup,
+        now=made,
         from_party="merchant",
         remedy="refund",
         amount="50",
         answer_by="2026-11-12",
-        now=made,
     )
-    swept = await mediation.make_offer(
+    swept = await offer(
         pool,
         other,
         sup,
+        now=made,
         from_party="merchant",
         remedy="refund",
         amount="60",
         answer_by="2026-11-12",
-        now=made,
     )
     after = at(date(2026, 11, 13))
-    rec = await mediation.record(pool, case_id, now=after)
+    rec = await mediation_views.record(pool, case_id, now=after)
     assert rec.offers[0].status == "expired" and rec.open_offer is None  # read as expired before the job
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", late) == "open"
     with pytest.raises(MediationConflict) as expired:
-        await mediation.record_answer(pool, case_id, late, sup, answer="accept", now=after)
+        await answer(pool, case_id, late, sup, now=after, answer="accept")
     assert expired.value.code == "offer_expired"
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", late) == "expired"  # kept
     assert (await kinds(pool, case_id))[-1] == "offer_expired"
     with pytest.raises(MediationConflict) as closed:
-        await mediation.record_answer(pool, case_id, late, sup, answer="accept", now=after)
+        await answer(pool, case_id, late, sup, now=after, answer="accept")
     assert closed.value.code == "offer_closed"
 
     assert await mediation.expire_offers(pool, after) == 1
@@ -510,15 +539,15 @@ async def test_offers_expire_when_read_and_by_the_job(
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", swept) == "expired"
     assert (await kinds(pool, other)).count("offer_expired") == 1
     # a new offer may follow an expired one
-    assert await mediation.make_offer(
+    assert await offer(
         pool,
         case_id,
         sup,
+        now=after,
         from_party="merchant",
         remedy="refund",
         amount="80",
         answer_by="2026-11-20",
-        now=after,
     )
 
 
@@ -528,36 +557,38 @@ async def test_offer_validation_and_withdrawal(
     case_id = await in_mediation(pool, settings, sup)
     now = at(NOV_10)
     with pytest.raises(ValidationFailed) as caught:
-        await mediation.make_offer(
+        await offer(
             pool,
             case_id,
             sup,
+            now=now,
             from_party="merchant",
             remedy="refund",
             amount="-1",
             answer_by="2026-11-09",
-            now=now,
         )
     assert {(e.field, e.code) for e in caught.value.errors} == {
         ("amount", "invalid_amount"),
         ("answer_by", "in_past"),
     }
-    offer_id = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         sup,
+        now=now,
         from_party="merchant",
         remedy="refund",
         amount="10",
         answer_by="2026-11-12",
-        now=now,
     )
-    await mediation.withdraw_offer(pool, case_id, offer_id, sup, note="商家改变主意", now=now)
+    await mediation.withdraw_offer(
+        pool, case_id, offer_id, sup, mediation.WithdrawOffer(note="商家改变主意"), now=now
+    )
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", offer_id) == "withdrawn"
     with pytest.raises(MediationConflict):
-        await mediation.withdraw_offer(pool, case_id, offer_id, sup, now=now)
+        await mediation.withdraw_offer(pool, case_id, offer_id, sup, mediation.WithdrawOffer(), now=now)
     with pytest.raises(NotFound):
-        await mediation.record_answer(pool, case_id, 999_999_999, sup, answer="accept", now=now)
+        await answer(pool, case_id, 999_999_999, sup, now=now, answer="accept")
 
 
 # --- the settlement's performance and reopening -------------------------------------------------------
@@ -569,13 +600,18 @@ async def test_performance_recorded_once_and_late_performance(
     now = at(NOV_10)
     case_id, _ = await settled_case(pool, settings, sup, now=now)
     with pytest.raises(ValidationFailed):
-        await mediation.record_performance(pool, case_id, sup, performance="not_performed", now=now)
+        await mediation.record_performance(
+            pool, case_id, sup, mediation.RecordPerformance(performance="not_performed"), now=now
+        )
     assert (
-        await mediation.record_performance(pool, case_id, sup, performance="performed", now=now)
-        == "performed"
-    )
+        await mediation.record_performance(
+            pool, case_id, sup, mediation.RecordPerformance(performance="performed"), now=now
+        )
+    ).performance == "performed"
     with pytest.raises(MediationConflict) as again:
-        await mediation.record_performance(pool, case_id, sup, performance="not_performed", note="x", now=now)
+        await mediation.record_performance(
+            pool, case_id, sup, mediation.RecordPerformance(performance="not_performed", note="x"), now=now
+        )
     assert again.value.code == "performance_recorded"
     event = await pool.fetchval(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'settlement_performed'", case_id
@@ -583,7 +619,11 @@ async def test_performance_recorded_once_and_late_performance(
     assert event["on_time"] is True
     with pytest.raises(MediationConflict) as none:
         await mediation.record_performance(
-            pool, await in_mediation(pool, settings, sup), sup, performance="performed", now=now
+            pool,
+            await in_mediation(pool, settings, sup),
+            sup,
+            mediation.RecordPerformance(performance="performed"),
+            now=now,
         )
     assert none.value.code == "no_settlement"
 
@@ -607,28 +647,33 @@ async def test_not_performed_is_flagged_once_and_offers_first_payment_then_reope
     assert event["flagged"] is True and event["first_payment_possible"] is True
     assert (await kinds(pool, case_id)).count("settlement_not_performed") == 1
 
-    rec = await mediation.record(pool, case_id, now=later)
+    rec = await mediation_views.record(pool, case_id, now=later)
     assert rec.settlement is not None and rec.settlement.performance == "not_performed"
     assert rec.settlement.performance_by_system and rec.first_payment_possible and rec.remaining_routes
-    plain = await mediation.record(pool, plain_id, now=later)
+    plain = await mediation_views.record(pool, plain_id, now=later)
     assert plain.remaining_routes and not plain.first_payment_possible
 
     async with pool.acquire() as conn:
         row = await conn.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-        seen = await mediation.public_view(conn, row, later.date())
+        seen = await mediation_public.public_view(conn, row, later.date())
     assert seen["settlement"].performance == "not_performed" and seen["first_payment_hint"]
     assert any("小额诉讼" in r for r in seen["mediation_routes"]) and seen["open_offer"] is None
 
     # a late performance may still be recorded
     assert (
-        await mediation.record_performance(pool, plain_id, sup, performance="performed", now=later)
-        == "performed"
-    )
+        await mediation.record_performance(
+            pool, plain_id, sup, mediation.RecordPerformance(performance="performed"), now=later
+        )
+    ).performance == "performed"
 
     # a supervisor reopens the case to send it to first payment
     with pytest.raises(ValidationFailed):
-        await mediation.reopen(pool, case_id, sup, "  ", now=later)
-    assert await mediation.reopen(pool, case_id, sup, "调解书未履行，转先行赔付", now=later) == "accepted"
+        await mediation.reopen(pool, case_id, sup, mediation.Reopen(reason="  "), now=later)
+    assert (
+        await mediation.reopen(
+            pool, case_id, sup, mediation.Reopen(reason="调解书未履行，转先行赔付"), now=later
+        )
+    ).status == "accepted"
     case = await pool.fetchrow(
         "SELECT status, outcome, closed_at, relief_fen FROM cases WHERE id = $1", case_id
     )
@@ -638,28 +683,28 @@ async def test_not_performed_is_flagged_once_and_offers_first_payment_then_reope
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'reopened'", case_id
     )
     assert reopened["previous_outcome"] == "settled" and reopened["note"] == "调解书未履行，转先行赔付"
-    rec = await mediation.record(pool, case_id, now=later)
+    rec = await mediation_views.record(pool, case_id, now=later)
     assert rec.settlement is None and len(rec.earlier_settlements) == 1
     with pytest.raises(InvalidTransition):
-        await mediation.reopen(pool, case_id, sup, "再次", now=later)  # not closed any more
+        await mediation.reopen(
+            pool, case_id, sup, mediation.Reopen(reason="再次"), now=later
+        )  # not closed any more
 
     # mediated again: a new settlement is possible next to the superseded one
     await pool.execute("UPDATE cases SET status = 'mediation' WHERE id = $1", case_id)
-    offer_id = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         sup,
+        now=later,
         from_party="merchant",
         remedy="compensate",
         amount="100",
         answer_by="2026-11-30",
-        now=later,
     )
-    await mediation.record_answer(
-        pool, case_id, offer_id, sup, answer="accept", perform_by="2026-11-25", now=later
-    )
+    await answer(pool, case_id, offer_id, sup, now=later, answer="accept", perform_by="2026-11-25")
     assert await pool.fetchval("SELECT count(*) FROM settlements WHERE case_id = $1", case_id) == 2
-    doc = await mediation.settlement_document(pool, case_id)
+    doc = await mediation_documents.settlement_document(pool, case_id)
     assert doc["s"].perform_by == date(2026, 11, 25) and not doc["s"].superseded
 
 
@@ -671,50 +716,59 @@ async def test_contacts_and_sessions_only_in_mediation(
 ) -> None:
     case_id = await in_mediation(pool, settings, sup)
     now = at(NOV_10, hour=6)  # 14:00 in Beijing
-    contact_id = await mediation.log_contact(
-        pool,
-        case_id,
-        sup,
-        party="merchant",
-        method="phone",
-        at="2026-11-10T09:30",
-        note="约定明日调解",
-        now=now,
-    )
+    contact_id = (
+        await mediation.log_contact(
+            pool,
+            case_id,
+            sup,
+            mediation.LogContact(
+                party="merchant", method="phone", at="2026-11-10T09:30", note="约定明日调解"
+            ),
+            now=now,
+        )
+    ).id
     stored = await pool.fetchval("SELECT at FROM mediation_contacts WHERE id = $1", contact_id)
     assert stored == datetime(2026, 11, 10, 1, 30, tzinfo=UTC)  # 09:30 Beijing
     with pytest.raises(ValidationFailed) as caught:
         await mediation.log_contact(
-            pool, case_id, sup, party="merchant", method="fax", at="2026-11-11T09:30", now=now
+            pool,
+            case_id,
+            sup,
+            mediation.LogContact(party="merchant", method="fax", at="2026-11-11T09:30"),
+            now=now,
         )
     assert {(e.field, e.code) for e in caught.value.errors} == {
         ("method", "unknown_code"),
         ("at", "in_future"),
     }
     with pytest.raises(ValidationFailed) as caught:
-        await mediation.log_session(pool, case_id, sup, mode="on_site", attendees="", now=now)
+        await mediation.log_session(
+            pool, case_id, sup, mediation.LogSession(mode="on_site", attendees=""), now=now
+        )
     assert {e.field for e in caught.value.errors} == {"place", "attendees"}
     await mediation.log_session(
         pool,
         case_id,
         sup,
-        mode="on_site",
-        place="湖墅市场监管所调解室",
-        attendees="张三；商家店长李四",
+        mediation.LogSession(mode="on_site", place="湖墅市场监管所调解室", attendees="张三；商家店长李四"),
         now=now,
     )
-    rec = await mediation.record(pool, case_id, now=now)
+    rec = await mediation_views.record(pool, case_id, now=now)
     assert [c.method_label for c in rec.contacts] == ["电话"] and rec.sessions[0].mode_label == "现场调解"
     assert (await kinds(pool, case_id))[-2:] == ["contact_logged", "session_held"]
-    context = await mediation.mediation_context(pool, case_id, now=now)
+    context = await mediation_views.mediation_context(pool, case_id, now=now)
     assert context["record"] == rec and context["can_request_recusal"]
 
     await pool.execute("UPDATE cases SET status = 'arbitration' WHERE id = $1", case_id)
     with pytest.raises(MediationConflict) as moved:
-        await mediation.log_contact(pool, case_id, sup, party="consumer", method="phone", now=now)
+        await mediation.log_contact(
+            pool, case_id, sup, mediation.LogContact(party="consumer", method="phone"), now=now
+        )
     assert moved.value.code == "not_in_mediation"
     with pytest.raises(NotFound):
-        await mediation.log_contact(pool, 999_999_999, sup, party="consumer", method="phone", now=now)
+        await mediation.log_contact(
+            pool, 999_999_999, sup, mediation.LogContact(party="consumer", method="phone"), now=now
+        )
 
 
 async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
@@ -724,11 +778,9 @@ async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
     case_id = await in_mediation(pool, settings, sup, received=date(2026, 5, 6), assigned_to=mediator.id)
     assert await pool.fetchval("SELECT mediation_due FROM cases WHERE id = $1", case_id) == date(2026, 7, 6)
     with pytest.raises(ValidationFailed):
-        await mediation.request_recusal(
-            pool, case_id, mediator, party="consumer", reason="", now=at(date(2026, 5, 11))
-        )
-    recusal_id = await mediation.request_recusal(
-        pool, case_id, mediator, party="consumer", reason="调解员与商家相识", now=at(date(2026, 5, 11))
+        await recusal(pool, case_id, mediator, now=at(date(2026, 5, 11)), party="consumer", reason="")
+    recusal_id = await recusal(
+        pool, case_id, mediator, now=at(date(2026, 5, 11)), party="consumer", reason="调解员与商家相识"
     )
     assert await pool.fetchval("SELECT paused FROM cases WHERE id = $1", case_id) is True
     pause = await pool.fetchrow(
@@ -736,68 +788,61 @@ async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
     )
     assert dict(pause) == {"reason": "recusal", "started_on": date(2026, 5, 11), "ended_on": None}
     with pytest.raises(MediationConflict) as twice:
-        await mediation.request_recusal(
-            pool, case_id, mediator, party="merchant", reason="再次", now=at(date(2026, 5, 12))
-        )
+        await recusal(pool, case_id, mediator, now=at(date(2026, 5, 12)), party="merchant", reason="再次")
     assert twice.value.code == "recusal_pending"
     with pytest.raises(MediationConflict) as blocked:
-        await mediation.make_offer(
+        await offer(
             pool,
             case_id,
             mediator,
+            now=at(date(2026, 5, 12)),
             from_party="merchant",
             remedy="refund",
             amount="1",
             answer_by="2026-05-20",
-            now=at(date(2026, 5, 12)),
         )
     assert blocked.value.code == "recusal_open"
     with pytest.raises(MediationConflict):
-        await mediation.terminate(pool, case_id, mediator, 3, "无法达成", at(date(2026, 5, 12)))
-    with pytest.raises(ValidationFailed) as no_reason:
-        await mediation.decide_recusal(
-            pool, case_id, recusal_id, sup, decision="denied", now=at(date(2026, 5, 21))
+        await mediation.terminate(
+            pool, case_id, mediator, mediation.Terminate(reason=3, note="无法达成"), now=at(date(2026, 5, 12))
         )
+    with pytest.raises(ValidationFailed) as no_reason:
+        await decide(pool, case_id, recusal_id, sup, now=at(date(2026, 5, 21)), decision="denied")
     assert no_reason.value.errors[0].field == "note"
     with pytest.raises(ValidationFailed) as same:
-        await mediation.decide_recusal(
+        await decide(
             pool,
             case_id,
             recusal_id,
             sup,
+            now=at(date(2026, 5, 21)),
             decision="granted",
             new_mediator=mediator.id,
-            now=at(date(2026, 5, 21)),
         )
     assert same.value.errors[0].code == "same_mediator"
     with pytest.raises(ValidationFailed) as not_mediator:
-        await mediation.decide_recusal(
+        await decide(
             pool,
             case_id,
             recusal_id,
             sup,
+            now=at(date(2026, 5, 21)),
             decision="granted",
             new_mediator=str(sup.id),
-            now=at(date(2026, 5, 21)),
         )
     assert not_mediator.value.errors[0].code == "not_found"
 
-    due = await mediation.decide_recusal(
-        pool,
-        case_id,
-        recusal_id,
-        sup,
-        decision="granted",
-        new_mediator=str(other.id),
-        now=at(date(2026, 5, 21)),
-    )
+    granted = mediation.DecideRecusal(decision="granted", new_mediator=str(other.id))
+    due = (
+        await mediation.decide_recusal(pool, case_id, recusal_id, sup, granted, now=at(date(2026, 5, 21)))
+    ).mediation_due
     assert due == date(2026, 7, 16)  # ten paused days (May 11–20) added
     case = await pool.fetchrow("SELECT paused, mediation_due, assigned_to FROM cases WHERE id = $1", case_id)
     assert dict(case) == {"paused": False, "mediation_due": date(2026, 7, 16), "assigned_to": other.id}
     assert await pool.fetchval("SELECT ended_on FROM case_pauses WHERE case_id = $1", case_id) == date(
         2026, 5, 21
     )
-    rec = await mediation.record(pool, case_id, now=at(date(2026, 5, 21)))
+    rec = await mediation_views.record(pool, case_id, now=at(date(2026, 5, 21)))
     assert rec.recusals[0].decision == "granted" and rec.recusals[0].new_mediator_name == "t_med_two"
     assert rec.recusals[0].previous_mediator_name == "t_med_one" and rec.open_recusal is None
     event = await pool.fetchval(
@@ -806,26 +851,23 @@ async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
     assert event["previous_due"] == "2026-07-06" and event["mediation_due"] == "2026-07-16"
     assert (await kinds(pool, case_id))[-3:] == ["recusal_requested", "reassigned", "recusal_decided"]
     with pytest.raises(MediationConflict) as decided:
-        await mediation.decide_recusal(
-            pool, case_id, recusal_id, sup, decision="denied", note="x", now=at(date(2026, 5, 22))
-        )
+        await decide(pool, case_id, recusal_id, sup, now=at(date(2026, 5, 22)), decision="denied", note="x")
     assert decided.value.code == "recusal_decided"
 
     # denied: the clock restarts all the same, the mediator stays
-    second = await mediation.request_recusal(
-        pool, case_id, other, party="merchant", reason="认为调解员偏袒", now=at(date(2026, 5, 25))
+    second = await recusal(
+        pool, case_id, other, now=at(date(2026, 5, 25)), party="merchant", reason="认为调解员偏袒"
     )
-    due = await mediation.decide_recusal(
-        pool, case_id, second, sup, decision="denied", note="理由不成立", now=at(date(2026, 5, 27))
-    )
+    denied = mediation.DecideRecusal(decision="denied", note="理由不成立")
+    due = (
+        await mediation.decide_recusal(pool, case_id, second, sup, denied, now=at(date(2026, 5, 27)))
+    ).mediation_due
     assert due == date(2026, 7, 20)  # two more days (May 25–26): Sat Jul 18, so Mon Jul 20
     assert await pool.fetchval("SELECT assigned_to FROM cases WHERE id = $1", case_id) == other.id
     # a recusal cannot be asked while the clock already stands still
-    await casework.pause(pool, case_id, sup, "testing", "送检", None, now=at(date(2026, 5, 28)))
+    await casework.pause(pool, case_id, sup, Pause(reason="testing", note="送检"), now=at(date(2026, 5, 28)))
     with pytest.raises(InvalidTransition):
-        await mediation.request_recusal(
-            pool, case_id, other, party="consumer", reason="x", now=at(date(2026, 5, 28))
-        )
+        await recusal(pool, case_id, other, now=at(date(2026, 5, 28)), party="consumer", reason="x")
 
 
 async def test_what_the_consumer_sees_of_an_open_offer_and_a_termination(
@@ -833,28 +875,30 @@ async def test_what_the_consumer_sees_of_an_open_offer_and_a_termination(
 ) -> None:
     case_id = await in_mediation(pool, settings, sup)
     now = at(NOV_10)
-    await mediation.make_offer(
+    await offer(
         pool,
         case_id,
         sup,
+        now=now,
         from_party="merchant",
         remedy="replace",
         amount="0",
         answer_by="2026-11-12",
-        now=now,
     )
     async with pool.acquire() as conn:
         row = await conn.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-        seen = await mediation.public_view(conn, row, NOV_10)
-        expired = await mediation.public_view(conn, row, date(2026, 11, 13))
+        seen = await mediation_public.public_view(conn, row, NOV_10)
+        expired = await mediation_public.public_view(conn, row, date(2026, 11, 13))
     assert seen["open_offer"].answerable and seen["open_offer"].remedy_label == "更换"
     assert seen["settlement"] is None and seen["termination"] is None and seen["mediation_routes"] == ()
     assert expired["open_offer"] is None
-    await mediation.terminate(pool, case_id, sup, 2, "商家明确拒绝调解", now)
+    await mediation.terminate(
+        pool, case_id, sup, mediation.Terminate(reason=2, note="商家明确拒绝调解"), now=now
+    )
     async with pool.acquire() as conn:
         row = await conn.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-        seen = await mediation.public_view(conn, row, NOV_10)
+        seen = await mediation_public.public_view(conn, row, NOV_10)
     assert seen["termination"].note == "商家明确拒绝调解" and "拒绝调解" in seen["termination"].reason_label
     assert len(seen["mediation_routes"]) == 3 and seen["open_offer"] is None
-    doc = await mediation.termination_document(pool, case_id)
+    doc = await mediation_documents.termination_document(pool, case_id)
     assert doc["t"].reason == 2 and doc["remaining_routes"] == list(seen["mediation_routes"])

@@ -16,16 +16,20 @@ import pytest
 from domain.errors import ValidationFailed
 from domain.identifiers import uscc_check_char
 from domain.lifecycle import InvalidTransition
-from domain.merchant_match import LinkRefused, bigrams, normalize
+from domain.merchant_match import LinkRefused
+from domain.merchant_names import bigrams, normalize
 from domain.roles import Role
+from service.queries import merchants as merchant_files
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.staff import StaffUser
-from service.usecases import auth, casework, first_payment, intake, merchants, routing
-from tests.api.test_first_payment import fresh_uscc
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from service.usecases import auth, case_merchant, casework, first_payment, intake, merchants, routing
+from service.usecases.first_payment_commands import RecordDeposit
+from service.usecases.merchant_commands import AddCommitment, EditMerchant, RegisterMerchant
+from service.usecases.routing_commands import ConfirmMerchant, OverrideRoute, RelinkMerchant
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.intake import ctx
 
 HENGDA = "杭州恒达家用电器有限公司"
 HENGDA_ADDRESS = "杭州市拱墅区莫干山路588号"
@@ -53,20 +57,22 @@ async def registered(pool: asyncpg.Pool, sup: StaffUser, *, deposit: str = "2000
     body = "91330105MA2H0HD10"
     f = await merchants.create_merchant(
         pool,
-        {
-            "name": HENGDA,
-            "uscc": body + uscc_check_char(body),
-            "address": HENGDA_ADDRESS,
-            "subdistrict": "xiaohe",
-            "contact_phone": "0571-88886666",
-        },
+        RegisterMerchant(
+            name=HENGDA,
+            uscc=body + uscc_check_char(body),
+            address=HENGDA_ADDRESS,
+            subdistrict="xiaohe",
+            contact_phone="0571-88886666",
+        ),
     )
     await merchants.add_commitment(
         pool,
         f.merchant.id,
-        {"scope_requests": ["refund", "replace"], "per_claim_cap": "5000", "active_from": "2020-01-01"},
+        AddCommitment(scope_requests=["refund", "replace"], per_claim_cap="5000", active_from="2020-01-01"),
     )
-    await first_payment.record_deposit(pool, f.merchant.id, deposit, "首次缴纳", sup, now=now())
+    await first_payment.record_deposit(
+        pool, f.merchant.id, sup, RecordDeposit(deposit, "首次缴纳"), now=now()
+    )
     return f.merchant.id
 
 
@@ -149,7 +155,7 @@ async def test_plausible_candidates_wait_for_a_person_then_routing_runs(
 ) -> None:
     merchant_id = await registered(fresh, supervisor)
     await merchants.create_merchant(
-        fresh, {"name": "恒达餐饮管理有限公司", "address": "杭州市拱墅区大关路1号"}
+        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
     )
     case_id = await accepted_case(fresh, settings, supervisor, name="恒达电器", address="杭州市拱墅区")
     assert await routing.route_case(fresh, case_id, now=now()) == "merchant_to_confirm"
@@ -164,15 +170,17 @@ async def test_plausible_candidates_wait_for_a_person_then_routing_runs(
     assert await events(fresh, case_id, "routed") == []
     # a supervisor cannot route around the question
     with pytest.raises(InvalidTransition):
-        await routing.override(fresh, case_id, supervisor, "mediation", "直接调解", now=now())
+        await routing.override(fresh, case_id, supervisor, OverrideRoute("mediation", "直接调解"), now=now())
 
     clerk_id = await auth.add_user(fresh, "t_match_clerk", ["clerk"], "a long enough password")
     clerk = StaffUser(clerk_id, "t_match_clerk", "登记员", frozenset({Role.CLERK}))
     with pytest.raises(ValidationFailed):
-        await routing.confirm_merchant(fresh, case_id, clerk, merchant_id="abc", now=now())
-    assert await routing.confirm_merchant(fresh, case_id, clerk, merchant_id=merchant_id, now=now()) == (
-        "first_payment"
-    )
+        await case_merchant.confirm_merchant(
+            fresh, case_id, clerk, ConfirmMerchant(merchant_id="abc"), now=now()
+        )
+    assert await case_merchant.confirm_merchant(
+        fresh, case_id, clerk, ConfirmMerchant(merchant_id=merchant_id), now=now()
+    ) == ("first_payment")
     row = await case_row(fresh, case_id)
     assert (row["status"], row["merchant_id"], row["merchant_candidates"]) == (
         "first_payment",
@@ -187,7 +195,9 @@ async def test_plausible_candidates_wait_for_a_person_then_routing_runs(
     )
     # answered once: a second answer is refused
     with pytest.raises(InvalidTransition):
-        await routing.confirm_merchant(fresh, case_id, clerk, merchant_id=merchant_id, now=now())
+        await case_merchant.confirm_merchant(
+            fresh, case_id, clerk, ConfirmMerchant(merchant_id=merchant_id), now=now()
+        )
 
 
 async def test_not_in_the_registry_creates_the_unverified_merchant(
@@ -195,13 +205,13 @@ async def test_not_in_the_registry_creates_the_unverified_merchant(
 ) -> None:
     await registered(fresh, supervisor)
     await merchants.create_merchant(
-        fresh, {"name": "恒达餐饮管理有限公司", "address": "杭州市拱墅区大关路1号"}
+        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
     )
     case_id = await accepted_case(fresh, settings, supervisor, name="恒达五金店", address="杭州市拱墅区")
     assert await routing.route_case(fresh, case_id, now=now()) == "merchant_to_confirm"
-    assert await routing.confirm_merchant(fresh, case_id, supervisor, not_in_registry=True, now=now()) == (
-        "mediation"
-    )
+    assert await case_merchant.confirm_merchant(
+        fresh, case_id, supervisor, ConfirmMerchant(not_in_registry=True), now=now()
+    ) == ("mediation")
     row = await case_row(fresh, case_id)
     made = await fresh.fetchrow("SELECT name, verified FROM merchants WHERE id = $1", row["merchant_id"])
     assert dict(made) == {"name": "恒达五金店", "verified": False}
@@ -235,9 +245,11 @@ async def test_relinking_routes_again_and_says_what_changed(
     assert await routing.route_case(fresh, case_id, now=now()) == "mediation"
     merchant_id = await registered(fresh, supervisor)
     with pytest.raises(ValidationFailed) as no_reason:
-        await routing.relink(fresh, case_id, supervisor, merchant_id, " ", now=now())
+        await case_merchant.relink(fresh, case_id, supervisor, RelinkMerchant(merchant_id, " "), now=now())
     assert no_reason.value.errors[0].field == "reason"
-    route = await routing.relink(fresh, case_id, supervisor, merchant_id, "电话核实：即恒达电器", now=now())
+    route = await case_merchant.relink(
+        fresh, case_id, supervisor, RelinkMerchant(merchant_id, "电话核实：即恒达电器"), now=now()
+    )
     assert route == "first_payment"
     row = await case_row(fresh, case_id)
     assert (row["status"], row["merchant_id"]) == ("first_payment", merchant_id)
@@ -252,7 +264,7 @@ async def test_relinking_routes_again_and_says_what_changed(
         await fresh.fetchval("SELECT payer_id FROM first_payments WHERE case_id = $1", case_id) == merchant_id
     )
     with pytest.raises(ValidationFailed):  # linked to it already
-        await routing.relink(fresh, case_id, supervisor, merchant_id, "再次", now=now())
+        await case_merchant.relink(fresh, case_id, supervisor, RelinkMerchant(merchant_id, "再次"), now=now())
 
 
 async def test_relinking_stops_once_money_moved_or_the_case_closed(
@@ -260,17 +272,19 @@ async def test_relinking_stops_once_money_moved_or_the_case_closed(
 ) -> None:
     merchant_id = await registered(fresh, supervisor)
     other = (
-        await merchants.create_merchant(fresh, {"name": "别家电器商行", "address": "杭州市拱墅区文晖路1号"})
+        await merchants.create_merchant(
+            fresh, RegisterMerchant(name="别家电器商行", address="杭州市拱墅区文晖路1号")
+        )
     ).merchant.id
     case_id = await accepted_case(fresh, settings, supervisor, name=HENGDA, address=HENGDA_ADDRESS)
     assert await routing.route_case(fresh, case_id, now=now()) == "first_payment"
     await fresh.execute("UPDATE first_payments SET state = 'paid_by_merchant' WHERE case_id = $1", case_id)
     with pytest.raises(LinkRefused) as refused:
-        await routing.relink(fresh, case_id, supervisor, other, "写错了", now=now())
+        await case_merchant.relink(fresh, case_id, supervisor, RelinkMerchant(other, "写错了"), now=now())
     assert refused.value.code == "first_payment_settled"
     await fresh.execute("UPDATE cases SET status = 'closed', outcome = 'withdrawn' WHERE id = $1", case_id)
     with pytest.raises(LinkRefused) as closed:
-        await routing.relink(fresh, case_id, supervisor, other, "写错了", now=now())
+        await case_merchant.relink(fresh, case_id, supervisor, RelinkMerchant(other, "写错了"), now=now())
     assert closed.value.code == "not_routed"
     assert (await case_row(fresh, case_id))["merchant_id"] == merchant_id
 
@@ -285,18 +299,22 @@ async def test_merging_a_duplicate_moves_its_cases_and_routes_them_again(
     merchant_id = await registered(fresh, supervisor)
 
     # the duplicate is corrected first (staff edit what the consumer typed) ...
-    edited = await merchants.edit_unverified(fresh, duplicate, {"address": HENGDA_ADDRESS}, now=now())
+    edited = await merchants.edit_unverified(
+        fresh, duplicate, EditMerchant(address=HENGDA_ADDRESS), now=now()
+    )
     assert edited.merchant.address == HENGDA_ADDRESS and edited.merchant.name == "恒达电器行"
     with pytest.raises(LinkRefused):  # a registered merchant is not edited here
-        await merchants.edit_unverified(fresh, merchant_id, {"address": "杭州市拱墅区别处1号"}, now=now())
+        await merchants.edit_unverified(
+            fresh, merchant_id, EditMerchant(address="杭州市拱墅区别处1号"), now=now()
+        )
     with pytest.raises(ValidationFailed):
-        await merchants.edit_unverified(fresh, duplicate, {"name": "x"}, now=now())
+        await merchants.edit_unverified(fresh, duplicate, EditMerchant(name="x"), now=now())
 
     # ... then merged into the registered merchant
     with pytest.raises(LinkRefused) as backwards:
-        await routing.merge_merchant(fresh, merchant_id, duplicate, supervisor, now=now())
+        await case_merchant.merge_merchant(fresh, merchant_id, duplicate, supervisor, now=now())
     assert backwards.value.code == "not_unverified"
-    merged = await routing.merge_merchant(fresh, duplicate, str(merchant_id), supervisor, now=now())
+    merged = await case_merchant.merge_merchant(fresh, duplicate, str(merchant_id), supervisor, now=now())
     assert merged.case_ids == [case_id]
     row = await case_row(fresh, case_id)
     assert (row["merchant_id"], row["status"]) == (merchant_id, "first_payment")
@@ -308,7 +326,7 @@ async def test_merging_a_duplicate_moves_its_cases_and_routes_them_again(
     )
     assert await fresh.fetchval("SELECT merged_into FROM merchants WHERE id = $1", duplicate) == merchant_id
     # never matched again, never listed
-    page = await merchants.list_merchants(fresh, q="恒达")
+    page = await merchant_files.list_merchants(fresh, q="恒达")
     assert [m.id for m in page.items] == [merchant_id]
     later = await accepted_case(fresh, settings, supervisor, name="恒达电器行", address=HENGDA_ADDRESS)
     assert await routing.route_case(fresh, later, now=now()) == "first_payment"
@@ -337,12 +355,14 @@ async def test_an_override_before_routing_finds_the_merchant_first(
 ) -> None:
     merchant_id = await registered(fresh, supervisor)
     await merchants.create_merchant(
-        fresh, {"name": "恒达餐饮管理有限公司", "address": "杭州市拱墅区大关路1号"}
+        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
     )
     # the routing job has not run yet; the supervisor overrides straight away
     unsure = await accepted_case(fresh, settings, supervisor, name="恒达电器", address="杭州市拱墅区")
     with pytest.raises(LinkRefused) as refused:
-        await routing.override(fresh, unsure, supervisor, "mediation", "消费者要求调解", now=now())
+        await routing.override(
+            fresh, unsure, supervisor, OverrideRoute("mediation", "消费者要求调解"), now=now()
+        )
     assert refused.value.code == "merchant_unconfirmed"
     assert (await case_row(fresh, unsure))["status"] == "accepted"  # nothing written
     sure = await accepted_case(
@@ -354,7 +374,9 @@ async def test_an_override_before_routing_finds_the_merchant_first(
         description="空调不制冷，商家拖延。",
     )
     assert (
-        await routing.override(fresh, sure, supervisor, "mediation", "消费者要求调解", now=now())
+        await routing.override(
+            fresh, sure, supervisor, OverrideRoute("mediation", "消费者要求调解"), now=now()
+        )
         == "mediation"
     )
     assert (await case_row(fresh, sure))["merchant_id"] == merchant_id

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from domain.identifiers import uscc_check_char
-from service.cli_merchants import cmd_merchants_import
+from service.cli.merchants import cmd_merchants_import
+from service.queries import merchants as merchant_files
 from service.settings import Settings
 from service.usecases import merchants
-from tests.conftest import Databases
+from service.usecases.merchant_commands import RegisterMerchant
+from tests.support.databases import Databases
+from tests.support.factories import fresh_uscc
 
 HEADER = "name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on"
-_serial = itertools.count(random.randrange(10**6) * 10)
-
-
-def new_uscc() -> str:
-    """A valid code no other test uses."""
-    first17 = f"91330105MA{next(_serial) % 10**7:07d}"
-    return first17 + uscc_check_char(first17)
 
 
 async def run_import(
@@ -58,7 +51,7 @@ def write(path: Path, lines: list[str], *, bom: bool = False) -> Path:
 async def test_a_good_file_imports_every_row_with_parents_from_the_file(
     settings: Settings, pool: asyncpg.Pool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    market, shop, fair = new_uscc(), new_uscc(), new_uscc()
+    market, shop, fair = fresh_uscc(), fresh_uscc(), fresh_uscc()
     path = write(
         tmp_path / "merchants.csv",
         [
@@ -90,7 +83,7 @@ async def test_a_good_file_imports_every_row_with_parents_from_the_file(
 async def test_one_bad_row_imports_nothing_and_names_its_line(
     settings: Settings, pool: asyncpg.Pool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good, bad = new_uscc(), new_uscc()
+    good, bad = fresh_uscc(), fresh_uscc()
     path = write(
         tmp_path / "one-bad.csv",
         [
@@ -111,7 +104,7 @@ async def test_one_bad_row_imports_nothing_and_names_its_line(
 async def test_a_file_with_a_bom_imports(
     settings: Settings, pool: asyncpg.Pool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code_ = new_uscc()
+    code_ = fresh_uscc()
     path = write(
         tmp_path / "excel.csv", [HEADER, f"杭州带BOM的店,{code_},杭州市拱墅区上塘路5号,,,,,,,"], bom=True
     )
@@ -124,15 +117,12 @@ async def test_a_file_with_a_bom_imports(
 async def test_a_parent_may_be_an_already_registered_platform(
     settings: Settings, pool: asyncpg.Pool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    platform_uscc, shop_uscc = new_uscc(), new_uscc()
+    platform_uscc, shop_uscc = fresh_uscc(), fresh_uscc()
     platform = await merchants.create_merchant(
         pool,
-        {
-            "name": "某某电商平台",
-            "uscc": platform_uscc,
-            "address": "杭州市拱墅区祥符路8号",
-            "kind": "platform",
-        },
+        RegisterMerchant(
+            name="某某电商平台", uscc=platform_uscc, address="杭州市拱墅区祥符路8号", kind="platform"
+        ),
     )
     path = write(
         tmp_path / "shops.csv",
@@ -147,9 +137,9 @@ async def test_a_parent_may_be_an_already_registered_platform(
 async def test_duplicate_usccs_are_refused_in_the_file_and_against_the_registry(
     settings: Settings, pool: asyncpg.Pool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    registered, twice, fresh = new_uscc(), new_uscc(), new_uscc()
+    registered, twice, fresh = fresh_uscc(), fresh_uscc(), fresh_uscc()
     await merchants.create_merchant(
-        pool, {"name": "已登记的店", "uscc": registered, "address": "杭州市拱墅区文晖路1号"}
+        pool, RegisterMerchant(name="已登记的店", uscc=registered, address="杭州市拱墅区文晖路1号")
     )
     path = write(
         tmp_path / "dupes.csv",
@@ -212,7 +202,7 @@ async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def test_a_complaint_finds_its_merchant_by_uscc(conn: asyncpg.Connection) -> None:
-    code = new_uscc()
+    code = fresh_uscc()
     known = await conn.fetchval(
         "INSERT INTO merchants (name, uscc, address) VALUES ('登记名称', $1, '登记地址很长') RETURNING id",
         code,
@@ -228,7 +218,7 @@ async def test_a_complaint_finds_its_merchant_by_name_and_address(conn: asyncpg.
     )
     # full-width brackets and digits, spaces and case do not matter; a USCC the registry lacks is no obstacle
     found = await merchants.find_or_create_for_complaint(
-        conn, "杭州某某(湖墅店)", "拱墅区湖墅南路８８号", new_uscc()
+        conn, "杭州某某(湖墅店)", "拱墅区湖墅南路８８号", fresh_uscc()
     )
     assert found == (known, "name_address")
 
@@ -236,9 +226,9 @@ async def test_a_complaint_finds_its_merchant_by_name_and_address(conn: asyncpg.
 async def test_a_merchant_under_another_uscc_is_not_matched_by_name(conn: asyncpg.Connection) -> None:
     await conn.execute(
         "INSERT INTO merchants (name, uscc, address) VALUES ('同名同址的店', $1, '拱墅区大关路1号')",
-        new_uscc(),
+        fresh_uscc(),
     )
-    mine = new_uscc()
+    mine = fresh_uscc()
     merchant_id, how = await merchants.find_or_create_for_complaint(
         conn, "同名同址的店", "拱墅区大关路1号", mine
     )
@@ -264,7 +254,7 @@ async def test_an_unknown_merchant_is_created_unverified_once(conn: asyncpg.Conn
 
 
 async def test_two_complaints_against_one_new_merchant_link_to_one(pool: asyncpg.Pool) -> None:
-    name, address = f"并发测试店{new_uscc()[-6:]}", "杭州市拱墅区石桥路100号"
+    name, address = f"并发测试店{fresh_uscc()[-6:]}", "杭州市拱墅区石桥路100号"
 
     async def link() -> tuple[int, str]:
         async with pool.acquire() as c, c.transaction():
@@ -282,7 +272,7 @@ async def test_two_complaints_against_one_new_merchant_link_to_one(pool: asyncpg
 
 async def test_the_file_shows_the_deposit_balance_from_the_ledger(pool: asyncpg.Pool) -> None:
     f = await merchants.create_merchant(
-        pool, {"name": "有保证金的商城", "address": "杭州市拱墅区长庆街1号", "kind": "market"}
+        pool, RegisterMerchant(name="有保证金的商城", address="杭州市拱墅区长庆街1号", kind="market")
     )
     assert f.merchant.deposit_balance_fen == 0 and f.merchant.topup_overdue_since is None
     m = f.merchant.id
@@ -304,13 +294,13 @@ async def test_the_file_shows_the_deposit_balance_from_the_ledger(pool: asyncpg.
                 [(tx, funding, -amount), (tx, deposit, amount)],
             )
         await c.execute("UPDATE merchants SET topup_overdue_since = now() WHERE id = $1", m)
-    again = await merchants.merchant_file(pool, m)
+    again = await merchant_files.merchant_file(pool, m)
     assert again.merchant.deposit_balance_fen == 750_050
     assert again.merchant.topup_overdue_since is not None
 
 
 async def test_the_import_command(databases: Databases, server_urls: tuple[str, str], tmp_path: Path) -> None:
-    from tests.unit.test_cli import run_cli
+    from tests.support.cli import run_cli
 
     url = await databases.create(migrated=True)
     good = tmp_path / "merchants.csv"

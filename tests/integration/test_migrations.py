@@ -11,7 +11,7 @@ import pytest
 
 from service.settings import ROOT
 from service.store.migrate import MigrationError, discover, migrate
-from tests.conftest import Databases
+from tests.support.databases import Databases
 
 MIGRATIONS = ROOT / "migrations"
 

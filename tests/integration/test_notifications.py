@@ -5,22 +5,18 @@ counts are exact."""
 from __future__ import annotations
 
 import asyncio
-import email
-import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from typing import Any
 
 import asyncpg
 import pytest
-from aiosmtpd.controller import Controller
 
 from domain import notices
 from domain.notices import Party
-from service.notify import Channel, Outgoing, SmtpConfig, channels
+from service.adapters.channels import Channels, channel_types, configured_channels
 from service.settings import Settings
+from service.store import notifications as store
 from service.store.db import create_pool
 from service.usecases import auth, intake
 from service.usecases.notifications import (
@@ -30,12 +26,13 @@ from service.usecases.notifications import (
     queue_notification,
     send_due,
 )
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.channels import ANY_SMTP, FakeChannel, SlowLog, channels
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
+from tests.support.smtp import SmtpServer
 
 T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Hangzhou
-SENDER = "拱墅区市场监督管理局 <noreply@gongshu.example>"
 
 
 # -- the templates (pure) ---------------------------------------------------------------------------
@@ -53,72 +50,7 @@ def test_every_template_renders_in_chinese_without_personal_fields(code: str) ->
     assert subject and "{" not in subject + body and "杭州市拱墅区市场监督管理局" in body
 
 
-def test_render_fills_dates_and_refuses_missing_extra_and_secret_fields() -> None:
-    fields = {"tracking_no": "GS1", "decided_on": date(2026, 7, 6), "ground": "材料缺失"}
-    subject, body = notices.render("acceptance_rejected", fields)
-    assert subject == "投诉不予受理告知（GS1）"
-    assert "2026年7月6日" in body and "向人民法院提起诉讼" in body  # CPL art. 39's other routes
-    with pytest.raises(ValueError, match="missing"):
-        notices.render("acceptance_rejected", {"tracking_no": "GS1"})
-    with pytest.raises(ValueError, match="unexpected"):
-        notices.render("acceptance_rejected", {**fields, "note": "x"})
-    with pytest.raises(ValueError, match="never send"):
-        notices.render("acceptance_rejected", {**fields, "access_code": "123456"})
-    with pytest.raises(ValueError, match="no notice template"):
-        notices.render("nope", {})
-
-
-def test_retry_schedule() -> None:
-    waits = [notices.next_try(n) for n in range(1, 6)]
-    assert waits == [
-        timedelta(minutes=1),
-        timedelta(minutes=5),
-        timedelta(minutes=30),
-        timedelta(hours=2),
-        None,
-    ]
-
-
 # -- servers and data -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        assert isinstance(message, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1, started on demand on a port chosen up front (closed until then)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-        self.config = SmtpConfig(host="127.0.0.1", port=self.port, sender=SENDER, timeout_s=5)
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
@@ -152,8 +84,6 @@ async def queue(pool: asyncpg.Pool, key: str, **kw: Any) -> int | None:
         "recipient": "consumer",
         "template": "acceptance_accepted",
         "fields": {"tracking_no": "GS20261126-0001", "accepted_on": date(2026, 11, 26)},
-        "channel": "log",
-        "address": None,
         "dedupe_key": key,
         "now": T0,
     }
@@ -188,9 +118,38 @@ async def test_a_dedupe_key_is_queued_once(npool: asyncpg.Pool) -> None:
     assert r["status"] == "pending" and r["next_attempt_at"] == T0
 
 
-async def test_an_email_notice_needs_an_address(npool: asyncpg.Pool) -> None:
-    with pytest.raises(ValueError, match="address"):
-        await queue(npool, "no-address", channel="email")
+def by_email(address: str | None) -> dict[str, Any]:
+    """Queue for a recipient with this e-mail address, SMTP configured."""
+    return {"contacts": {"email": address}, "channels": channels(ANY_SMTP)}
+
+
+async def test_the_registry_picks_the_channel_from_the_contacts(npool: asyncpg.Pool) -> None:
+    by_mail = await queue(npool, "mail", **by_email("zhang@example.com"))
+    no_address = await queue(npool, "no-address", **by_email(None))
+    no_smtp = await queue(npool, "no-smtp-set", contacts={"email": "zhang@example.com"}, channels=channels())
+    staff = await queue(npool, "staff", recipient="staff:supervisors")
+    got = [
+        (r["channel"], r["address"])
+        for r in [await row(npool, i) for i in (by_mail, no_address, no_smtp, staff)]
+    ]
+    assert got == [("email", "zhang@example.com"), ("log", None), ("log", None), ("log", None)]
+
+
+async def test_a_channel_registered_in_a_test_is_chosen_and_sends(npool: asyncpg.Pool) -> None:
+    fake = FakeChannel()
+    registry = configured_channels(Settings(), types=[*channel_types().values(), FakeChannel])
+    registry = Channels([fake, *(c for c in registry.active if c.name != fake.name)], registry.unavailable)
+    async with npool.acquire() as conn:  # the lookup learns it as `disputes migrate` writes a declared one
+        await store.declare_channels(conn, [(fake.name, fake.label, fake.contact_field, fake.max_chars)])
+    notice_id = await queue(npool, "fake", contacts={"phone": "13812345678"}, channels=registry)
+    assert notice_id is not None
+    assert ((await row(npool, notice_id))["channel"], (await row(npool, notice_id))["address"]) == (
+        "fake_sms",
+        "13812345678",
+    )
+    assert await send_due(npool, registry, now=T0) == (1, 0)
+    [message] = fake.sent["13812345678"]
+    assert message.id == notice_id and message.subject == "投诉已受理（GS20261126-0001）"
 
 
 async def test_notify_case_picks_recipients_and_channels(npool: asyncpg.Pool, settings: Settings) -> None:
@@ -204,7 +163,7 @@ async def test_notify_case_picks_recipients_and_channels(npool: asyncpg.Pool, se
     }
     async with npool.acquire() as conn, conn.transaction():
         # no e-mail anywhere, merchant not linked yet: logged notices
-        ids = await notify_case(conn, case_id, "settlement_made", fields, now=T0, smtp_configured=True)
+        ids = await notify_case(conn, case_id, "settlement_made", fields, now=T0, channels=channels(ANY_SMTP))
     assert [(n.recipient, n.channel) for n in await notifications_for_case(npool, case_id)] == [
         ("consumer", "log"),
         ("merchant", "log"),
@@ -224,13 +183,20 @@ async def test_notify_case_picks_recipients_and_channels(npool: asyncpg.Pool, se
     offer = {"from_party": "经营者", "remedy": "退货", "amount": "399.00", "answer_by": date(2026, 12, 1)}
     async with npool.acquire() as conn, conn.transaction():
         with_smtp = await notify_case(
-            conn, case_id, "offer_to_answer", offer, now=T0, smtp_configured=True, key="o1"
+            conn, case_id, "offer_to_answer", offer, now=T0, channels=channels(ANY_SMTP), key="o1"
         )
         without = await notify_case(
-            conn, case_id, "offer_to_answer", offer, now=T0, to=(Party.MERCHANT, Party.STAFF), key="o2"
+            conn,
+            case_id,
+            "offer_to_answer",
+            offer,
+            now=T0,
+            channels=channels(),
+            to=(Party.MERCHANT, Party.STAFF),
+            key="o2",
         )
         again = await notify_case(
-            conn, case_id, "offer_to_answer", offer, now=T0, smtp_configured=True, key="o1"
+            conn, case_id, "offer_to_answer", offer, now=T0, channels=channels(ANY_SMTP), key="o1"
         )
     assert len(with_smtp) == 1 and len(without) == 2 and again == []
     shown = [(n.recipient, n.channel, n.address) for n in await notifications_for_case(npool, case_id)][2:]
@@ -263,21 +229,19 @@ async def test_an_email_fails_on_a_closed_port_then_is_delivered_when_the_server
     npool: asyncpg.Pool, smtp: SmtpServer
 ) -> None:
     subject_fields = {"tracking_no": "GS20261126-0007", "accepted_on": date(2026, 11, 26)}
-    notice_id = await queue(
-        npool, "smtp-retry", channel="email", address="zhang@example.com", fields=subject_fields
-    )
+    notice_id = await queue(npool, "smtp-retry", **by_email("zhang@example.com"), fields=subject_fields)
     assert notice_id is not None
-    channel_for = channels(smtp.config)
+    sending = channels(smtp.config)
 
-    assert await send_due(npool, channel_for, now=T0) == (0, 1)  # nothing listens on the port yet
+    assert await send_due(npool, sending, now=T0) == (0, 1)  # nothing listens on the port yet
     r = await row(npool, notice_id)
     assert (r["status"], r["attempts"], r["next_attempt_at"]) == ("pending", 1, T0 + timedelta(minutes=1))
     assert "ConnectionRefused" in r["last_error"]
     assert [ok for ok, _ in await tries(npool, notice_id)] == [False]
 
     smtp.start()
-    assert await send_due(npool, channel_for, now=T0 + timedelta(seconds=30)) == (0, 0)  # waiting its turn
-    assert await send_due(npool, channel_for, now=T0 + timedelta(minutes=1)) == (1, 0)
+    assert await send_due(npool, sending, now=T0 + timedelta(seconds=30)) == (0, 0)  # waiting its turn
+    assert await send_due(npool, sending, now=T0 + timedelta(minutes=1)) == (1, 0)
     r = await row(npool, notice_id)
     assert (r["status"], r["attempts"], r["sent_at"], r["last_error"]) == (
         "sent",
@@ -300,14 +264,12 @@ async def test_five_failures_make_a_notice_failed(
     npool: asyncpg.Pool, settings: Settings, smtp: SmtpServer
 ) -> None:
     receipt = await new_case(npool, settings)
-    notice_id = await queue(
-        npool, "smtp-gives-up", case_id=receipt.case_id, channel="email", address="zhang@example.com"
-    )
+    notice_id = await queue(npool, "smtp-gives-up", case_id=receipt.case_id, **by_email("zhang@example.com"))
     assert notice_id is not None
-    channel_for = channels(smtp.config)  # never started: every try is refused
+    sending = channels(smtp.config)  # never started: every try is refused
     now = T0
     for n, wait in enumerate([*notices.RETRY_BACKOFF, None], start=1):
-        assert await send_due(npool, channel_for, now=now) == (0, 1)
+        assert await send_due(npool, sending, now=now) == (0, 1)
         r = await row(npool, notice_id)
         assert r["attempts"] == n
         if wait is None:
@@ -316,7 +278,7 @@ async def test_five_failures_make_a_notice_failed(
             assert (r["status"], r["next_attempt_at"]) == ("pending", now + wait)
             now = now + wait
     assert len(await tries(npool, notice_id)) == 5
-    assert await send_due(npool, channel_for, now=now + timedelta(days=1)) == (0, 0)  # given up: no sixth try
+    assert await send_due(npool, sending, now=now + timedelta(days=1)) == (0, 0)  # given up: no sixth try
     event = await npool.fetchrow(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'notification_failed'", receipt.case_id
     )
@@ -326,32 +288,20 @@ async def test_five_failures_make_a_notice_failed(
 
 
 async def test_email_without_smtp_settings_fails_and_is_retried(npool: asyncpg.Pool) -> None:
-    notice_id = await queue(npool, "no-smtp", channel="email", address="zhang@example.com")
+    notice_id = await queue(npool, "no-smtp", **by_email("zhang@example.com"))
     assert notice_id is not None
     assert await send_due(npool, channels(None), now=T0) == (0, 1)
     r = await row(npool, notice_id)
     assert r["status"] == "pending" and "SMTP is not configured" in r["last_error"]
 
 
-class SlowRecorder:
-    """A channel that takes its time and remembers every delivery."""
-
-    def __init__(self) -> None:
-        self.delivered: list[int] = []
-
-    async def send(self, message: Outgoing) -> None:
-        await asyncio.sleep(0.01)
-        self.delivered.append(message.id)
-
-
 async def test_two_concurrent_runs_never_send_a_notice_twice(npool: asyncpg.Pool) -> None:
     ids = [i for i in [await queue(npool, f"parallel-{n}") for n in range(30)] if i is not None]
-    recorder = SlowRecorder()
+    recorder = SlowLog(pause_s=0.01)
 
-    def channel_for(_: str) -> Channel:
-        return recorder
-
-    results = await asyncio.gather(*(send_due(npool, channel_for, now=T0, batch=50) for _ in range(3)))
+    results = await asyncio.gather(
+        *(send_due(npool, Channels([recorder]), now=T0, batch=50) for _ in range(3))
+    )
     assert sum(sent for sent, _ in results) == 30 and all(failed == 0 for _, failed in results)
     assert sorted(recorder.delivered) == sorted(ids)  # each once
     assert sum(1 for sent, _ in results if sent) >= 2  # the runs really did share the work

@@ -19,8 +19,9 @@ from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, intake, returns
 from service.usecases.reference_cache import load
-from tests.conftest import Databases
-from tests.factories import complaint_body
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 NOW = datetime(2026, 4, 20, 2, 0, tzinfo=UTC)  # Monday 20 April 2026, 10:00 in Beijing
 
@@ -38,16 +39,6 @@ async def clerk(db: asyncpg.Pool) -> StaffUser:
         db, "ro_clerk", ["clerk"], "correct horse battery staple", display_name="登记员"
     )
     return StaffUser(user_id, "ro_clerk", "登记员", frozenset({Role("clerk")}))
-
-
-def ctx(settings: Settings) -> intake.IntakeContext:
-    return intake.IntakeContext(
-        secret_key=settings.secret_key,
-        evidence_dir=settings.evidence_dir,
-        evidence_max_files=10,
-        evidence_max_bytes=10 * 1024 * 1024,
-        idempotency_ttl_s=86400,
-    )
 
 
 async def record(db: asyncpg.Pool, settings: Settings, clerk: StaffUser, **changes: object) -> intake.Receipt:

@@ -22,126 +22,21 @@ import pytest
 from domain import indicators as ind
 from domain.identifiers import uscc_check_char
 from service import exports
-from service.cli_export import cmd_export
+from service.cli.export import cmd_export
 from service.settings import Settings
 from service.store import statistics
 from service.store.db import create_pool
 from service.store.sql import SQL
 from service.usecases import intake, returns
-from tests.conftest import Databases
-from tests.factories import complaint_body
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.statistics import SECRETS, Data, d, read_xlsx, utc
 from workers.returns import monthly_return_job
 
 USCC_X = "91330105MA2H0000X"[:17]
 USCC_X += uscc_check_char(USCC_X)
 USCC_Y = "91330105MA2H0001Y"[:17]
 USCC_Y += uscc_check_char(USCC_Y)
-
-# Personal values that must never reach a figure, a file or a page.
-SECRETS = {
-    "name": "欧阳保密",
-    "phone": "13900007777",
-    "id_number": "33010519900101777X",
-    "address": "拱墅区保密路777号3单元",
-    "email": "secret777@example.com",
-    "description": "保密的投诉描述777",
-    "note": "保密的办案备注777",
-    "comment": "保密的回访评论777",
-    "merchant_phone": "13900007778",
-    "report": "保密的举报线索777",
-    "terms": "保密的调解协议条款777",
-}
-
-
-def utc(year: int, month: int, day: int, hour: int = 2, minute: int = 0) -> datetime:
-    """A stored instant; hour 2 UTC is 10:00 in Beijing on the same day."""
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-class Data:
-    def __init__(self, conn: asyncpg.Connection, prefix: str = "T") -> None:
-        self.conn = conn
-        self.prefix = prefix
-        self.seq = 0
-        self.ids: dict[str, int] = {}
-
-    async def case(self, name: str, received: datetime, **cols: Any) -> int:
-        self.seq += 1
-        local = (received + timedelta(hours=8)).date()
-        row: dict[str, Any] = {
-            "tracking_no": f"{self.prefix}{self.seq:06d}",
-            "access_code_hash": b"x",
-            "status": "received",
-            "channel": "web",
-            "received_at": received,
-            "received_on": local,
-            "rule_set_id": "order20",
-            "acceptance_due": local + timedelta(days=9),
-            "acceptance_due_provisional": False,
-            "quality_domain": "product",
-            "category": "household_appliances",
-            "problem_type": "quality",
-            "subdistrict": "hushu",
-            "merchant_name": "丁建材商行",
-            "merchant_address": "杭州市拱墅区某路1号",
-            "merchant_phone": SECRETS["merchant_phone"],
-            "purchase_date": local - timedelta(days=10),
-            "amount_paid_fen": 39900,
-            "claim_amount_fen": 39900,
-            "requests": ["refund"],
-            "description": SECRETS["description"],
-            "decision_note": SECRETS["note"],
-        }
-        row.update(cols)
-        names = ", ".join(row)
-        params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-        case_id: int = await self.conn.fetchval(
-            f"INSERT INTO cases ({names}) VALUES ({params}) RETURNING id", *row.values()
-        )
-        await self.conn.execute(
-            "INSERT INTO case_consumers (case_id, name, phone, address, id_number, email) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
-            case_id,
-            SECRETS["name"],
-            SECRETS["phone"],
-            SECRETS["address"],
-            SECRETS["id_number"],
-            SECRETS["email"],
-        )
-        self.ids[name] = case_id
-        return case_id
-
-    async def first_payment(self, name: str, payer: int, state: str, reply_due: date, **cols: Any) -> None:
-        row = {"case_id": self.ids[name], "payer_id": payer, "amount_fen": 50000, "state": state}
-        row |= {"reply_due": reply_due, "merchant_note": SECRETS["note"], **cols}
-        names = ", ".join(row)
-        params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-        await self.conn.execute(f"INSERT INTO first_payments ({names}) VALUES ({params})", *row.values())
-
-    async def survey(
-        self, name: str, created: datetime, answered: datetime | None = None, **scores: Any
-    ) -> None:
-        await self.conn.execute(
-            """INSERT INTO surveys (case_id, token_hash, created_at, expires_at, answered_at, timeliness,
-                                    fairness, attitude, outcome, overall, score, comment, weights_version)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'equal-2020')""",
-            self.ids[name],
-            f"token-{self.prefix}-{name}".encode(),
-            created,
-            created + timedelta(days=30),
-            answered,
-            scores.get("timeliness"),
-            scores.get("fairness"),
-            scores.get("attitude"),
-            scores.get("outcome"),
-            scores.get("overall"),
-            scores.get("score"),
-            SECRETS["comment"],
-        )
 
 
 async def load(conn: asyncpg.Connection) -> Data:
@@ -733,6 +628,28 @@ async def test_definitions_in_the_database_are_the_domain_s(db: asyncpg.Pool) ->
     )
 
 
+async def test_migrate_writes_the_current_definitions_from_the_domain(db: asyncpg.Pool) -> None:
+    """The Python definitions are the source: `disputes migrate` puts back a row edited by hand (or one a
+    new definition adds) and leaves the earlier versions as their migrations wrote them."""
+    from service.store.migrate import seed_indicator_definitions
+
+    v1 = await returns.definitions(db, "v1")
+    async with db.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "UPDATE indicator_definitions SET name_zh = 'x' WHERE version = $1 AND code = 'received'",
+            ind.VERSION,
+        )
+        await conn.execute(
+            "DELETE FROM indicator_definitions WHERE version = $1 AND code = 'closed'", ind.VERSION
+        )
+        assert await seed_indicator_definitions(conn) == len(ind.DEFINITIONS)
+        current = await conn.fetch(
+            "SELECT code, name_zh FROM indicator_definitions WHERE version = $1 ORDER BY sort", ind.VERSION
+        )
+        assert [(r["code"], r["name_zh"]) for r in current] == [(d.code, d.name_zh) for d in ind.DEFINITIONS]
+    assert await returns.definitions(db, "v1") == v1
+
+
 async def test_statistics_never_read_personal_columns() -> None:
     from service.store.sql import SQL
 
@@ -753,46 +670,6 @@ async def test_statistics_never_read_personal_columns() -> None:
 
 
 # --- reading the spreadsheet with the standard library ------------------------------------------------
-
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
-
-def read_xlsx(data: bytes) -> dict[str, dict[str, Any]]:
-    """Sheet name → {"rows": [[(type, text), …], …], "frozen": bool}; type "n" number, "s" string."""
-    import xml.etree.ElementTree as ET
-
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    shared: list[str] = []
-    if "xl/sharedStrings.xml" in zf.namelist():
-        sst = ET.fromstring(zf.read("xl/sharedStrings.xml"))
-        shared = ["".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")) for si in sst]
-    out: dict[str, dict[str, Any]] = {}
-    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    for sheet in workbook.find("m:sheets", NS) or []:
-        root = ET.fromstring(zf.read("xl/" + str(targets[sheet.get(rid)])))
-        rows = []
-        for row in root.iter(f"{{{NS['m']}}}row"):
-            cells = []
-            for c in row.findall("m:c", NS):
-                kind = c.get("t")
-                if kind == "inlineStr":
-                    cells.append(("s", "".join(t.text or "" for t in c.iter(f"{{{NS['m']}}}t"))))
-                elif kind == "s":
-                    cells.append(("s", shared[int(c.findtext("m:v", "", NS))]))
-                elif c.find("m:v", NS) is not None:
-                    cells.append(("n", c.findtext("m:v", "", NS)))
-                else:
-                    cells.append(("blank", ""))
-            rows.append(cells)
-        pane = root.find(".//m:pane", NS)
-        out[str(sheet.get("name"))] = {
-            "rows": rows,
-            "frozen": pane is not None and pane.get("state") == "frozen",
-        }
-    return out
 
 
 def test_the_export_command_writes_both_files(database_url: str, tmp_path: Path, capsys: Any) -> None:

@@ -16,13 +16,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.acceptance import Citations
 from domain.roles import Role
+from service.queries import mediation_documents, mediation_public
 from service.settings import ROOT, Settings
 from service.store import reference
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, intake, mediation
+from service.usecases.casework_commands import Reject
 from service.usecases.clock import LOCAL_TZ
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 ORDER_121_FROM = date(2026, 4, 15)
 
@@ -81,21 +83,29 @@ async def test_notices_cite_the_rule_set_of_the_day_of_receipt(
     await casework.accept(pool, case_id, sup, None, now=at(day + timedelta(days=1)))
     await pool.execute("UPDATE cases SET status = 'mediation', route = 'mediation' WHERE id = $1", case_id)
     assert await pool.fetchval("SELECT rule_set_id FROM cases WHERE id = $1", case_id) == rule_set
-    await mediation.terminate(pool, case_id, sup, 2, "经营者明确拒绝调解", at(day + timedelta(days=3)))
-    doc = await mediation.termination_document(pool, case_id)
+    await mediation.terminate(
+        pool,
+        case_id,
+        sup,
+        mediation.Terminate(reason=2, note="经营者明确拒绝调解"),
+        now=at(day + timedelta(days=3)),
+    )
+    doc = await mediation_documents.termination_document(pool, case_id)
     notice = render("staff_termination_notice.html", {**doc, "printed_on": day})
     assert f"根据{title}{reason_cited}之规定" in notice
     assert doc["t"].reason_label.startswith(reason_cited)
     async with pool.acquire() as conn:
         row = await conn.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-        seen = await mediation.public_view(conn, row, day + timedelta(days=3))
+        seen = await mediation_public.public_view(conn, row, day + timedelta(days=3))
     assert seen["termination"].citation == f"{title}{reason_cited}"
     other_article = "第二十三条" if rule_set == "order20" else "第二十六条"
     assert other_article not in notice
 
     # a rejection (ground 6: identity) on another case received that day
     rejected = await received(pool, settings, day)
-    await casework.reject(pool, rejected, sup, 6, "拒绝核实身份", now=at(day + timedelta(days=1)))
+    await casework.reject(
+        pool, rejected, sup, Reject(ground=6, note="拒绝核实身份"), now=at(day + timedelta(days=1))
+    )
     async with pool.acquire() as conn:
         cites = await reference.citations(conn, rule_set)
     assert cites.ground(6) == f"{title}{ground_cited}"

@@ -18,18 +18,22 @@ from datetime import date, datetime, time, timedelta
 import asyncpg
 import pytest
 
-from domain import mediation as rules
+from domain import mediation_offers as offer_rules
 from domain.errors import ValidationFailed
 from domain.mediation import MediationConflict
 from domain.roles import Role
+from service.queries import mediation as mediation_views
+from service.queries import mediation_documents, mediation_public
 from service.settings import Settings
 from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, event_notices, first_payment, intake, mediation
 from service.usecases.clock import LOCAL_TZ
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.channels import ANY_SMTP, channels
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
+from tests.support.mediation import answer, closing, offer
 
 CONSUMER_REMARK = "屏幕是你们换的，保修期内出问题应当由你们负责"
 MERCHANT_REMARK = "屏幕不是原装，只能部分退款"
@@ -98,17 +102,17 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
     case_id, merchant_id = await mediated(pool, settings, sup, mediator, today_local)
     now = at(today_local)
     token, _ = await first_payment.issue_merchant_link(pool, case_id, mediator, now=now)
-    first = await mediation.make_offer(
+    first = await offer(
         pool,
         case_id,
         mediator,
+        now=now,
         from_party="merchant",
         remedy="refund",
         amount="200",
         answer_by=(today_local + timedelta(days=3)).isoformat(),
         perform_by=(today_local + timedelta(days=10)).isoformat(),
         note=MERCHANT_REMARK,
-        now=now,
     )
     # the consumer counters on the tracking page, typing "350元"; the date it asks performance by
     asked = today_local + timedelta(days=12)
@@ -116,12 +120,14 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         pool,
         case_id,
         first,
-        answer="counter",
-        remedy="refund",
-        amount="350元",
-        answer_by=(today_local + timedelta(days=4)).isoformat(),
-        perform_by=asked.isoformat(),
-        note=CONSUMER_REMARK,
+        mediation.AnswerOffer(
+            answer="counter",
+            remedy="refund",
+            amount="350元",
+            answer_by=(today_local + timedelta(days=4)).isoformat(),
+            perform_by=asked.isoformat(),
+            note=CONSUMER_REMARK,
+        ),
         now=now,
     )
     assert countered.new_offer_id is not None
@@ -130,9 +136,11 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
     )
     assert (counter["amount_fen"], counter["perform_by"]) == (35000, asked)
 
-    accepted = await mediation.merchant_answer(pool, token, countered.new_offer_id, answer="accept", now=now)
+    accepted = await mediation.merchant_answer(
+        pool, token, countered.new_offer_id, mediation.AnswerOffer(answer="accept"), now=now
+    )
     assert (accepted.status, accepted.case_status) == ("accepted", "mediation")  # a draft, not yet agreed
-    draft = await mediation.settlement_document(pool, case_id)
+    draft = await mediation_documents.settlement_document(pool, case_id)
     assert draft["draft"] and draft["s"].status == "draft"
     terms = draft["s"].terms
     assert (
@@ -141,7 +149,7 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
     assert "杭州某某电器有限公司于" in terms.splitlines()[1]  # who pays whom: the merchant, to the consumer
     assert CONSUMER_REMARK not in terms and MERCHANT_REMARK not in terms and "其他约定" not in terms
     # the mediator sees both remarks beside the draft, to decide what (if anything) both sides agreed
-    record = await mediation.record(pool, case_id, now=now)
+    record = await mediation_views.record(pool, case_id, now=now)
     assert record.settlement is not None
     assert any(CONSUMER_REMARK in n for n in record.settlement.offer_notes)
     assert any(MERCHANT_REMARK in n for n in record.settlement.offer_notes)
@@ -151,22 +159,26 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         await mediation.consumer_confirm(pool, case_id, now=now)
     assert early.value.code == "settlement_draft"
     with pytest.raises(MediationConflict) as busy:
-        await mediation.make_offer(
+        await offer(
             pool,
             case_id,
             mediator,
+            now=now,
             from_party="merchant",
             remedy="refund",
             amount="1",
             answer_by=(today_local + timedelta(days=3)).isoformat(),
-            now=now,
         )
     assert busy.value.code == "settlement_pending"
 
     # the review: the wording both sides confirmed, and a performance date the mediator moves
     with pytest.raises(ValidationFailed) as past:
         await mediation.issue_settlement(
-            pool, case_id, mediator, perform_by=(today_local - timedelta(days=1)).isoformat(), now=now
+            pool,
+            case_id,
+            mediator,
+            mediation.IssueSettlement(perform_by=(today_local - timedelta(days=1)).isoformat()),
+            now=now,
         )
     assert [(e.field, e.code) for e in past.value.errors] == [("perform_by", "in_past")]
     agreed = today_local + timedelta(days=14)
@@ -174,25 +186,26 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         pool,
         case_id,
         mediator,
-        wording="消费者于退款前将原屏幕交还商家",
-        perform_by=agreed.isoformat(),
+        mediation.IssueSettlement(wording="消费者于退款前将原屏幕交还商家", perform_by=agreed.isoformat()),
         now=now,
     )
-    issued = await mediation.settlement_document(pool, case_id)
+    issued = await mediation_documents.settlement_document(pool, case_id)
     assert not issued["draft"] and issued["s"].perform_by == agreed
     assert "其他约定：消费者于退款前将原屏幕交还商家。" in issued["s"].terms
     assert f"{agreed.year}年{agreed.month}月{agreed.day}日前" in issued["s"].terms
     with pytest.raises(MediationConflict) as twice:
-        await mediation.issue_settlement(pool, case_id, mediator, now=now)
+        await mediation.issue_settlement(pool, case_id, mediator, mediation.IssueSettlement(), now=now)
     assert twice.value.code == "settlement_issued"
     with pytest.raises(MediationConflict) as not_yet:
-        await mediation.record_performance(pool, case_id, mediator, performance="performed", now=now)
+        await mediation.record_performance(
+            pool, case_id, mediator, mediation.RecordPerformance(performance="performed"), now=now
+        )
     assert not_yet.value.code == "not_effective"
 
     # the consumer confirms on the tracking page; the case waits for the merchant
     async with pool.acquire() as conn:
         row = await conn.fetchrow("SELECT * FROM cases WHERE id = $1", case_id)
-        seen = await mediation.public_view(conn, row, today_local)
+        seen = await mediation_public.public_view(conn, row, today_local)
     assert seen["settlement_to_confirm"] is not None and not seen["settlement_to_confirm"].consumer_confirmed
     one = await mediation.consumer_confirm(pool, case_id, now=now)
     assert (one.effective, one.case_status) == (False, "mediation")
@@ -200,14 +213,11 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         await mediation.consumer_confirm(pool, case_id, now=now)
     assert again.value.code == "already_confirmed"
     assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", case_id) == "mediation"
-    waiting = await mediation.merchant_settlements(pool, merchant_id, [case_id])
+    waiting = await mediation_public.merchant_settlements(pool, merchant_id, [case_id])
     assert waiting[case_id].consumer_confirmed and not waiting[case_id].merchant_confirmed
     both = await mediation.merchant_confirm(pool, token, case_id, now=now)
     assert (both.effective, both.case_status) == (True, "closed")
-    case = await pool.fetchrow(
-        "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
-    )
-    assert dict(case) == {
+    assert await closing(pool, case_id) == {
         "status": "closed",
         "outcome": "settled",
         "relief_type": "refund",
@@ -226,7 +236,7 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'settlement_made'", case_id
     )
     assert made["perform_by"] == agreed.isoformat() and made["amount"] == "350.00"
-    printed = await mediation.settlement_document(pool, case_id)
+    printed = await mediation_documents.settlement_document(pool, case_id)
     assert (
         printed["s"].status == "effective" and printed["s"].consumer_confirmed_via == "消费者在查询页面确认"
     )
@@ -237,28 +247,30 @@ async def test_the_mediator_records_confirmations_with_their_means(
 ) -> None:
     case_id, _ = await mediated(pool, settings, sup, mediator, today_local)
     now = at(today_local)
-    offer = await mediation.make_offer(
+    offer_id = await offer(
         pool,
         case_id,
         mediator,
+        now=now,
         from_party="merchant",
         remedy="replace",
         amount="0",
         answer_by=(today_local + timedelta(days=2)).isoformat(),
-        now=now,
     )
     # the mediator records the acceptance by phone and sets the date then
     set_on = today_local + timedelta(days=6)
-    await mediation.record_answer(
-        pool, case_id, offer, mediator, answer="accept", perform_by=set_on.isoformat(), now=now
-    )
-    await mediation.issue_settlement(pool, case_id, mediator, now=now)
+    await answer(pool, case_id, offer_id, mediator, now=now, answer="accept", perform_by=set_on.isoformat())
+    await mediation.issue_settlement(pool, case_id, mediator, mediation.IssueSettlement(), now=now)
     with pytest.raises(ValidationFailed) as bad:
-        await mediation.record_confirmation(pool, case_id, mediator, party="consumer", means="email", now=now)
+        await mediation.record_confirmation(
+            pool, case_id, mediator, mediation.ConfirmSettlement(party="consumer", means="email"), now=now
+        )
     assert [(e.field, e.code) for e in bad.value.errors] == [("means", "unknown_code")]
-    await mediation.record_confirmation(pool, case_id, mediator, party="consumer", means="on_site", now=now)
+    await mediation.record_confirmation(
+        pool, case_id, mediator, mediation.ConfirmSettlement(party="consumer", means="on_site"), now=now
+    )
     done = await mediation.record_confirmation(
-        pool, case_id, mediator, party="merchant", means="phone", now=now
+        pool, case_id, mediator, mediation.ConfirmSettlement(party="merchant", means="phone"), now=now
     )
     assert done.effective
     s = await pool.fetchrow(
@@ -291,36 +303,40 @@ async def test_the_survey_waits_for_the_performance_of_a_settlement(
         await pool.execute(
             "UPDATE case_consumers SET email = 'consumer@example.org' WHERE case_id = $1", case_id
         )
-        offer = await mediation.make_offer(
+        offer_id = await offer(
             pool,
             case_id,
             mediator,
+            now=now,
             from_party="merchant",
             remedy="refund",
             amount="99",
             answer_by=(today_local + timedelta(days=2)).isoformat(),
             perform_by=(today_local + timedelta(days=5)).isoformat(),
-            now=now,
         )
-        await mediation.record_answer(pool, case_id, offer, mediator, answer="accept", now=now)
-        await mediation.issue_settlement(pool, case_id, mediator, now=now)
+        await answer(pool, case_id, offer_id, mediator, now=now, answer="accept")
+        await mediation.issue_settlement(pool, case_id, mediator, mediation.IssueSettlement(), now=now)
         for party in ("consumer", "merchant"):
             await mediation.record_confirmation(
-                pool, case_id, mediator, party=party, means="signature", now=now
+                pool, case_id, mediator, mediation.ConfirmSettlement(party=party, means="signature"), now=now
             )
         settled.append(case_id)
     performed, lapsed = settled
 
-    await event_notices.notify_from_events(pool, now=now, smtp_configured=True, base_url="https://x.test")
+    await event_notices.notify_from_events(
+        pool, now=now, channels=channels(ANY_SMTP), base_url="https://x.test"
+    )
     for case_id in settled:  # closed: told so, but no survey until the performance is known
         assert "case_closed_settled" in await survey_links(pool, case_id)
         assert await pool.fetchval("SELECT count(*) FROM surveys WHERE case_id = $1", case_id) == 0
 
-    await mediation.record_performance(pool, performed, mediator, performance="performed", now=now)
+    await mediation.record_performance(
+        pool, performed, mediator, mediation.RecordPerformance(performance="performed"), now=now
+    )
     past_due = at(today_local + timedelta(days=6))
     assert await mediation.flag_unperformed(pool, past_due) >= 1  # the other's date passed
     await event_notices.notify_from_events(
-        pool, now=past_due, smtp_configured=True, base_url="https://x.test"
+        pool, now=past_due, channels=channels(ANY_SMTP), base_url="https://x.test"
     )
     for case_id in settled:
         assert (await survey_links(pool, case_id)).count("survey_invite") == 1
@@ -334,7 +350,7 @@ async def test_the_survey_waits_for_the_performance_of_a_settlement(
 def test_offers_ask_a_performance_date_not_before_the_answer_deadline(today_local: date) -> None:
     answer_by = today_local + timedelta(days=5)
     with pytest.raises(ValidationFailed) as caught:
-        rules.offer_input(
+        offer_rules.offer_input(
             "merchant",
             "refund",
             "350元",
@@ -344,7 +360,7 @@ def test_offers_ask_a_performance_date_not_before_the_answer_deadline(today_loca
             perform_by=(answer_by - timedelta(days=1)).isoformat(),
         )
     assert [(e.field, e.code) for e in caught.value.errors] == [("perform_by", "before_answer")]
-    ok = rules.offer_input(
+    ok = offer_rules.offer_input(
         "merchant", "refund", "350元", answer_by.isoformat(), None, today=today_local, perform_by=answer_by
     )
     assert (ok.amount_fen, ok.perform_by) == (35000, answer_by)

@@ -12,13 +12,16 @@ from redis.asyncio import Redis
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from domain.satisfaction import QUESTIONS, AlreadyAnswered, AppealNotOpen, SurveyClosed
+from service.adapters.throttle import Throttle
+from service.queries import appeals
 from service.settings import Settings
 from service.store.staff import StaffUser
-from service.throttle import Throttle
 from service.usecases import auth, casework, closing, intake, satisfaction, tracking
+from service.usecases.casework_commands import Close
 from service.usecases.satisfaction import ByCode, ByToken
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 CLOSED_ON = date(2026, 11, 2)
 
@@ -31,8 +34,8 @@ def at(day: date, hour: int = 2) -> datetime:
 CLOSED_AT = at(CLOSED_ON)
 
 
-def form(level: str = "satisfied", **changes: str) -> dict[str, object]:
-    return {**dict.fromkeys(QUESTIONS, level), **changes}
+def form(level: str = "satisfied", **changes: str) -> AnswerSurvey:
+    return AnswerSurvey(**{**dict.fromkeys(QUESTIONS, level), **changes})
 
 
 LOW = form("dissatisfied", attitude="neutral", overall="very_dissatisfied")  # (30·3 + 60 + 0) / 5 = 30
@@ -54,7 +57,7 @@ async def closed_case(
     body = complaint_body(purchase_date=(received - timedelta(days=3)).isoformat())
     receipt = await intake.submit_complaint(pool, body, ctx(settings), now=at(received))
     await casework.accept(pool, receipt.case_id, supervisor, None, now=at(received + timedelta(days=1)))
-    await closing.close(pool, receipt.case_id, supervisor, outcome="withdrawn", now=closed_at)
+    await closing.close(pool, receipt.case_id, supervisor, Close(outcome="withdrawn"), now=closed_at)
     async with pool.acquire() as conn, conn.transaction():
         # once closing opens the survey itself its token went to the notification: make a fresh one here
         await conn.execute("DELETE FROM surveys WHERE case_id = $1", receipt.case_id)
@@ -175,26 +178,30 @@ async def test_low_score_appeal_accepted_reopens_the_case(
     now = CLOSED_AT + timedelta(days=2)
     who = by_code(receipt, settings, redis)  # from the tracking page this time
     with pytest.raises(AppealNotOpen):
-        await satisfaction.request_appeal(pool, who, "reopen", "没解决", now=now)  # not rated yet
+        await satisfaction.request_appeal(
+            pool, who, RequestAppeal("reopen", "没解决"), now=now
+        )  # not rated yet
     done = await satisfaction.answer(pool, who, LOW, now=now)
     assert (done.score, done.appeal_open) == (30.0, True)
     with pytest.raises(ValidationFailed):
-        await satisfaction.request_appeal(pool, who, "reopen", " ", now=now)
-    appeal_id = await satisfaction.request_appeal(pool, who, "reopen", "商家至今未退款", now=now)
+        await satisfaction.request_appeal(pool, who, RequestAppeal("reopen", " "), now=now)
+    appeal_id = await satisfaction.request_appeal(
+        pool, who, RequestAppeal("reopen", "商家至今未退款"), now=now
+    )
     with pytest.raises(AppealNotOpen):
-        await satisfaction.request_appeal(pool, ByToken(token), "appeal", "再次申请", now=now)
+        await satisfaction.request_appeal(pool, ByToken(token), RequestAppeal("appeal", "再次申请"), now=now)
     event = await pool.fetchrow(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'appeal_requested'", receipt.case_id
     )
     assert event["payload"] == {"appeal_id": appeal_id, "kind": "reopen"}
 
-    listed = await satisfaction.appeals(pool, now=now)
+    listed = await appeals.appeals(pool, now=now)
     mine = next(r for r in listed.open if r.appeal.id == appeal_id)
     assert (mine.tracking_no, mine.score, mine.appeal.reason) == (receipt.tracking_no, 30.0, "商家至今未退款")
     assert mine.points["attitude"] == 60
 
     decided = await satisfaction.decide(
-        pool, appeal_id, supervisor, "accepted", None, now=now + timedelta(days=1)
+        pool, appeal_id, supervisor, DecideAppeal("accepted", None), now=now + timedelta(days=1)
     )
     assert (decided.case_id, decided.decision, decided.case_status) == (
         receipt.case_id,
@@ -209,10 +216,12 @@ async def test_low_score_appeal_accepted_reopens_the_case(
     assert reopened["actor"] == supervisor.actor and reopened["payload"]["appeal_id"] == appeal_id
     with pytest.raises(Conflict):
         await satisfaction.decide(
-            pool, appeal_id, supervisor, "declined", "重复", now=now + timedelta(days=1)
+            pool, appeal_id, supervisor, DecideAppeal("declined", "重复"), now=now + timedelta(days=1)
         )
     # the reopened case can close again; it keeps its one survey
-    await closing.close(pool, receipt.case_id, supervisor, outcome="withdrawn", now=now + timedelta(days=5))
+    await closing.close(
+        pool, receipt.case_id, supervisor, Close(outcome="withdrawn"), now=now + timedelta(days=5)
+    )
     async with pool.acquire() as conn, conn.transaction():
         assert await satisfaction.open_survey(conn, receipt.case_id, now + timedelta(days=5)) is None
 
@@ -223,10 +232,14 @@ async def test_low_score_appeal_declined_with_a_reason_the_consumer_sees(
     receipt, token = await closed_case(pool, settings, supervisor)
     now = CLOSED_AT + timedelta(days=2)
     await satisfaction.answer(pool, ByToken(token), LOW, now=now)
-    appeal_id = await satisfaction.request_appeal(pool, ByToken(token), "appeal", "调解员态度差", now=now)
+    appeal_id = await satisfaction.request_appeal(
+        pool, ByToken(token), RequestAppeal("appeal", "调解员态度差"), now=now
+    )
     with pytest.raises(ValidationFailed):
-        await satisfaction.decide(pool, appeal_id, supervisor, "declined", "", now=now)
-    await satisfaction.decide(pool, appeal_id, supervisor, "declined", "经核查，调解过程依法依规。", now=now)
+        await satisfaction.decide(pool, appeal_id, supervisor, DecideAppeal("declined", ""), now=now)
+    await satisfaction.decide(
+        pool, appeal_id, supervisor, DecideAppeal("declined", "经核查，调解过程依法依规。"), now=now
+    )
     assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", receipt.case_id) == "closed"
     seen = await tracking.view_case(
         pool,
@@ -249,7 +262,9 @@ async def test_a_high_score_offers_no_request(
     done = await satisfaction.answer(pool, ByToken(token), form("neutral"), now=CLOSED_AT)
     assert (done.score, done.appeal_open) == (60.0, False)  # 60 is not below 60
     with pytest.raises(AppealNotOpen):
-        await satisfaction.request_appeal(pool, ByToken(token), "reopen", "想重新处理", now=CLOSED_AT)
+        await satisfaction.request_appeal(
+            pool, ByToken(token), RequestAppeal("reopen", "想重新处理"), now=CLOSED_AT
+        )
 
 
 async def test_accepting_on_a_case_no_longer_closed_is_refused(
@@ -257,8 +272,10 @@ async def test_accepting_on_a_case_no_longer_closed_is_refused(
 ) -> None:
     receipt, token = await closed_case(pool, settings, supervisor)
     await satisfaction.answer(pool, ByToken(token), LOW, now=CLOSED_AT)
-    appeal_id = await satisfaction.request_appeal(pool, ByToken(token), "reopen", "未退款", now=CLOSED_AT)
+    appeal_id = await satisfaction.request_appeal(
+        pool, ByToken(token), RequestAppeal("reopen", "未退款"), now=CLOSED_AT
+    )
     await pool.execute("UPDATE cases SET status = 'accepted', outcome = NULL WHERE id = $1", receipt.case_id)
     with pytest.raises(InvalidTransition):
-        await satisfaction.decide(pool, appeal_id, supervisor, "accepted", None, now=CLOSED_AT)
+        await satisfaction.decide(pool, appeal_id, supervisor, DecideAppeal("accepted", None), now=CLOSED_AT)
     assert await pool.fetchval("SELECT decided_at FROM appeals WHERE id = $1", appeal_id) is None

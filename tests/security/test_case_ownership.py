@@ -1,5 +1,5 @@
 """Issue 13, attack 6: any mediator could act on another mediator's case (close, terminate, offers,
-contacts). Now one guard (service.usecases.casework.held_case, the rule in domain.roles) runs under the
+contacts). Now one guard (service.usecases.case_step, the rule in domain.roles) runs under the
 case's row lock in every staff action on a case: only the assigned mediator or a supervisor may act on
 an assigned case, others get 403 naming the holder, and an unassigned case in mediation is claimed first.
 """
@@ -17,10 +17,10 @@ from domain.errors import Forbidden
 from domain.roles import Role
 from service.store.staff import StaffUser
 from service.usecases import closing, mediation, routing
-from tests.api.staff_fixtures import Staff, hand_to_mediator, make_staff
-from tests.api.test_first_payment import fresh_uscc
-from tests.factories import complaint_body
-from tests.security.signin_support import unique
+from service.usecases.casework_commands import Close
+from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.live import unique
+from tests.support.staff import Staff, hand_to_mediator, make_staff
 
 Client = AsyncTestClient[Any]
 
@@ -143,8 +143,14 @@ async def test_the_use_case_refuses_whatever_the_entry_point(
     other = await make_staff(pool, client, unique("m4"), ["mediator"])
     as_other = StaffUser(other.user_id, other.username, "另一名调解员", frozenset({Role.MEDIATOR}))
     with pytest.raises(Forbidden) as refused:
-        await mediation.terminate(pool, case_id, as_other, "1", "双方自行和解", datetime.now(UTC))
+        await mediation.terminate(
+            pool,
+            case_id,
+            as_other,
+            mediation.Terminate(reason="1", note="双方自行和解"),
+            now=datetime.now(UTC),
+        )
     assert refused.value.code == "held_by_other" and "测试s_mediator" in refused.value.message
     with pytest.raises(Forbidden):
-        await closing.close(pool, case_id, as_other, outcome="withdrawn", now=datetime.now(UTC))
+        await closing.close(pool, case_id, as_other, Close(outcome="withdrawn"), now=datetime.now(UTC))
     assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", case_id) == "mediation"

@@ -9,7 +9,8 @@ import asyncpg
 import pytest
 
 from service.settings import Settings
-from tests.security.edge_support import app_client, csrf_token, new_staff, sign_in
+from tests.support.edge import app_client, new_staff, sign_in
+from tests.support.html import csrf_token
 
 
 def _cookie_header(response: object, name: str) -> str | None:

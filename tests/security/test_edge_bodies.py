@@ -10,7 +10,7 @@ import pytest
 
 from service.logs import configure_logging
 from service.settings import Settings
-from tests.security.edge_support import app_client, bearer, new_staff
+from tests.support.edge import app_client, bearer, new_staff
 
 UNREADABLE = [
     pytest.param(b"[" * 100_000, id="nested-arrays"),

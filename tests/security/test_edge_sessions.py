@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 
 from service.settings import Settings
-from tests.security.edge_support import app_client, bearer, new_staff, sign_in
+from tests.support.edge import app_client, bearer, new_staff, sign_in
 
 PAGES = ("/staff", "/staff/cases", "/staff/queue")
 

@@ -14,8 +14,10 @@ import pytest
 
 from service.settings import Settings
 from service.web import deps
-from tests.factories import complaint_body
-from tests.security.consumer_support import csrf_token, held_at_barrier, live_app, new_address, new_phone
+from tests.support.consumer import form_of
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token
+from tests.support.live import held_at_barrier, live_app, new_address, new_phone
 
 PARALLEL = 12
 
@@ -85,24 +87,8 @@ def staged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def page_fields(phone: str, token: str) -> dict[str, Any]:
     body = complaint_body(consumer__phone=phone)
-    return {
-        "consumer.name": body["consumer"]["name"],
-        "consumer.phone": phone,
-        "consumer.address": body["consumer"]["address"],
-        "merchant.name": body["merchant"]["name"],
-        "merchant.address": body["merchant"]["address"],
-        "subdistrict": body["subdistrict"],
-        "quality_domain": body["quality_domain"],
-        "category": body["category"],
-        "problem_type": body["problem_type"],
-        "purchase_date": body["purchase_date"],
-        "amount_paid": body["amount_paid"],
-        "claim_amount": body["claim_amount"],
-        "description": body["description"],
-        "requests": body["requests"],
-        "consents.mediation": "on",
-        "_csrf_token": token,
-    }
+    extra = {"subdistrict": body["subdistrict"], "consents.mediation": "on", "_csrf_token": token}
+    return form_of(body, **extra)
 
 
 async def test_the_form_over_the_limit_says_so_in_chinese_and_reads_no_file(

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from service.settings import Settings
-from tests.security.edge_support import new_staff, serve
+from tests.support.edge import new_staff, serve
 
 PASSWORD = "correct horse battery staple"
 
@@ -117,7 +117,7 @@ async def test_forwarded_proto_does_not_make_a_cookie_secure(
 
 async def _sign_in_cookie(base: str, username: str, headers: dict[str, str]) -> str:
     """The session's Set-Cookie header; cookies carried by hand (httpx keeps Secure ones from http URLs)."""
-    from tests.security.edge_support import csrf_token
+    from tests.support.html import csrf_token
 
     async with httpx.AsyncClient(base_url=base, timeout=20, headers=headers) as c:
         page = await c.get("/staff/login")

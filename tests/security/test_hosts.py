@@ -10,7 +10,8 @@ import asyncpg
 import pytest
 
 from service.settings import Settings
-from tests.security.edge_support import app_client, bearer, csrf_token, new_staff, routed_case, serve, sign_in
+from tests.support.edge import app_client, bearer, new_staff, routed_case, serve, sign_in
+from tests.support.html import csrf_token
 
 PUBLIC = "http://tousu.example.gov.cn:8080"  # http: the test client keeps no Secure cookies
 

@@ -9,17 +9,18 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.notify import channels
 from service.settings import Settings
 from service.store import surveys
 from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, closing, intake
+from service.usecases.casework_commands import Close
 from service.usecases.event_notices import notify_from_events
 from service.usecases.notifications import send_due
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.channels import channels
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 
 LINK = re.compile(r"https://ts\.example/survey/([A-Za-z0-9_-]+)")
 
@@ -32,8 +33,8 @@ async def test_a_sent_survey_notice_keeps_no_token(databases: Databases, setting
         uid = await auth.add_user(pool, "t_token_sup", ["supervisor"], "a long enough password")
         sup = StaffUser(uid, "t_token_sup", "科长", frozenset())
         await casework.accept(pool, receipt.case_id, sup, None, now=now)
-        await closing.close(pool, receipt.case_id, sup, outcome="withdrawn", now=now)
-        await notify_from_events(pool, now=now, smtp_configured=False, base_url="https://ts.example")
+        await closing.close(pool, receipt.case_id, sup, Close(outcome="withdrawn"), now=now)
+        await notify_from_events(pool, now=now, channels=channels(), base_url="https://ts.example")
         query = (
             "SELECT id, body, status, sent_body_sha256 FROM notifications"
             " WHERE case_id = $1 AND template = 'case_closed'"
@@ -43,7 +44,7 @@ async def test_a_sent_survey_notice_keeps_no_token(databases: Databases, setting
         assert link is not None and queued["status"] == "pending"
         token, original = link.group(1), queued["body"]
 
-        sent, failed = await send_due(pool, channels(None), now=now)
+        sent, failed = await send_due(pool, channels(), now=now)
         assert sent >= 1 and failed == 0
         stored = await pool.fetchrow(query, receipt.case_id)
         assert stored["status"] == "sent"

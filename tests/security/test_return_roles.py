@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.api.staff_fixtures import Staff
+from tests.support.staff import Staff
 
 Client = AsyncTestClient[Any]
 MONTH = "2021-03"  # an ended month long before any test data: producing it changes nothing else

@@ -21,8 +21,8 @@ from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import auth
 from service.usecases.clock import utcnow
-from tests.api.staff_fixtures import PASSWORD
-from tests.security.signin_support import served, unique
+from tests.support.live import served, unique
+from tests.support.staff import PASSWORD
 
 FLOOD = 80
 # generous: a fixed service answers in milliseconds even on 2 busy cores; before the fix it took ~12 s

@@ -18,9 +18,9 @@ import pytest
 
 from service.settings import Settings
 from service.usecases import auth
-from tests.api.staff_fixtures import PASSWORD
-from tests.api.test_pages import csrf_token
-from tests.security.signin_support import served, unique
+from tests.support.html import csrf_token
+from tests.support.live import served, unique
+from tests.support.staff import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 

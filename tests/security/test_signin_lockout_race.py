@@ -20,8 +20,8 @@ import pytest
 from service.settings import Settings
 from service.usecases import auth
 from service.usecases.clock import utcnow
-from tests.api.staff_fixtures import PASSWORD
-from tests.security.signin_support import served, unique
+from tests.support.live import served, unique
+from tests.support.staff import PASSWORD
 
 MAX_FAILURES = auth.AuthPolicy().max_failures
 

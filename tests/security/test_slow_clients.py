@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from service.settings import Settings
-from tests.security.edge_support import Served, serve
+from tests.support.edge import Served, serve
 
 HEADER_TIMEOUT_S = 1.0
 BODY_TIMEOUT_S = 1.0

@@ -12,15 +12,16 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
-from service.store import arbitration as arbitration_store
+from service.store import cluster_alerts
 from service.store.sql import SQL
 from service.store.staff import StaffUser
 from service.usecases import casework, intake
 from service.usecases.clock import utcnow
-from tests.api.staff_fixtures import PASSWORD, Staff
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx as intake_ctx
-from tests.security.consumer_support import csrf_token, live_app, new_address
+from tests.support.factories import complaint_body
+from tests.support.html import csrf_token
+from tests.support.intake import ctx as intake_ctx
+from tests.support.live import live_app, new_address
+from tests.support.staff import PASSWORD, Staff
 
 Client = AsyncTestClient[Any]
 REASON = "同一号码一小时内提交20件内容相同的投诉，经电话核实并非本人所为"
@@ -70,7 +71,7 @@ async def test_marking_spam_is_refused_when_it_should_be(
     blank = await client.post(url, json={"reason": "   "}, headers=staff["supervisor"].headers)
     assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "reason"
     missing = await client.post(url, json={}, headers=staff["supervisor"].headers)
-    assert missing.status_code == 400
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "reason"  # as a blank one
     unknown = await client.post(
         "/api/v1/cases/999999999/spam", json={"reason": REASON}, headers=staff["supervisor"].headers
     )
@@ -140,7 +141,7 @@ async def test_spam_raises_no_cluster_alert(
 
     async def cluster() -> tuple[int, ...]:
         async with pool.acquire() as conn:
-            found = await arbitration_store.cluster_candidates(
+            found = await cluster_alerts.cluster_candidates(
                 conn, today_local - timedelta(days=1), today_local, 1
             )
         return next((c.case_ids for c in found if c.merchant_id == merchant_id), ())
@@ -175,7 +176,7 @@ async def test_the_case_page_offers_it_to_a_supervisor(
         r = await browser.post(
             f"/staff/cases/{case_id}/spam", data={"reason": REASON, "_csrf_token": csrf_token(page.text)}
         )
-        assert r.status_code == 303 and r.headers["location"] == f"/staff/cases/{case_id}?done=spam"
+        assert r.status_code == 303 and r.headers["location"] == f"/staff/cases/{case_id}?done=marked_spam"
         done = await browser.get(r.headers["location"])
         assert (
             "已标记为虚假或恶意投诉" in done.text and f'action="/staff/cases/{case_id}/spam"' not in done.text

@@ -8,8 +8,8 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from tests.api.staff_fixtures import Staff, make_staff
-from tests.security.signin_support import unique
+from tests.support.live import unique
+from tests.support.staff import Staff, make_staff
 
 Client = AsyncTestClient[Any]
 

@@ -11,7 +11,9 @@ import pytest
 
 from service.settings import Settings
 from service.usecases import tracking
-from tests.security.consumer_support import csrf_token, file_complaint, live_app, new_address
+from tests.support.consumer import file_complaint
+from tests.support.html import csrf_token
+from tests.support.live import live_app, new_address
 
 BASE_S = 0.05
 MAX_S = 0.2

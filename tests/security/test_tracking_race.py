@@ -8,7 +8,8 @@ import asyncio
 from collections import Counter
 
 from service.settings import Settings
-from tests.security.consumer_support import file_complaint, held_at_barrier, live_app, new_address
+from tests.support.consumer import file_complaint
+from tests.support.live import held_at_barrier, live_app, new_address
 
 PARALLEL = 40
 LIMIT = 5

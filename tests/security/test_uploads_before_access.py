@@ -12,10 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
-from service import evidence_files
+from service.adapters import evidence_files
 from service.settings import Settings
 from service.web import deps
-from tests.security.consumer_support import bomb_pdf, csrf_token, file_complaint, live_app, new_address
+from tests.support.consumer import file_complaint
+from tests.support.html import csrf_token
+from tests.support.live import live_app, new_address
+from tests.support.samples import bomb_pdf
 
 
 class Spy:

@@ -8,7 +8,9 @@ import pytest
 
 from domain.evidence import check_file
 from service.settings import Settings
-from tests.security.consumer_support import file_complaint, flate_object, live_app, new_address, pdf
+from tests.support.consumer import file_complaint
+from tests.support.live import live_app, new_address
+from tests.support.samples import flate_object, pdf
 
 SCRIPTED = [
     pytest.param(

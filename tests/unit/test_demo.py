@@ -10,18 +10,14 @@ from typing import Any
 
 import pytest
 
-from domain.demo import (
-    LOCAL_TZ,
-    MERCHANTS,
-    PLATFORMS,
-    demo_access_code_choice,
-    demo_bodies,
-)
 from domain.identifiers import normalize_phone, valid_id_number, valid_uscc
 from domain.intake import parse_complaint
 from domain.money import parse_yuan
 from domain.taxonomy import REQUEST_KINDS, Label, Taxonomy
 from domain.tracking import new_access_code
+from service.demo.bodies import demo_access_code_choice, demo_bodies
+from service.demo.catalog import MERCHANTS, PLATFORMS
+from service.usecases.clock import LOCAL_TZ
 
 TODAY = date(2026, 11, 26)
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "0002_taxonomy.sql"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from domain import indicators as ind
+from domain import return_figures as figures
 
 
 @pytest.mark.parametrize(
@@ -249,7 +250,7 @@ def test_no_delta_without_both_values() -> None:
 def test_top_ten_and_the_rest_as_other() -> None:
     counts = {f"c{i:02d}": i for i in range(1, 13)} | {"tie_b": 5, "tie_a": 5, "none": 0}
     labels = {"c12": "十二", "tie_a": "甲"}
-    rows = ind.top_with_other(counts, labels, total=sum(counts.values()))
+    rows = figures.top_with_other(counts, labels, total=sum(counts.values()))
     assert [r["code"] for r in rows] == [
         "c12",
         "c11",
@@ -261,16 +262,16 @@ def test_top_ten_and_the_rest_as_other() -> None:
         "c05",
         "tie_a",
         "tie_b",
-        ind.OTHER_CODE,
+        figures.OTHER_CODE,
     ]
     assert rows[0]["label"] == "十二" and rows[1]["label"] == "c11" and rows[8]["label"] == "甲"
     assert [r["rank"] for r in rows] == [*range(1, 11), None]
     assert rows[-1] == {"rank": None, "code": "_other", "label": "其他", "count": 10, "share": 0.1136}
     assert sum(r["count"] for r in rows) == sum(counts.values())
-    assert ind.top_with_other({"a": 2}, {}, 2) == [
+    assert figures.top_with_other({"a": 2}, {}, 2) == [
         {"rank": 1, "code": "a", "label": "a", "count": 2, "share": 1.0}
     ]
-    assert ind.top_with_other({}, {}, 0) == []
+    assert figures.top_with_other({}, {}, 0) == []
 
 
 def test_the_content_hash_is_of_canonical_json() -> None:

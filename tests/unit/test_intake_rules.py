@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 
 from domain.errors import ValidationFailed
@@ -19,7 +20,8 @@ from domain.tracking import (
     normalize_access_code,
     normalize_tracking_no,
 )
-from tests.factories import complaint_body
+from service.usecases.intake_commands import SubmitComplaint
+from tests.support.factories import complaint_body
 
 TODAY = date(2026, 11, 26)
 TAXONOMY = Taxonomy(
@@ -169,3 +171,22 @@ def test_file_checks() -> None:
         check_file("photo.jpg", 100, b"MZ\x90\x00", 1000),  # named .jpg, is not one
     ]
     assert [p.code for p in problems if not isinstance(p, str)] == ["empty", "too_large", "bad_type"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"platform": {"name": "某某商城"}}, {"consumer__email": "zhang@example.com"}, {"consents": ...}],
+)
+def test_the_command_reads_as_the_body_it_came_from(changes: dict[str, Any]) -> None:
+    """The API's command (absent fields as None) is parsed exactly as the JSON body it was decoded from."""
+    body = complaint_body(today=TODAY, **changes)
+    cmd = msgspec.convert(body, SubmitComplaint)
+    assert parse_complaint(cmd.body(), TAXONOMY, TODAY) == parse_complaint(body, TAXONOMY, TODAY)
+
+
+def test_the_command_keeps_every_domain_code() -> None:
+    """Fields the domain checks stay text in the command, so their own codes (not a type error) come back."""
+    cmd = msgspec.convert(
+        complaint_body(today=TODAY, amount_paid="x", purchase_date="2026-02-30"), SubmitComplaint
+    )
+    assert errors_of(cmd.body()) == {"amount_paid": "invalid_amount", "purchase_date": "invalid_date"}

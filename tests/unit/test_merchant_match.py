@@ -6,21 +6,17 @@ from __future__ import annotations
 import pytest
 
 from domain.merchant_match import (
-    Address,
     Candidate,
     MatchPolicy,
     Query,
     Scored,
-    bigrams,
     decide,
     decide_ranked,
-    normalize,
-    parse_address,
-    parse_name,
     prefilter_grams,
     rank,
     relink_changes,
 )
+from domain.merchant_names import Address, bigrams, normalize, parse_address, parse_name
 
 HENGDA = Candidate(1, "杭州恒达家用电器有限公司", "杭州市拱墅区莫干山路588号", uscc="91330105MA2H0000X1")
 CHENGXIN = Candidate(2, "杭州诚信电器商行", "杭州市拱墅区湖墅南路88号")

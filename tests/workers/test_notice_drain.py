@@ -6,23 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import msgspec
 import pytest
 
-from service.notify import Outgoing, RateLimits, channels
+from service.adapters.channels import Channels, RateLimits
 from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases import intake
 from service.usecases.clock import utcnow
 from service.usecases.event_notices import EventHorizon, notify_from_events
-from service.usecases.notifications import drain, queue_notification
-from tests.conftest import Databases
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from service.usecases.notifications import drain
+from tests.support.channels import SlowLog, channels, queue_acceptances
+from tests.support.databases import Databases
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
 from workers import notifications as notices_jobs
 
 
@@ -34,69 +35,26 @@ async def own_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
     await p.close()
 
 
-async def queue_many(pool: asyncpg.Pool, count: int, *, channel: str = "log") -> None:
-    due = utcnow() - timedelta(seconds=1)
-    async with pool.acquire() as conn, conn.transaction():
-        for i in range(count):
-            await queue_notification(
-                conn,
-                case_id=None,
-                recipient="consumer",
-                template="acceptance_accepted",
-                fields={"tracking_no": f"GS-DRAIN-{i}", "accepted_on": due.date()},
-                channel=channel,
-                address="li@example.com" if channel == "email" else None,
-                dedupe_key=f"drain:{channel}:{i}",
-                now=due,
-            )
-
-
-class CountingChannel:
-    """Delivers after a pause (a relay's round trip), recording what it delivered and how many at once."""
-
-    def __init__(self) -> None:
-        self.delivered: list[int] = []
-        self.in_flight = 0
-        self.most_in_flight = 0
-
-    async def send(self, message: Outgoing) -> None:
-        self.in_flight += 1
-        self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        await asyncio.sleep(0.002)
-        self.in_flight -= 1
-        self.delivered.append(message.id)
+async def queue_many(pool: asyncpg.Pool, count: int) -> None:
+    await queue_acceptances(pool, count, run="DRAIN")
 
 
 async def test_the_senders_drain_everything_due_side_by_side_and_once(own_pool: asyncpg.Pool) -> None:
     await queue_many(own_pool, 300)
-    channel = CountingChannel()
-    sent, failed = await drain(own_pool, lambda _name: channel, clock=utcnow, senders=4)
+    channel = SlowLog()
+    sent, failed = await drain(own_pool, Channels([channel]), clock=utcnow, senders=4)
     assert (sent, failed) == (300, 0)  # one call: not 50 a minute
     assert len(channel.delivered) == len(set(channel.delivered)) == 300  # none twice
     assert channel.most_in_flight > 1  # the senders worked side by side
     rows = await own_pool.fetch("SELECT status, attempts FROM notifications")
     assert {(r["status"], r["attempts"]) for r in rows} == {("sent", 1)}
-    assert await drain(own_pool, lambda _name: channel, clock=utcnow, senders=4) == (0, 0)
+    assert await drain(own_pool, Channels([channel]), clock=utcnow, senders=4) == (0, 0)
 
 
 async def test_max_notices_bounds_a_drain(own_pool: asyncpg.Pool) -> None:
     await queue_many(own_pool, 30)
-    assert await drain(own_pool, channels(None), clock=utcnow, senders=3, max_notices=10) == (10, 0)
+    assert await drain(own_pool, channels(), clock=utcnow, senders=3, max_notices=10) == (10, 0)
     assert await own_pool.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending'") == 20
-
-
-async def test_rate_limits_pace_a_channel_across_senders_and_leave_others_alone() -> None:
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(round(seconds, 6))
-
-    limits = RateLimits({"email": 10.0, "log": 0.0}, clock=lambda: 100.0, sleep=sleep)
-    for _ in range(4):
-        await limits.wait("email")
-    await limits.wait("log")  # 0: unlimited
-    await limits.wait("sms")  # no setting: unlimited
-    assert waits == [0.1, 0.2, 0.3]  # the first at once, then one slot each 1/10 s
 
 
 def test_rate_limits_are_settings() -> None:
@@ -112,7 +70,7 @@ async def test_the_worker_loop_sends_a_new_cases_notice_without_the_cron(
     loop_ctx: dict[str, Any] = {
         "pool": own_pool,
         "settings": msgspec.structs.replace(settings, notify_senders=2),
-        "channel_for": channels(None),
+        "channels": channels(),
         "rate_limits": RateLimits({}),
     }
     task = asyncio.create_task(notices_jobs.notices_forever(loop_ctx))
@@ -149,7 +107,7 @@ async def test_an_event_committed_after_a_later_one_is_not_skipped(
             upto = await horizon.advance(conn)
         if upto is None:
             return 0
-        return await notify_from_events(own_pool, now=utcnow(), smtp_configured=False, upto=upto)
+        return await notify_from_events(own_pool, now=utcnow(), channels=channels(), upto=upto)
 
     insert = (
         "INSERT INTO case_events (case_id, kind, actor, payload)"

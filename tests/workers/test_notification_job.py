@@ -14,14 +14,14 @@ from arq import create_pool as arq_pool
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
-from service.notify import channels
 from service.settings import Settings
 from service.store.db import create_pool
 from service.usecases.clock import utcnow
 from service.usecases.notifications import queue_notification
-from tests.conftest import Databases
-from tests.integration.test_notifications import SmtpServer
-from workers.notifications import channels_from, notifications_job
+from tests.support.channels import ANY_SMTP, channels
+from tests.support.databases import Databases
+from tests.support.smtp import SmtpServer
+from workers.notifications import notifications_job
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ async def run_job_in_burst_worker(settings: Settings, pool: asyncpg.Pool, smtp: 
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["pool"] = pool
-        ctx["channel_for"] = channels(smtp.config)
+        ctx["channels"] = channels(smtp.config)
 
     redis = await arq_pool(redis_settings)
     try:
@@ -79,8 +79,8 @@ async def test_the_job_sends_what_is_due(settings: Settings, own_pool: asyncpg.P
                     recipient="consumer",
                     template="acceptance_accepted",
                     fields=fields,
-                    channel=channel,
-                    address=address,
+                    contacts={"email": address},
+                    channels=channels(ANY_SMTP),
                     dedupe_key=f"worker:{channel}",
                     now=now,
                 )
@@ -93,37 +93,3 @@ async def test_the_job_sends_what_is_due(settings: Settings, own_pool: asyncpg.P
         assert len(smtp.inbox.messages) == 1
     finally:
         smtp.stop()
-
-
-def test_channels_from_settings_without_smtp_log_only(settings: Settings) -> None:
-    channel_for = channels_from(settings)  # the test settings set no SMTP_HOST
-    assert type(channel_for("log")).__name__ == "LogChannel"
-    assert type(channel_for("email")).__name__ == "Unavailable"
-
-
-def test_smtp_config_reads_the_smtp_settings() -> None:
-    from types import SimpleNamespace
-
-    from service.notify import SmtpConfig, smtp_config
-
-    assert smtp_config(SimpleNamespace(smtp_host=None)) is None
-    s = SimpleNamespace(
-        smtp_host="smtp.example.com",
-        smtp_port=465,
-        smtp_from="拱墅区市场监督管理局 <noreply@example.com>",
-        smtp_user="noreply@example.com",
-        smtp_password="secret",
-        smtp_starttls=False,
-        smtp_ssl=True,
-        smtp_timeout_s=10.0,
-    )
-    assert smtp_config(s) == SmtpConfig(
-        "smtp.example.com",
-        465,
-        "拱墅区市场监督管理局 <noreply@example.com>",
-        "noreply@example.com",
-        "secret",
-        starttls=False,
-        ssl=True,
-        timeout_s=10.0,
-    )

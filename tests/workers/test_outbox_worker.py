@@ -11,17 +11,10 @@ from redis.asyncio import Redis
 
 from service.settings import Settings
 from service.usecases import intake, jobs, routing
-from tests.factories import complaint_body
-from tests.integration.test_intake import ctx
+from tests.support.factories import complaint_body
+from tests.support.intake import ctx
+from tests.support.workers import run_burst_worker
 from workers.main import build_worker
-
-
-async def run_burst_worker(settings: Settings) -> None:
-    worker = build_worker(settings, burst=True, handle_signals=False)
-    try:
-        await worker.main()
-    finally:
-        await worker.close()
 
 
 async def routing_events(pool: asyncpg.Pool, case_id: int) -> list[asyncpg.Record]:

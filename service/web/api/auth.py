@@ -22,11 +22,13 @@ WRONG = "用户名或密码不正确 / wrong username or password"
 
 
 class TokenIn(msgspec.Struct):
+    """A sign-in: the account's username and password."""
+
     username: str
     password: str
 
 
-class TokenOut(msgspec.Struct):
+class IssuedToken(msgspec.Struct):
     access_token: str
     token_type: str
     expires_at: datetime
@@ -34,27 +36,17 @@ class TokenOut(msgspec.Struct):
     roles: list[str]
 
 
-class TokenInfoOut(msgspec.Struct):
-    fingerprint: str  # the first bytes of the token's SHA-256, to tell tokens apart; not the token
-    user_id: int
-    username: str
-    display_name: str
-    created_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
-
-
 @post("/api/v1/auth/token", operation_id="IssueToken", tags=["auth"], status_code=200)
 async def issue_token(
     request: Request[Any, Any, Any], services: NamedDependency[Services], data: JSONBody[TokenIn]
-) -> TokenOut:
+) -> IssuedToken:
     """One answer (401) for a wrong password, an unknown user and a locked or disabled account; 429 with
     Retry-After past the per-client or per-username limits, or while every password check is busy."""
     try:
         session = await sign_in(request, services, data.username, data.password, kind="bearer")
     except auth.SignInFailed as exc:
         raise NotAuthorizedException(detail=WRONG) from exc
-    return TokenOut(
+    return IssuedToken(
         access_token=session.token,
         token_type="bearer",
         expires_at=session.expires_at,
@@ -80,9 +72,6 @@ async def revoke_token(request: Request[Any, Any, Any], services: NamedDependenc
 )
 async def list_tokens(
     services: NamedDependency[Services], limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500
-) -> list[TokenInfoOut]:
+) -> list[auth.TokenInfo]:
     """Live API tokens, newest first: holder, issued, last used, expiry. Never a token's value."""
-    return [
-        msgspec.convert(t, TokenInfoOut, from_attributes=True)
-        for t in await auth.live_tokens(services.pool, now=utcnow(), limit=limit)
-    ]
+    return await auth.live_tokens(services.pool, now=utcnow(), limit=limit)

@@ -12,89 +12,45 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from domain.damages import Basis, punitive
-from domain.errors import NotFound
-from domain.money import format_yuan, parse_yuan
+from domain.damages import Basis
+from domain.money import parse_yuan
 from domain.roles import Permission
 from service.app_types import Services
-from service.store import cases, ledger
+from service.queries import first_payments as fp_queries
+from service.queries.first_payments import MerchantLedger, PunitiveDamages
 from service.store.staff import StaffUser
 from service.usecases import first_payment, routing
 from service.usecases.clock import utcnow
+from service.usecases.first_payment_commands import MerchantAnswer, RecordDeposit
+from service.usecases.routing_commands import OverrideRoute
 from service.web.auth import provide_staff, requires
 from service.web.deps import public_link
 
 
-class RouteIn(msgspec.Struct):
-    route: Any = None
-    reason: Any = None
-
-
-class RouteOut(msgspec.Struct):
+class RouteChanged(msgspec.Struct):
     id: int
     route: str
 
 
-class LinkOut(msgspec.Struct):
+class MerchantLinkIssued(msgspec.Struct):
     url: str
     expires_at: datetime
 
 
-class AnswerIn(msgspec.Struct):
-    answer: Any = None  # "pay" | "refuse"
-    note: Any = None
-    amount: Any = None
-
-
-class AnswerOut(msgspec.Struct):
+class MerchantAnswered(msgspec.Struct):
     id: int
     answer: str
 
 
-class PayoutOut(msgspec.Struct):
+class PaidFromDeposit(msgspec.Struct):
     id: int
-    paid: str
+    paid: str  # yuan
 
 
-class DepositIn(msgspec.Struct):
-    amount: Any = None
-    memo: Any = None
-
-
-class DepositOut(msgspec.Struct):
+class DepositRecorded(msgspec.Struct):
     merchant_id: int
     kind: str
-    deposit_balance: str
-
-
-class LedgerEntryOut(msgspec.Struct):
-    id: int
-    kind: str
-    case_id: int | None
-    memo: str | None
-    actor: str
-    created_at: datetime
-    deposit_change: str
-
-
-class LedgerOut(msgspec.Struct):
-    merchant_id: int
-    balances: dict[str, str]
-    transactions: list[LedgerEntryOut]
-
-
-class OptionOut(msgspec.Struct):
-    label: str
-    amount: str
-    formula: str
-
-
-class DamagesOut(msgspec.Struct):
-    basis: str
-    statute: str
-    on_top_of: str
-    note: str
-    options: list[OptionOut]
+    deposit_balance: str  # yuan
 
 
 def link_url(request: Request[Any, Any, Any], token: str) -> str:
@@ -117,10 +73,11 @@ class FirstPaymentController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-        data: JSONBody[RouteIn],
-    ) -> RouteOut:
-        route = await routing.override(services.pool, case_id, staff, data.route, data.reason, now=utcnow())
-        return RouteOut(case_id, route)
+        data: JSONBody[OverrideRoute],
+    ) -> RouteChanged:
+        return RouteChanged(
+            case_id, await routing.override(services.pool, case_id, staff, data, now=utcnow())
+        )
 
     @post(
         "/cases/{case_id:int}/merchant-link",
@@ -134,11 +91,11 @@ class FirstPaymentController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-    ) -> LinkOut:
+    ) -> MerchantLinkIssued:
         token, expires_at = await first_payment.issue_merchant_link(
             services.pool, case_id, staff, now=utcnow()
         )
-        return LinkOut(link_url(request, token), expires_at)
+        return MerchantLinkIssued(link_url(request, token), expires_at)
 
     @post(
         "/cases/{case_id:int}/first-payment/answer",
@@ -151,20 +108,13 @@ class FirstPaymentController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-        data: JSONBody[AnswerIn],
-    ) -> AnswerOut:
+        data: JSONBody[MerchantAnswer],
+    ) -> MerchantAnswered:
         """A merchant's answer given by phone (the event marks it so)."""
         kind = await first_payment.answer(
-            services.pool,
-            case_id,
-            answer=data.answer,
-            note=data.note,
-            amount=data.amount,
-            ctx=services.intake,
-            now=utcnow(),
-            staff=staff,
+            services.pool, case_id, data, ctx=services.intake, now=utcnow(), staff=staff
         )
-        return AnswerOut(case_id, kind)
+        return MerchantAnswered(case_id, kind)
 
     @post(
         "/cases/{case_id:int}/first-payment/payout",
@@ -174,10 +124,9 @@ class FirstPaymentController(Controller):
     )
     async def payout(
         self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
-    ) -> PayoutOut:
-        return PayoutOut(
-            case_id, await first_payment.approve_payout(services.pool, case_id, staff, now=utcnow())
-        )
+    ) -> PaidFromDeposit:
+        paid = await first_payment.approve_payout(services.pool, case_id, staff, now=utcnow())
+        return PaidFromDeposit(case_id, paid)
 
     @post(
         "/merchants/{merchant_id:int}/deposit",
@@ -190,12 +139,12 @@ class FirstPaymentController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         merchant_id: FromPath[int],
-        data: JSONBody[DepositIn],
-    ) -> DepositOut:
+        data: JSONBody[RecordDeposit],
+    ) -> DepositRecorded:
         kind, balance = await first_payment.record_deposit(
-            services.pool, merchant_id, data.amount, data.memo, staff, now=utcnow()
+            services.pool, merchant_id, staff, data, now=utcnow()
         )
-        return DepositOut(merchant_id, kind, balance)
+        return DepositRecorded(merchant_id, kind, balance)
 
     @get(
         "/merchants/{merchant_id:int}/ledger",
@@ -204,26 +153,8 @@ class FirstPaymentController(Controller):
     )
     async def merchant_ledger(
         self, services: NamedDependency[Services], merchant_id: FromPath[int]
-    ) -> LedgerOut:
-        async with services.pool.acquire() as conn:
-            balances = await ledger.balances(conn, merchant_id)
-            rows = await ledger.transactions(conn, merchant_id)
-        return LedgerOut(
-            merchant_id=merchant_id,
-            balances={account.value: format_yuan(fen) for account, fen in balances.items()},
-            transactions=[
-                LedgerEntryOut(
-                    r["id"],
-                    r["kind"],
-                    r["case_id"],
-                    r["memo"],
-                    r["actor"],
-                    r["created_at"],
-                    format_yuan(r["deposit_change"] or 0),
-                )
-                for r in rows
-            ],
-        )
+    ) -> MerchantLedger:
+        return await fp_queries.merchant_ledger(services.pool, merchant_id)
 
     @get(
         "/cases/{case_id:int}/damages",
@@ -236,7 +167,7 @@ class FirstPaymentController(Controller):
         case_id: FromPath[int],
         basis: Annotated[str, QueryParameter()],
         loss: Annotated[str | None, QueryParameter()] = None,
-    ) -> DamagesOut:
+    ) -> PunitiveDamages:
         """What the law allows on top (DESIGN §2.7), from the price the consumer paid and an optional loss."""
         try:
             chosen = Basis(basis)
@@ -247,15 +178,4 @@ class FirstPaymentController(Controller):
         loss_fen = parse_yuan(loss) if loss else 0
         if loss_fen is None:
             raise ClientException(detail="loss: yuan with at most two decimals", status_code=422)
-        async with services.pool.acquire() as conn:
-            row = await cases.by_id(conn, case_id)
-        if row is None:
-            raise NotFound(f"case {case_id}")
-        calc = punitive(chosen, row["amount_paid_fen"], loss_fen)
-        return DamagesOut(
-            basis=calc.basis.value,
-            statute=calc.statute,
-            on_top_of=calc.on_top_of,
-            note=calc.note,
-            options=[OptionOut(o.label, format_yuan(o.amount_fen), o.formula) for o in calc.options],
-        )
+        return await fp_queries.punitive_damages(services.pool, case_id, chosen, loss_fen)

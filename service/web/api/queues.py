@@ -3,77 +3,31 @@ and a queue's members."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from domain.queues import QUEUE_MANAGE
+from domain.queues import QUEUE_MANAGE, parse_user_id
 from domain.roles import Permission
 from service.app_types import Services
+from service.queries import queues as read
+from service.queries.queues import QueueList
 from service.store.staff import StaffUser
 from service.usecases import queues
 from service.usecases.clock import local_date, utcnow
+from service.usecases.queue_commands import AddQueueMember, AssignCase, ReleaseCase
+from service.usecases.queues import Claimed
 from service.web.auth import provide_staff, requires
 
 
-class MemberOut(msgspec.Struct):
-    user_id: int
-    display_name: str
-    disabled: bool
-
-
-class QueueLoadOut(msgspec.Struct):
-    code: str
-    name_zh: str
-    name_en: str
-    active: bool
-    max_open_per_mediator: int
-    unassigned: int
-    assigned: int
-    oldest_unassigned: datetime | None
-    overdue: int
-    members: list[MemberOut]
-
-
-class QueuesOut(msgspec.Struct):
-    today: date
-    queues: list[QueueLoadOut]
-
-
-class ClaimedOut(msgspec.Struct):
-    id: int
-    tracking_no: str
-    queue: str
-    paused: bool
-    mediation_due: date | None
-    mediation_due_provisional: bool
-    working_days_left: int | None
-    assigned_at: datetime
-
-
-class ReleaseIn(msgspec.Struct):
-    reason: Any = None  # optional; validated by the domain (a 422 naming the field)
-
-
-class AssignIn(msgspec.Struct):
-    user_id: Any = None
-
-
-class AssignmentOut(msgspec.Struct):
+class CaseAssignment(msgspec.Struct):
     id: int
     assigned_to: int | None
     previous: int | None
 
 
-class MemberIn(msgspec.Struct):
-    user_id: Any = None
-
-
-class MembershipOut(msgspec.Struct):
+class QueueMembership(msgspec.Struct):
     queue: str
     user_id: int
     added: bool
@@ -85,11 +39,9 @@ class QueueController(Controller):
     dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/queues", operation_id="ListQueues", guards=[requires(Permission.CASE_VIEW)])
-    async def list_queues(self, services: NamedDependency[Services]) -> QueuesOut:
+    async def list_queues(self, services: NamedDependency[Services]) -> QueueList:
         """Each queue's load: cases in mediation unassigned and assigned, the oldest waiting, the overdue."""
-        today = local_date(utcnow())
-        loads = await queues.overview(services.pool, today=today)
-        return QueuesOut(today, [msgspec.convert(q, QueueLoadOut, from_attributes=True) for q in loads])
+        return await read.queue_list(services.pool, today=local_date(utcnow()))
 
     @post(
         "/queues/{queue:str}/claim",
@@ -99,13 +51,13 @@ class QueueController(Controller):
     )
     async def claim(
         self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], queue: FromPath[str]
-    ) -> Response[ClaimedOut | None]:
+    ) -> Response[Claimed | None]:
         """The most urgent unassigned case of the queue, now yours: 200 with it, 204 when none is waiting,
         409 at your open-case limit."""
         claimed = await queues.claim(services.pool, queue, staff, now=utcnow())
         if claimed is None:
             return Response(None, status_code=204)
-        return Response(msgspec.convert(claimed, ClaimedOut, from_attributes=True), status_code=200)
+        return Response(claimed, status_code=200)
 
     @post(
         "/cases/{case_id:int}/release",
@@ -118,13 +70,11 @@ class QueueController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-        data: JSONBody[ReleaseIn | None] = None,
-    ) -> AssignmentOut:
+        data: JSONBody[ReleaseCase | None] = None,
+    ) -> CaseAssignment:
         """Back to its queue: by the mediator holding it, or a supervisor (anyone else: 409)."""
-        previous = await queues.release(
-            services.pool, case_id, staff, data.reason if data else None, now=utcnow()
-        )
-        return AssignmentOut(case_id, None, previous)
+        previous = await queues.release(services.pool, case_id, staff, data, now=utcnow())
+        return CaseAssignment(case_id, None, previous)
 
     @post(
         "/cases/{case_id:int}/assign",
@@ -137,11 +87,11 @@ class QueueController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-        data: JSONBody[AssignIn],
-    ) -> AssignmentOut:
+        data: JSONBody[AssignCase],
+    ) -> CaseAssignment:
         """A supervisor gives the case to an active mediator."""
         previous = await queues.reassign(services.pool, case_id, staff, data.user_id, now=utcnow())
-        return AssignmentOut(case_id, int(data.user_id), previous)
+        return CaseAssignment(case_id, parse_user_id(data.user_id), previous)
 
     @post(
         "/queues/{queue:str}/members",
@@ -150,10 +100,10 @@ class QueueController(Controller):
         guards=[requires(QUEUE_MANAGE)],
     )
     async def add_member(
-        self, services: NamedDependency[Services], queue: FromPath[str], data: JSONBody[MemberIn]
-    ) -> MembershipOut:
+        self, services: NamedDependency[Services], queue: FromPath[str], data: JSONBody[AddQueueMember]
+    ) -> QueueMembership:
         added = await queues.add_member(services.pool, queue, data.user_id)
-        return MembershipOut(queue, int(data.user_id), added)
+        return QueueMembership(queue, parse_user_id(data.user_id), added)
 
     @delete(
         "/queues/{queue:str}/members/{user_id:int}",

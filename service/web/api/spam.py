@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import Controller, post
 from litestar.di import NamedDependency, Provide
@@ -13,16 +11,13 @@ from domain.roles import Permission
 from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import spam
+from service.usecases.casework_commands import MarkSpam
 from service.usecases.clock import utcnow
 from service.web.auth import provide_staff, requires
 from service.web.middleware import current_request_id
 
 
-class SpamIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=2000)]
-
-
-class SpamOut(msgspec.Struct):
+class MarkedSpam(msgspec.Struct):
     case_id: int
     status: str
     outcome: str
@@ -45,9 +40,9 @@ class SpamController(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
-        data: JSONBody[SpamIn],
-    ) -> SpamOut:
+        data: JSONBody[MarkSpam],
+    ) -> MarkedSpam:
         await spam.mark_spam(
-            services.pool, case_id, staff, data.reason, now=utcnow(), request_id=current_request_id()
+            services.pool, case_id, staff, data, now=utcnow(), request_id=current_request_id()
         )
-        return SpamOut(case_id, "closed", "spam")
+        return MarkedSpam(case_id, "closed", "spam")

@@ -8,7 +8,7 @@ is shown on the answer to the form itself (no-store), never put in a URL or a lo
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
@@ -20,12 +20,12 @@ from domain.errors import TooManyAttempts, ValidationFailed
 from domain.roles import ROLE_LABELS, Permission, Role
 from service.app_types import Services
 from service.store.staff import StaffUser
-from service.usecases import auth
+from service.usecases import auth, staff_admin
 from service.usecases.clock import local_time, utcnow
 from service.web.auth import cookies_secure, provide_staff, requires, session_cookie
 from service.web.client import client_address
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff import StaffPages, _safe_next
+from service.web.pages.staff.common import safe_next, staff_context
 
 NOTICES: dict[str, tuple[str, str]] = {
     "roles_changed": ("角色已保存。", "ok"),
@@ -52,7 +52,7 @@ class AdminPages(Controller):
     dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
     def _base(self, staff: StaffUser) -> dict[str, Any]:
-        return {**StaffPages._base(cast(StaffPages, self), staff), "nav": "admin"}
+        return {**staff_context(staff), "nav": "admin"}
 
     async def _list(
         self, services: Services, staff: StaffUser, *, status: int = 200, **extra: Any
@@ -88,7 +88,7 @@ class AdminPages(Controller):
         roles = [str(v) for v in form.getall("roles", [])]
         values = {"username": username, "display_name": display_name, "roles": roles}
         try:
-            user_id, password = await auth.create_account(
+            user_id, password = await staff_admin.create_account(
                 services.pool, username, roles, display_name, actor=staff, now=utcnow()
             )
         except ValidationFailed as exc:
@@ -118,7 +118,7 @@ class AdminPages(Controller):
         temporary: str | None = None,
     ) -> Template:
         now = utcnow()
-        view = await auth.account_view(services.pool, user_id, now=now)
+        view = await staff_admin.account_view(services.pool, user_id, now=now)
         if view is None:
             return Template(
                 "error.html",
@@ -156,7 +156,7 @@ class AdminPages(Controller):
         form = await request.form()
         roles = [str(v) for v in form.getall("roles", [])]
         try:
-            changed = await auth.change_roles(services.pool, user_id, roles, actor=staff, now=utcnow())
+            changed = await staff_admin.change_roles(services.pool, user_id, roles, actor=staff, now=utcnow())
         except ValidationFailed as exc:
             return await self._account(services, staff, user_id, status=422, errors=_errors(exc))
         return _to_account(user_id, "roles_changed" if changed else "not_found")
@@ -176,17 +176,17 @@ class AdminPages(Controller):
         """disable, enable, unlock; reset-password answers with the temporary password, once."""
         now = utcnow()
         if action == "reset-password":
-            password = await auth.reset_by_admin(services.pool, user_id, actor=staff, now=now)
+            password = await staff_admin.reset_by_admin(services.pool, user_id, actor=staff, now=now)
             if password is None:
                 return _to_account(user_id, "not_found")
             return await self._account(services, staff, user_id, temporary=password)
-        if action not in auth.ADMIN_ACTIONS:
+        if action not in staff_admin.ADMIN_ACTIONS:
             return _to_account(user_id, "not_found")
         try:
-            done = await auth.administer(services.pool, action, user_id, actor=staff, now=now)
+            done = await staff_admin.administer(services.pool, action, user_id, actor=staff, now=now)
         except ValidationFailed as exc:
             return await self._account(services, staff, user_id, status=422, errors=_errors(exc))
-        return _to_account(user_id, auth.ADMIN_ACTIONS[action] if done else "not_found")
+        return _to_account(user_id, staff_admin.ADMIN_ACTIONS[action] if done else "not_found")
 
     @post(
         "/users/{user_id:int}/sessions/{fingerprint:str}/revoke",
@@ -200,7 +200,9 @@ class AdminPages(Controller):
         user_id: FromPath[int],
         fingerprint: FromPath[str],
     ) -> Redirect:
-        done = await auth.revoke_session(services.pool, user_id, fingerprint, actor=staff, now=utcnow())
+        done = await staff_admin.revoke_session(
+            services.pool, user_id, fingerprint, actor=staff, now=utcnow()
+        )
         return _to_account(user_id, "revoked" if done else "not_found")
 
 
@@ -217,7 +219,7 @@ class PasswordPages(Controller):
         username: FromQuery[str | None] = None,
         next_path: Annotated[str | None, QueryParameter(name="next")] = None,
     ) -> Template:
-        context = {"values": {"username": (username or "")[:64]}, "next": _safe_next(next_path), "errors": {}}
+        context = {"values": {"username": (username or "")[:64]}, "next": safe_next(next_path), "errors": {}}
         return Template("staff_admin_password.html", context=context, headers=PRIVATE)
 
     @post("/new", operation_id="StaffNewPassword")
@@ -229,7 +231,7 @@ class PasswordPages(Controller):
         temporary = str(form.get("temporary") or "")[:256]
         password = str(form.get("password") or "")[:256]
         confirm = str(form.get("confirm") or "")[:256]
-        target = _safe_next(str(form.get("next") or ""))
+        target = safe_next(str(form.get("next") or ""))
         context: dict[str, Any] = {"values": {"username": username}, "next": target, "errors": {}}
 
         def again(status: int, errors: dict[str, str], headers: dict[str, str] | None = None) -> Template:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -22,14 +21,13 @@ from litestar.response import Template
 
 from domain.roles import Permission
 from service.app_types import Services
-from service.store import reference
-from service.store.calendar_source import CalendarRow, ScheduleError, parse_schedule_text
+from service.queries import reference
 from service.store.staff import StaffUser
 from service.usecases import calendar
 from service.usecases.clock import local_date, utcnow
 from service.web.auth import provide_staff, requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff import StaffPages
+from service.web.pages.staff.common import staff_context
 
 MAX_FILE_BYTES = 256 * 1024  # a year's exceptions are a few dozen lines
 DEADLINE_LABELS = {"acceptance_due": "受理期限", "mediation_due": "调解期限"}
@@ -42,15 +40,14 @@ class CalendarPages(Controller):
     guards = [requires(Permission.CALENDAR_MANAGE)]  # noqa: RUF012 - Litestar reads this class attribute
 
     def _page(self, staff: StaffUser, template: str, *, status: int = 200, **context: Any) -> Template:
-        base = StaffPages._base(cast(StaffPages, self), staff)
+        base = staff_context(staff)
         full = {**base, "nav": "admin", "deadline_labels": DEADLINE_LABELS, "error": None, **context}
         return Template(template, status_code=status, context=full, headers=PRIVATE)
 
     async def _year_page(
         self, services: Services, staff: StaffUser, year: int, *, status: int = 200, error: str | None = None
     ) -> Template:
-        async with services.pool.acquire() as conn:
-            cal = await reference.work_calendar(conn, date(year, 1, 1), date(year, 12, 31))
+        cal = await reference.year_calendar(services.pool, year)
         days = sorted(
             [(d, "休", name) for d, name in cal.holidays.items()]
             + [(d, "班", "调休上班") for d, working in cal.workdays.items() if working and d.weekday() >= 5]
@@ -77,7 +74,7 @@ class CalendarPages(Controller):
 
     async def _schedule(
         self, request: Request[Any, Any, Any], services: Services, staff: StaffUser
-    ) -> tuple[str, bytes, int, list[CalendarRow]] | Template:
+    ) -> tuple[str, bytes, calendar.Schedule] | Template:
         """The uploaded (or carried) file parsed, or the calendar page again with what is wrong."""
         form = await request.form()
         upload = form.get("file")
@@ -99,16 +96,37 @@ class CalendarPages(Controller):
                 services, staff, this_year, status=422, error="文件过大：日历文件不应超过256KB。"
             )
         try:
-            year, rows = parse_schedule_text(name, content.decode("utf-8"))
-        except UnicodeDecodeError:
-            return await self._year_page(
-                services, staff, this_year, status=422, error="文件应为 UTF-8 编码。"
+            schedule = calendar.read_schedule(name, content)
+        except calendar.ScheduleUnreadable as exc:
+            return await self._year_page(services, staff, this_year, status=422, error=str(exc))
+        return name, content, schedule
+
+    async def _preview_or_load(
+        self, request: Request[Any, Any, Any], services: Services, staff: StaffUser, *, load: bool
+    ) -> Template:
+        """What the schedule changes: previewed, or loaded."""
+        parsed = await self._schedule(request, services, staff)
+        if isinstance(parsed, Template):
+            return parsed
+        name, content, schedule = parsed
+        if load:
+            result, moves = await calendar.load_year_with_moves(
+                services.pool, schedule.year, schedule.rows, now=utcnow(), actor=staff.actor
             )
-        except ScheduleError as exc:
-            # the message is "English / 中文": the page shows the Chinese half first
-            english, _, chinese = str(exc).partition(" / ")
-            return await self._year_page(services, staff, this_year, status=422, error=chinese or english)
-        return name, content, year, rows
+        else:
+            result, moves = await calendar.preview_year(
+                services.pool, schedule.year, schedule.rows, now=utcnow()
+            )
+        return self._page(
+            staff,
+            "staff_admin_calendar_preview.html",
+            result=result,
+            moves=moves,
+            rows=schedule.exceptions,
+            done=load,
+            filename=None if load else name,  # the preview carries the file on to the confirmation
+            content=None if load else base64.b64encode(content).decode(),
+        )
 
     @post("/preview", operation_id="StaffAdminCalendarPreview")
     async def preview(
@@ -117,21 +135,7 @@ class CalendarPages(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
     ) -> Template:
-        parsed = await self._schedule(request, services, staff)
-        if isinstance(parsed, Template):
-            return parsed
-        name, content, year, rows = parsed
-        result, moves = await calendar.preview_year(services.pool, year, rows, now=utcnow())
-        return self._page(
-            staff,
-            "staff_admin_calendar_preview.html",
-            result=result,
-            moves=moves,
-            rows=[r for r in rows if r.holiday_name or (r.is_workday and r.day.weekday() >= 5)],
-            filename=name,
-            content=base64.b64encode(content).decode(),
-            done=False,
-        )
+        return await self._preview_or_load(request, services, staff, load=False)
 
     @post("/load", operation_id="StaffAdminCalendarLoad")
     async def load(
@@ -140,18 +144,4 @@ class CalendarPages(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
     ) -> Template:
-        parsed = await self._schedule(request, services, staff)
-        if isinstance(parsed, Template):
-            return parsed
-        _, _, year, rows = parsed
-        result, moves = await calendar.load_year_with_moves(
-            services.pool, year, rows, now=utcnow(), actor=staff.actor
-        )
-        return self._page(
-            staff,
-            "staff_admin_calendar_preview.html",
-            result=result,
-            moves=moves,
-            rows=[r for r in rows if r.holiday_name or (r.is_workday and r.day.weekday() >= 5)],
-            done=True,
-        )
+        return await self._preview_or_load(request, services, staff, load=True)

@@ -1,49 +1,82 @@
 """Staff pages for mediation: the case page's mediation forms (contacts, sessions, offers, answers by
-phone, performance, termination and its notice, recusals, reopening), each answered with a redirect back
-to the case (PRG), and the printable settlement (调解书) and termination notice (终止调解告知书).
+phone, the settlement's issue, confirmation and performance, termination and its notice, recusals,
+reopening), each building the action's command from the form (service.web.forms) and answered with a
+redirect back to the case (PRG); and the printable settlement (调解书) and termination notice
+(终止调解告知书).
 
-A failed form redirects to the case with `med_error=<form>` and `med_fields=<field>.<code>,…` (codes,
-never free text, in the URL); templates/_case_mediation.html turns them into Chinese messages.
+A done form redirects with `done=<event kind>` (the template shows the registry's confirmation); a failed
+one with `med_error=<form>` and `med_fields=<field>.<code>,…` (codes, never free text, in the URL);
+templates/_case_mediation.html turns them into Chinese messages.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.errors import NotFound
+from domain.events import EventKind
 from domain.roles import Permission
 from service.app_types import Services
+from service.queries import mediation_documents as documents
 from service.store.staff import StaffUser
 from service.usecases import mediation
 from service.usecases.clock import local_date, utcnow
+from service.web import forms
 from service.web.auth import provide_staff, requires
-from service.web.pages.case_forms import Run, case_url, run_case_form
 from service.web.pages.public import PRIVATE
 
+C = TypeVar("C")
+Req = Request[Any, Any, Any]
+Svc = NamedDependency[Services]
+Staff = NamedDependency[StaffUser]
+CaseId = FromPath[int]
+Id = FromPath[int]
+WORK = [requires(Permission.CASE_WORK)]
+DECIDE = [requires(Permission.ROUTE_OVERRIDE)]
 
-async def _act(request: Request[Any, Any, Any], case_id: int, form: str, done: str, run: Run) -> Redirect:
-    """Run one mediation form and redirect to the case's mediation section."""
-    return await run_case_form(
-        request, case_id, form=form, done=done, run=run, prefix="med", anchor="mediation"
+
+async def _act(
+    request: Req, case_id: int, form: str, cls: type[C], action: Callable[[C], Awaitable[str]]
+) -> Redirect:
+    """Build the form's command, run its action and redirect to the case's mediation section with the
+    event kind it wrote (`action` returns it), or with the form's errors."""
+    done: list[str] = []
+
+    async def run(values: dict[str, Any]) -> None:
+        done.append(await action(forms.command(cls, values)))
+
+    response = await forms.run_case_form(
+        request, case_id, form=form, done="", run=run, prefix="med", anchor="mediation"
     )
+    if done:
+        return Redirect(forms.case_url(case_id, "mediation", done=done[0]), status_code=303)
+    return response
 
 
-def _blank(value: str | None) -> str | None:
-    return value if value not in (None, "") else None
+def _then(kind: str, use_case: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[Any], Awaitable[str]]:
+    """The action of a form whose use case writes one event kind: run it with the command, say `kind`."""
+
+    async def action(cmd: Any) -> str:
+        await use_case(*args, cmd, now=utcnow())
+        return kind
+
+    return action
 
 
-def _missing(status: int, title: str, message: str) -> Template:
-    return Template(
-        "error.html",
-        status_code=status,
-        headers=PRIVATE,
-        context={"status": status, "title": title, "message": message},
-    )
+def _missing(title: str, message: str) -> Template:
+    context = {"status": 404, "title": title, "message": message}
+    return Template("error.html", status_code=404, headers=PRIVATE, context=context)
+
+
+class NoBody(msgspec.Struct):
+    """A form with nothing to read but its CSRF token."""
 
 
 class MediationPages(Controller):
@@ -54,325 +87,121 @@ class MediationPages(Controller):
     # --- the printable documents ----------------------------------------------------------------------
 
     @get("/settlement", operation_id="StaffSettlement", guards=[requires(Permission.CASE_VIEW)])
-    async def settlement(self, services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+    async def settlement(self, services: Svc, case_id: CaseId) -> Template:
         try:
-            context = await mediation.settlement_document(services.pool, case_id)
+            context = await documents.settlement_document(services.pool, case_id)
         except NotFound:
-            return _missing(404, "没有调解书", "本案尚未达成调解协议，没有调解书。")
+            return _missing("没有调解书", "本案尚未达成调解协议，没有调解书。")
         return Template("staff_settlement.html", context=context, headers=PRIVATE)
 
     @get(
         "/termination-notice", operation_id="StaffTerminationNotice", guards=[requires(Permission.CASE_VIEW)]
     )
-    async def termination_notice(
-        self, services: NamedDependency[Services], case_id: FromPath[int]
-    ) -> Template:
+    async def termination_notice(self, services: Svc, case_id: CaseId) -> Template:
         try:
-            context = await mediation.termination_document(services.pool, case_id)
+            context = await documents.termination_document(services.pool, case_id)
         except NotFound:
-            return _missing(404, "没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
+            return _missing("没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
         context["printed_on"] = local_date(utcnow())
         return Template("staff_termination_notice.html", context=context, headers=PRIVATE)
 
     # --- the record ---------------------------------------------------------------------------------------
 
-    @post("/contacts", operation_id="StaffLogContact", guards=[requires(Permission.CASE_WORK)])
-    async def contact(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.log_contact(
-                services.pool,
-                case_id,
-                staff,
-                party=_blank(v.get("party")),
-                method=_blank(v.get("method")),
-                at=_blank(v.get("at")),
-                note=_blank(v.get("note")),
-                now=utcnow(),
-            )
+    @post("/contacts", operation_id="StaffLogContact", guards=WORK)
+    async def contact(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.CONTACT_LOGGED, mediation.log_contact, services.pool, case_id, staff)
+        return await _act(request, case_id, "contact", mediation.LogContact, run)
 
-        return await _act(request, case_id, "contact", "contact_logged", run)
-
-    @post("/sessions", operation_id="StaffLogSession", guards=[requires(Permission.CASE_WORK)])
-    async def session(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.log_session(
-                services.pool,
-                case_id,
-                staff,
-                mode=_blank(v.get("mode")),
-                at=_blank(v.get("at")),
-                place=_blank(v.get("place")),
-                attendees=_blank(v.get("attendees")),
-                note=_blank(v.get("note")),
-                now=utcnow(),
-            )
-
-        return await _act(request, case_id, "session", "session_held", run)
+    @post("/sessions", operation_id="StaffLogSession", guards=WORK)
+    async def session(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.SESSION_HELD, mediation.log_session, services.pool, case_id, staff)
+        return await _act(request, case_id, "session", mediation.LogSession, run)
 
     # --- offers -----------------------------------------------------------------------------------------
 
-    @post("/offers", operation_id="StaffMakeOffer", guards=[requires(Permission.CASE_WORK)])
-    async def offer(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.make_offer(
-                services.pool,
-                case_id,
-                staff,
-                from_party=_blank(v.get("from_party")),
-                remedy=_blank(v.get("remedy")),
-                amount=_blank(v.get("amount")),
-                answer_by=_blank(v.get("answer_by")),
-                note=_blank(v.get("note")),
-                perform_by=_blank(v.get("perform_by")),
-                now=utcnow(),
-            )
+    @post("/offers", operation_id="StaffMakeOffer", guards=WORK)
+    async def offer(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.OFFER_MADE, mediation.make_offer, services.pool, case_id, staff)
+        return await _act(request, case_id, "offer", mediation.MakeOffer, run)
 
-        return await _act(request, case_id, "offer", "offer_made", run)
-
-    @post(
-        "/offers/{offer_id:int}/answer",
-        operation_id="StaffRecordOfferAnswer",
-        guards=[requires(Permission.CASE_WORK)],
-    )
+    @post("/offers/{offer_id:int}/answer", operation_id="StaffRecordOfferAnswer", guards=WORK)
     async def answer(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        offer_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, offer_id: Id
     ) -> Redirect:
-        answered: list[str] = []
+        async def run(cmd: mediation.AnswerOffer) -> str:
+            result = await mediation.record_answer(services.pool, case_id, offer_id, staff, cmd, now=utcnow())
+            # accepted: the draft 调解书 awaits the mediator's review
+            return EventKind.SETTLEMENT_DRAFTED if result.answer == "accept" else result.event
 
-        async def run(v: dict[str, str]) -> None:
-            result = await mediation.record_answer(
-                services.pool,
-                case_id,
-                offer_id,
-                staff,
-                answer=_blank(v.get("answer")),
-                party=_blank(v.get("party")),
-                remedy=_blank(v.get("remedy")),
-                amount=_blank(v.get("amount")),
-                answer_by=_blank(v.get("answer_by")),
-                note=_blank(v.get("note")),
-                perform_by=_blank(v.get("perform_by")),
-                now=utcnow(),
-            )
-            answered.append(result.answer)
+        return await _act(request, case_id, "answer", mediation.AnswerOffer, run)
 
-        response = await _act(request, case_id, "answer", "offer_answered", run)
-        if answered == ["accept"]:  # the draft 调解书 awaits the mediator's review
-            return Redirect(_med_url(case_id, done="settlement_drafted"), status_code=303)
-        return response
-
-    @post(
-        "/offers/{offer_id:int}/withdraw",
-        operation_id="StaffWithdrawOffer",
-        guards=[requires(Permission.CASE_WORK)],
-    )
+    @post("/offers/{offer_id:int}/withdraw", operation_id="StaffWithdrawOffer", guards=WORK)
     async def withdraw(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        offer_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, offer_id: Id
     ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.withdraw_offer(
-                services.pool, case_id, offer_id, staff, note=_blank(v.get("note")), now=utcnow()
-            )
+        run = _then(
+            EventKind.OFFER_WITHDRAWN, mediation.withdraw_offer, services.pool, case_id, offer_id, staff
+        )
+        return await _act(request, case_id, "withdraw", mediation.WithdrawOffer, run)
 
-        return await _act(request, case_id, "withdraw", "offer_withdrawn", run)
+    # --- the settlement ---------------------------------------------------------------------------------
 
-    # --- the settlement, termination and reopening ------------------------------------------------------
-
-    @post("/settlement/issue", operation_id="StaffIssueSettlement", guards=[requires(Permission.CASE_WORK)])
-    async def issue_settlement(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
+    @post("/settlement/issue", operation_id="StaffIssueSettlement", guards=WORK)
+    async def issue_settlement(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
         """The mediator reviewed the draft: the confirmed wording and the performance date."""
+        run = _then(EventKind.SETTLEMENT_ISSUED, mediation.issue_settlement, services.pool, case_id, staff)
+        return await _act(request, case_id, "issue", mediation.IssueSettlement, run)
 
-        async def run(v: dict[str, str]) -> None:
-            await mediation.issue_settlement(
-                services.pool,
-                case_id,
-                staff,
-                wording=_blank(v.get("wording")),
-                perform_by=_blank(v.get("perform_by")),
-                now=utcnow(),
-            )
-
-        return await _act(request, case_id, "issue", "settlement_issued", run)
-
-    @post(
-        "/settlement/confirm", operation_id="StaffRecordConfirmation", guards=[requires(Permission.CASE_WORK)]
-    )
+    @post("/settlement/confirm", operation_id="StaffRecordConfirmation", guards=WORK)
     async def confirm_settlement(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId
     ) -> Redirect:
         """A party's confirmation given on site, by phone or by signing the paper copy."""
-        effective: list[bool] = []
 
-        async def run(v: dict[str, str]) -> None:
-            done = await mediation.record_confirmation(
-                services.pool,
-                case_id,
-                staff,
-                party=_blank(v.get("party")),
-                means=_blank(v.get("means")),
-                now=utcnow(),
-            )
-            effective.append(done.effective)
+        async def run(cmd: mediation.ConfirmSettlement) -> str:
+            done = await mediation.record_confirmation(services.pool, case_id, staff, cmd, now=utcnow())
+            return EventKind.SETTLEMENT_MADE if done.effective else EventKind.SETTLEMENT_CONFIRMED
 
-        response = await _act(request, case_id, "confirm", "settlement_confirmed", run)
-        if effective == [True]:
-            return Redirect(_med_url(case_id, done="settled"), status_code=303)
-        return response
+        return await _act(request, case_id, "confirm", mediation.ConfirmSettlement, run)
 
-    @post(
-        "/settlement/performance",
-        operation_id="StaffRecordPerformance",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def performance(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.record_performance(
-                services.pool,
-                case_id,
-                staff,
-                performance=_blank(v.get("performance")),
-                note=_blank(v.get("note")),
-                now=utcnow(),
-            )
+    @post("/settlement/performance", operation_id="StaffRecordPerformance", guards=WORK)
+    async def performance(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        async def run(cmd: mediation.RecordPerformance) -> str:
+            done = await mediation.record_performance(services.pool, case_id, staff, cmd, now=utcnow())
+            performed = done.performance == "performed"
+            return EventKind.SETTLEMENT_PERFORMED if performed else EventKind.SETTLEMENT_NOT_PERFORMED
 
-        return await _act(request, case_id, "performance", "performance_recorded", run)
+        return await _act(request, case_id, "performance", mediation.RecordPerformance, run)
 
-    @post("/terminate", operation_id="StaffTerminateMediation", guards=[requires(Permission.CASE_WORK)])
-    async def terminate(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.terminate(
-                services.pool, case_id, staff, _blank(v.get("reason")), _blank(v.get("note")), utcnow()
-            )
+    # --- termination, recusal and reopening ------------------------------------------------------------
 
-        return await _act(request, case_id, "terminate", "terminated", run)
+    @post("/terminate", operation_id="StaffTerminateMediation", guards=WORK)
+    async def terminate(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.TERMINATED, mediation.terminate, services.pool, case_id, staff)
+        return await _act(request, case_id, "terminate", mediation.Terminate, run)
 
-    @post(
-        "/termination-notice/sent",
-        operation_id="StaffTerminationNoticeSent",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def notice_sent(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(_: dict[str, str]) -> None:
+    @post("/termination-notice/sent", operation_id="StaffTerminationNoticeSent", guards=WORK)
+    async def notice_sent(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        async def run(_: NoBody) -> str:
             await mediation.mark_notice_sent(services.pool, case_id, staff, now=utcnow())
+            return EventKind.TERMINATION_NOTICE_SENT
 
-        return await _act(request, case_id, "notice", "notice_sent", run)
+        return await _act(request, case_id, "notice", NoBody, run)
 
-    @post("/recusals", operation_id="StaffRequestRecusal", guards=[requires(Permission.CASE_WORK)])
-    async def recusal(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.request_recusal(
-                services.pool,
-                case_id,
-                staff,
-                party=_blank(v.get("party")),
-                reason=_blank(v.get("reason")),
-                now=utcnow(),
-            )
+    @post("/recusals", operation_id="StaffRequestRecusal", guards=WORK)
+    async def recusal(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.RECUSAL_REQUESTED, mediation.request_recusal, services.pool, case_id, staff)
+        return await _act(request, case_id, "recusal", mediation.RequestRecusal, run)
 
-        return await _act(request, case_id, "recusal", "recusal_requested", run)
-
-    @post(
-        "/recusals/{recusal_id:int}/decide",
-        operation_id="StaffDecideRecusal",
-        guards=[requires(Permission.ROUTE_OVERRIDE)],
-    )
+    @post("/recusals/{recusal_id:int}/decide", operation_id="StaffDecideRecusal", guards=DECIDE)
     async def decide_recusal(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        recusal_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, recusal_id: Id
     ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.decide_recusal(
-                services.pool,
-                case_id,
-                recusal_id,
-                staff,
-                decision=_blank(v.get("decision")),
-                new_mediator=_blank(v.get("new_mediator")),
-                note=_blank(v.get("note")),
-                now=utcnow(),
-            )
+        pool = services.pool
+        run = _then(EventKind.RECUSAL_DECIDED, mediation.decide_recusal, pool, case_id, recusal_id, staff)
+        return await _act(request, case_id, "decide", mediation.DecideRecusal, run)
 
-        return await _act(request, case_id, "decide", "recusal_decided", run)
-
-    @post("/reopen", operation_id="StaffReopenCase", guards=[requires(Permission.ROUTE_OVERRIDE)])
-    async def reopen(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(v: dict[str, str]) -> None:
-            await mediation.reopen(services.pool, case_id, staff, _blank(v.get("reason")), now=utcnow())
-
-        return await _act(request, case_id, "reopen", "reopened", run)
-
-
-def _med_url(case_id: int, **query: str) -> str:
-    return case_url(case_id, "mediation", **query)
+    @post("/reopen", operation_id="StaffReopenCase", guards=DECIDE)
+    async def reopen(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
+        run = _then(EventKind.REOPENED, mediation.reopen, services.pool, case_id, staff)
+        return await _act(request, case_id, "reopen", mediation.Reopen, run)

@@ -15,9 +15,11 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.evidence import MAX_BYTES
 from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
-from service.store import reference
+from service.queries import mediation_public, reference
 from service.usecases import first_payment, mediation
 from service.usecases.clock import utcnow
+from service.usecases.first_payment_commands import MerchantAnswer
+from service.web import forms
 from service.web.deps import stage_uploads
 from service.web.pages.public import PRIVATE
 
@@ -62,12 +64,13 @@ class MerchantLinkPages(Controller):
                     "message": "该链接无效或已过期，请联系拱墅区市场监督管理局。",
                 },
             )
-        async with services.pool.acquire() as conn:
-            taxonomy = await reference.taxonomy(conn)
+        taxonomy = await reference.taxonomy(services.pool)
         case_ids = [c.id for c in view.cases]
-        offers = await mediation.merchant_offers(services.pool, view.merchant_id, case_ids, now=utcnow())
-        settlements = await mediation.merchant_settlements(services.pool, view.merchant_id, case_ids)
-        route_notes = await mediation.merchant_route_notes(services.pool, case_ids)
+        offers = await mediation_public.merchant_offers(
+            services.pool, view.merchant_id, case_ids, now=utcnow()
+        )
+        settlements = await mediation_public.merchant_settlements(services.pool, view.merchant_id, case_ids)
+        route_notes = await mediation_public.merchant_route_notes(services.pool, case_ids)
         context = {
             "view": view,
             "token": token,
@@ -107,16 +110,9 @@ class MerchantLinkPages(Controller):
         uploads = [v for v in form.getall("proof", []) if isinstance(v, UploadFile) and v.filename][:1]
         staged = await stage_uploads(services, uploads)
         try:
+            cmd = forms.command(MerchantAnswer, {k: form.get(k) for k in ("answer", "note", "amount")})
             kind = await first_payment.answer(
-                services.pool,
-                case_id,
-                answer=form.get("answer"),
-                note=form.get("note"),
-                amount=form.get("amount"),
-                proof=staged,
-                ctx=services.intake,
-                now=utcnow(),
-                token=token,
+                services.pool, case_id, cmd, proof=staged, ctx=services.intake, now=utcnow(), token=token
             )
         except ValidationFailed as exc:
             errors = {e.field: e.message for e in exc.errors}
@@ -138,18 +134,8 @@ class MerchantLinkPages(Controller):
         values = {k: str(form.get(k) or "")[:2000] for k in OFFER_FIELDS}
         case_id = int(str(form.get("case_id") or "0")) if str(form.get("case_id") or "").isdigit() else None
         try:
-            result = await mediation.merchant_answer(
-                services.pool,
-                token,
-                offer_id,
-                answer=values["answer"],
-                remedy=values["remedy"],
-                amount=values["amount"],
-                answer_by=values["answer_by"],
-                perform_by=values["perform_by"],
-                note=values["note"],
-                now=utcnow(),
-            )
+            cmd = forms.command(mediation.AnswerOffer, values)
+            result = await mediation.merchant_answer(services.pool, token, offer_id, cmd, now=utcnow())
         except ValidationFailed as exc:
             errors = {e.field: e.message for e in exc.errors}
             return await self._page(

@@ -14,13 +14,17 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from domain.errors import Conflict, FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from domain.evidence import MAX_BYTES, MAX_FILES
 from domain.taxonomy import REQUEST_KINDS
 from service.app_types import Services
-from service.store import reference
+from service.queries import reference
+from service.store.staff import StaffUser
 from service.usecases import intake, merchants, tracking
 from service.usecases.clock import local_date, local_time, utcnow
+from service.usecases.intake_commands import SubmitComplaint
+from service.usecases.mediation import AnswerOffer
+from service.web import forms
 from service.web.deps import stage_uploads
 from service.web.middleware import client_address, current_request_id
 
@@ -50,31 +54,52 @@ def form_values(form: Any) -> dict[str, Any]:
     values["requests"] = [str(v) for v in form.getall("requests", [])]
     for name in CONSENTS:
         values[f"consents.{name}"] = form.get(f"consents.{name}") == "on"
+    values["form_key"] = str(form.get("form_key") or "")[:64]
     return values
 
 
-def body_from_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Shape the flat form like the JSON API body, so one parser validates both."""
+def complaint_from_values(
+    values: dict[str, Any], *, channel: str = "web", received_on: str | None = None
+) -> SubmitComplaint:
+    """The flat form as the API's command (blank fields absent), so one parser validates both; a staff
+    form gives its channel and, for a letter or transfer, the day it arrived."""
     body: dict[str, Any] = {}
     for key in TEXT_FIELDS:
-        text = values[key].strip()
-        if not text:
-            continue
         section, _, field = key.rpartition(".")
-        (body.setdefault(section, {}) if section else body)[field] = text
-    body.setdefault("consumer", {})
-    body.setdefault("merchant", {})
+        (body.setdefault(section, {}) if section else body)[field] = values[key].strip() or None
     body["requests"] = values["requests"]
     body["consents"] = {name: values[f"consents.{name}"] for name in CONSENTS}
-    body["channel"] = "web"
-    return body
+    body["platform"] = body["platform"] if any(body["platform"].values()) else None
+    return forms.command(SubmitComplaint, {**body, "channel": channel, "received_on": received_on})
 
 
-def _errors_by_field(errors: list[FieldError]) -> dict[str, str]:
-    shown: dict[str, str] = {}
-    for e in errors:
-        shown.setdefault(e.field, e.message)
-    return shown
+async def file_form(
+    services: Services,
+    form: Any,
+    cmd: SubmitComplaint,
+    *,
+    key_prefix: str,
+    recorded_by: StaffUser | None = None,
+) -> intake.Receipt:
+    """File a complaint form with its evidence. The form carries a key made when it was shown: a double
+    click or a resubmitted page returns the first receipt instead of filing the complaint twice."""
+    uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
+    staged = await stage_uploads(services, uploads)
+    form_key = str(form.get("form_key") or "")[:64]
+    key = None
+    if form_key:
+        fingerprint = msgspec.json.encode([cmd, sorted(f.sha256 for f in staged)])
+        key = intake.IdempotencyKey(f"{key_prefix}:{form_key}", hashlib.sha256(fingerprint).digest())
+    return await intake.submit_complaint(
+        services.pool,
+        cmd,
+        services.intake,
+        now=utcnow(),
+        files=staged,
+        idempotency_key=key,
+        request_id=current_request_id(),
+        recorded_by=recorded_by,
+    )
 
 
 OFFER_FIELDS = ("offer_id", "answer", "remedy", "amount", "answer_by", "perform_by", "note")
@@ -85,6 +110,17 @@ def _answered_with(page: Template, status: int) -> Template:
     if page.template_name == "track_result.html":
         page.status_code = status
     return page
+
+
+def _gate(request: Request[Any, Any, Any], services: Services) -> dict[str, Any]:
+    """What checks a tracking number and code: the secret, the throttle, the client, the time."""
+    client = client_address(request.scope)
+    return {
+        "secret_key": services.settings.secret_key,
+        "throttle": services.throttle,
+        "client": client,
+        "now": utcnow(),
+    }
 
 
 def _not_found(tracking_no: str) -> Template:
@@ -114,8 +150,7 @@ class PublicPages(Controller):
     async def _form(
         self, services: Services, values: dict[str, Any], errors: dict[str, str], status: int = 200
     ) -> Template:
-        async with services.pool.acquire() as conn:
-            taxonomy = await reference.taxonomy(conn)
+        taxonomy = await reference.taxonomy(services.pool)
         context = {
             "values": values,
             "errors": errors,
@@ -142,35 +177,17 @@ class PublicPages(Controller):
     ) -> Template:
         form = await request.form()
         values = form_values(form)
-        body = body_from_values(values)
+        cmd = complaint_from_values(values)
         client = client_address(request)
         try:  # counted before the files are read: a flooding script gets its 429 cheaply
             await services.filing.enter(client, values["consumer.phone"])
         except TooManyAttempts as exc:
             return await self._too_many_filed(services, values, exc)
-        uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
-        staged = await stage_uploads(services, uploads)
-        # The form carries a key made when it was shown: a double click or a resubmitted page
-        # returns the first receipt instead of filing the complaint twice.
-        form_key = str(form.get("form_key") or "")[:64]
-        key = None
-        if form_key:
-            fingerprint = msgspec.json.encode([body, sorted(f.sha256 for f in staged)])
-            key = intake.IdempotencyKey(f"form:{form_key}", hashlib.sha256(fingerprint).digest())
         try:
-            receipt = await intake.submit_complaint(
-                services.pool,
-                body,
-                services.intake,
-                now=utcnow(),
-                files=staged,
-                idempotency_key=key,
-                request_id=current_request_id(),
-            )
+            receipt = await file_form(services, form, cmd, key_prefix="form")
         except ValidationFailed as exc:
             await services.filing.give_back(client, values["consumer.phone"])  # a person correcting a form
-            values["form_key"] = form_key
-            return await self._form(services, values, _errors_by_field(exc.errors), status=422)
+            return await self._form(services, values, forms.field_messages(exc.errors), status=422)
         return Template(
             "complaint_done.html",
             context={
@@ -209,10 +226,7 @@ class PublicPages(Controller):
                 services.pool,
                 tracking_no,
                 access_code,
-                secret_key=services.settings.secret_key,
-                throttle=services.throttle,
-                client=client_address(request.scope),
-                now=utcnow(),
+                **_gate(request, services),
             )
         except NotFound:
             return _not_found(tracking_no)
@@ -258,17 +272,9 @@ class PublicPages(Controller):
                 services.pool,
                 tracking_no,
                 access_code,
-                offer_id=values["offer_id"],
-                answer=values["answer"],
-                remedy=values["remedy"],
-                amount=values["amount"],
-                answer_by=values["answer_by"],
-                perform_by=values["perform_by"],
-                note=values["note"],
-                secret_key=services.settings.secret_key,
-                throttle=services.throttle,
-                client=client_address(request.scope),
-                now=utcnow(),
+                values["offer_id"],
+                forms.command(AnswerOffer, {k: v for k, v in values.items() if k != "offer_id"}),
+                **_gate(request, services),
             )
         except ValidationFailed as exc:
             page = await self._result(
@@ -277,7 +283,7 @@ class PublicPages(Controller):
                 tracking_no,
                 access_code,
                 offer_errors=[e.message for e in exc.errors],
-                offer_field_errors=_errors_by_field(exc.errors),  # shown next to their fields
+                offer_field_errors=forms.field_messages(exc.errors),  # shown next to their fields
                 offer_values=values,
             )
             return _answered_with(page, 422)
@@ -301,10 +307,7 @@ class PublicPages(Controller):
                 services.pool,
                 tracking_no,
                 access_code,
-                secret_key=services.settings.secret_key,
-                throttle=services.throttle,
-                client=client_address(request.scope),
-                now=utcnow(),
+                **_gate(request, services),
             )
         except Conflict as exc:
             page = await self._result(request, services, tracking_no, access_code, confirm_error=str(exc))

@@ -8,7 +8,7 @@ Forms answer with a redirect (PRG): a claimed case opens its page; anything else
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
@@ -21,13 +21,16 @@ from domain.lifecycle import STATUS_LABELS, Status
 from domain.queues import QUEUE_MANAGE, OpenCaseLimit, QueueConflict, limit_message
 from domain.roles import Permission
 from service.app_types import Services
-from service.store import reference
+from service.queries import queues as read
+from service.queries import reference
 from service.store.staff import StaffUser
 from service.usecases import queues
 from service.usecases.clock import local_date, local_time, utcnow
+from service.usecases.queue_commands import ReleaseCase
+from service.web import forms
 from service.web.auth import provide_staff, requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff import StaffPages
+from service.web.pages.staff.common import staff_context
 
 # notice code -> (message, kind): kind "ok" is a success line, "info" a panel, "error" a warning
 NOTICES: dict[str, tuple[str, str]] = {
@@ -68,10 +71,6 @@ class QueuePages(Controller):
     include_in_schema = False
     dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
-    def _base(self, staff: StaffUser) -> dict[str, Any]:
-        # the staff header's context, exactly as the other staff pages build it (it reads nothing of self)
-        return StaffPages._base(cast(StaffPages, self), staff)
-
     @get("/queue", operation_id="StaffQueuePage", guards=[requires(Permission.CASE_WORK)])
     async def queue_page(
         self,
@@ -81,14 +80,13 @@ class QueuePages(Controller):
         n: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
     ) -> Template:
         today = local_date(utcnow())
-        bench = await queues.workbench(services.pool, staff, today=today)
-        async with services.pool.acquire() as conn:
-            taxonomy = await reference.taxonomy(conn)
+        bench = await read.workbench(services.pool, staff, today=today)
+        taxonomy = await reference.taxonomy(services.pool)
         message, kind = NOTICES.get(notice or "", (None, None))
         if notice == "limit" and n is not None:
             message, kind = limit_message(n), "error"
         context = {
-            **self._base(staff),
+            **staff_context(staff),
             "bench": bench,
             "taxonomy": taxonomy,
             "today": today,
@@ -123,10 +121,10 @@ class QueuePages(Controller):
         staff: NamedDependency[StaffUser],
         case_id: FromPath[int],
     ) -> Redirect:
-        form = await request.form()
-        reason = str(form.get("reason") or "")[:500]
+        values = await forms.form_values(request)
+        cmd = ReleaseCase(reason=str(values.get("reason") or "")[:500] or None)
         try:
-            await queues.release(services.pool, case_id, staff, reason or None, now=utcnow())
+            await queues.release(services.pool, case_id, staff, cmd, now=utcnow())
         except QueueConflict as exc:
             return _back(notice=exc.code if exc.code in NOTICES else "not_assignee")
         return _back(notice="released")
@@ -139,11 +137,11 @@ class QueuePages(Controller):
         notice: FromQuery[str | None] = None,
     ) -> Template:
         today = local_date(utcnow())
-        loads = await queues.overview(services.pool, today=today)
+        loads = await read.overview(services.pool, today=today)
         mediators = await queues.mediator_choices(services.pool, None)
         message, kind = OVERVIEW_NOTICES.get(notice or "", (None, None))
         context = {
-            **self._base(staff),
+            **staff_context(staff),
             "notice": message,
             "notice_kind": kind,
             "mediators": mediators,

@@ -4,10 +4,7 @@ JavaScript), printable on A4."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -17,19 +14,20 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from domain import indicators as ind
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.roles import ROLE_LABELS, Permission, can
 from service import exports
 from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import returns
 from service.usecases.clock import local_date, local_time, utcnow
+from service.usecases.returns_commands import ProduceReturn
+from service.web import charts, forms
 from service.web.api.returns import file_response, split_name
 from service.web.auth import provide_staff, requires
 from service.web.pages.public import PRIVATE
 
 NOTICES = {"created": "已生成新版本。", "unchanged": "数据没有变化，报表保持原版本，未生成新版本。"}
-SERIES_STYLES = ("s1", "s2", "s3")  # colour and dash (see the templates), so print in grey still reads
 
 
 def _base(user: StaffUser) -> dict[str, Any]:
@@ -40,275 +38,147 @@ def _base(user: StaffUser) -> dict[str, Any]:
     }
 
 
-def _errors(errors: list[FieldError]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for e in errors:
-        out.setdefault(e.field, e.message)
-    return out
-
-
-# --- charts: geometry here, SVG elements in the templates ----------------------------------------------
-
-
-def nice_max(value: float) -> float:
-    """A round upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten."""
-    if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return float(step * power)
-    return float(10 * power)
-
-
-@dataclass(frozen=True, slots=True)
-class HBar:
-    label: str
-    text: str
-    y: float
-    width: float
-
-
-def hbars(items: Sequence[tuple[str, float, str]], *, width: int = 680, label_w: int = 170) -> dict[str, Any]:
-    """Horizontal bars: (label, value, text shown after the bar)."""
-    row = 26
-    top = max((v for _, v, _ in items), default=0) or 1
-    plot_w = width - label_w - 90
-    return {
-        "width": width,
-        "height": max(len(items), 1) * row + 6,
-        "label_w": label_w,
-        "row": row,
-        "bars": [
-            HBar(label, text, i * row + 3, plot_w * v / top) for i, (label, v, text) in enumerate(items)
-        ],
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    x: float
-    y: float
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Series:
-    name: str
-    style: str
-    points: list[Point]
-    segments: list[str]  # polyline point lists, broken where a month has no value
-
-
-def trend(
-    months: Sequence[date],
-    series: Sequence[tuple[str, Sequence[float | None], Sequence[str]]],
-    *,
-    percent: bool = False,
-    y_max: float | None = None,
-    target: float | None = None,
-    whiskers: Sequence[tuple[float, float] | None] = (),
-    notes: Sequence[str] = (),
-    bars: bool = False,
-) -> dict[str, Any]:
-    """A chart of monthly values: lines (or bars for one series), an optional target line, optional
-    interval whiskers (satisfaction's 95% CI) and a note under each month (its n)."""
-    width, height = 720, 250
-    left, right, top, bottom = 56, 16, 14, 52 if notes else 36
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [v for _, vs, _ in series for v in vs if v is not None]
-    values += [hi for w in whiskers if w for hi in (w[1],)] + ([target] if target is not None else [])
-    top_value = y_max if y_max is not None else nice_max(max(values, default=0))
-    step = plot_w / max(len(months), 1)
-
-    def x(i: int) -> float:
-        return left + step * (i + 0.5)
-
-    def y(v: float) -> float:
-        return top + plot_h * (1 - v / top_value)
-
-    ticks = [
-        {
-            "y": y(top_value * k / 4),
-            "text": exports.show(top_value * k / 4 / (100 if percent else 1), "%")
-            if percent
-            else _tick(top_value * k / 4),
-        }
-        for k in range(5)
-    ]
-    out_series = []
-    for (name, vs, texts), style in zip(series, SERIES_STYLES, strict=False):
-        points: list[Point] = []
-        segments: list[str] = []
-        current: list[str] = []
-        for i, v in enumerate(vs):
-            if v is None:
-                if current:
-                    segments.append(" ".join(current))
-                current = []
-                continue
-            points.append(Point(x(i), y(v), texts[i]))
-            current.append(f"{x(i):.1f},{y(v):.1f}")
-        if current:
-            segments.append(" ".join(current))
-        out_series.append(Series(name, style, points, segments))
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "top": top,
-        "bottom": top + plot_h,
-        "bar_w": step * 0.6,
-        "bars": bars,
-        "labels": [{"x": x(i), "text": f"{m.year % 100:02d}年{m.month}月"} for i, m in enumerate(months)],
-        "notes": [{"x": x(i), "text": t} for i, t in enumerate(notes)],
-        "ticks": ticks,
-        "series": out_series,
-        "target": {"y": y(target), "text": f"目标 {target:g}"} if target is not None else None,
-        "whiskers": [
-            {"x": x(i), "y1": y(w[0]), "y2": y(w[1])} for i, w in enumerate(whiskers) if w is not None
-        ],
-    }
-
-
-def _tick(v: float) -> str:
-    return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def score_scale(
-    mean: float | None, low: float | None, high: float | None, target: float | None
-) -> dict[str, Any]:
-    """One satisfaction score on a 0–100 scale with its interval and the target."""
-    width, left, right = 680, 20, 20
-    plot = width - left - right
-
-    def x(v: float) -> float:
-        return left + plot * v / 100
-
-    return {
-        "width": width,
-        "height": 88,
-        "ticks": [{"x": x(v), "text": str(v)} for v in range(0, 101, 10)],
-        "mean": {"x": x(mean), "text": exports.show(mean, ind.Unit.SCORE)} if mean is not None else None,
-        "interval": {"x1": x(low), "x2": x(high)} if low is not None and high is not None else None,
-        "target": {"x": x(target), "text": f"目标 {target:g}"} if target is not None else None,
-        "left": left,
-        "right": width - right,
-    }
-
-
 # --- page data ---------------------------------------------------------------------------------------
+
+# the trend charts of the indicators page: which indicators each draws (names and units from definitions)
+TREND_CHARTS = {
+    "volume": ("received", "accepted", "closed"),
+    "rates": ("on_time_acceptance_rate", "on_time_closure_rate", "mediation_success_rate"),
+    "satisfaction": ("satisfaction_mean",),
+    "recovered": ("recovered_fen",),
+}
+CHART_NOTES = {"satisfaction": "，竖线为95%置信区间"}
+BAR_CHARTS = ("category", "problem_type", "quality_domain", "subdistrict", "route")  # breakdowns drawn
+HEADLINE = (
+    "received",
+    "accepted",
+    "closed",
+    "on_time_acceptance_rate",
+    "on_time_closure_rate",
+    "median_handling_days",
+    "mediation_success_rate",
+    "recovered_fen",
+    "satisfaction_mean",
+)
+
+
+class _Months:
+    """The months of an indicator series, column by column, and their definitions by code."""
+
+    def __init__(self, series: returns.IndicatorSeries) -> None:
+        self.series = series
+        self.defs = {**ind.BY_CODE, **{d.code: d for d in series.definitions}}
+
+    def col(self, code: str) -> list[Any]:
+        return [m.values.get(code) for m in self.series.months]
+
+    def texts(self, code: str) -> list[str]:
+        return [exports.show(v, self.defs[code].unit) for v in self.col(code)]
+
+    def title(self, chart: str) -> str:
+        codes = TREND_CHARTS[chart]
+        note = CHART_NOTES.get(chart, "")
+        return "、".join(self.defs[c].name_zh for c in codes) + f"（{self.defs[codes[0]].unit}{note}）"
 
 
 def indicator_page(series: returns.IndicatorSeries) -> dict[str, Any]:
-    months = [m.month for m in series.months]
+    cols = _Months(series)
     defs = [d for d in series.definitions if d.kind == "summary"]
     target = next((d.target for d in defs if d.code == "satisfaction_mean"), None)
-
-    def col(code: str) -> list[Any]:
-        return [m.values.get(code) for m in series.months]
-
-    def texts(code: str, unit: str) -> list[str]:
-        return [exports.show(v, unit) for v in col(code)]
-
-    rows = [
-        {
-            "code": d.code,
-            "name": d.name_zh,
-            "unit": d.unit,
-            "cells": texts(d.code, d.unit),
-            "target": d.target,
-        }
-        for d in defs
-    ]
     last = series.months[-1]
-    latest = [
-        {
-            "name": d.name_zh,
-            "value": exports.show(last.values.get(d.code), d.unit),
-            "mom": _delta_text(last.mom, d),
-            "yoy": _delta_text(last.yoy, d),
-        }
-        for d in defs
-    ]
-    satisfaction = []
-    for m in series.months:
-        v = m.values
-        status = ind.target_status(
-            v["satisfaction_mean"],
-            v["satisfaction_ci_low"],
-            v["satisfaction_ci_high"],
-            target,  # type: ignore[arg-type]
-        )
-        satisfaction.append(
+    return {
+        "months": series.months,
+        "rows": [
             {
-                "month": m.month,
-                "partial": m.partial,
-                "n": v["satisfaction_n"],
-                "rate": exports.show(v["satisfaction_response_rate"], ind.Unit.RATIO),
-                "responded": v["satisfaction_responded"],
-                "sent": v["satisfaction_sent"],
-                "mean": exports.show(v["satisfaction_mean"], ind.Unit.SCORE),
-                "ci": (
-                    f"{exports.show(v['satisfaction_ci_low'], ind.Unit.SCORE)}～"
-                    f"{exports.show(v['satisfaction_ci_high'], ind.Unit.SCORE)}"
-                    if v["satisfaction_ci_low"] is not None
-                    else "—"
-                ),
-                "status": status,
-                "status_text": ind.TARGET_STATUS[status],
+                "code": d.code,
+                "name": d.name_zh,
+                "unit": d.unit,
+                "cells": cols.texts(d.code),
+                "target": d.target,
             }
-        )
-    pct = [
-        [(x * 100 if x is not None else None) for x in col(c)]
-        for c in ("on_time_acceptance_rate", "on_time_closure_rate", "mediation_success_rate")
-    ]
-    wan = [(v / 1_000_000 if v is not None else None) for v in col("recovered_fen")]
-    charts = {
-        "volume": trend(
+            for d in defs
+        ],
+        "latest": [
+            {
+                "name": d.name_zh,
+                "value": exports.show(last.values.get(d.code), d.unit),
+                "mom": _delta_text(last.mom, d),
+                "yoy": _delta_text(last.yoy, d),
+            }
+            for d in defs
+        ],
+        "latest_month": last,
+        "satisfaction": [_satisfaction_month(m, target) for m in series.months],
+        "target": target,
+        "charts": _trend_charts(cols, target),
+        "chart_titles": {chart: cols.title(chart) for chart in TREND_CHARTS},
+    }
+
+
+def _trend_charts(cols: _Months, target: float | None) -> dict[str, Any]:
+    months = [m.month for m in cols.series.months]
+
+    def lines(
+        chart: str, convert: Callable[[Any], float] = lambda v: v
+    ) -> list[tuple[str, list[float | None], list[str]]]:
+        return [
+            (
+                cols.defs[c].name_zh,
+                [convert(v) if v is not None else None for v in cols.col(c)],
+                cols.texts(c),
+            )
+            for c in TREND_CHARTS[chart]
+        ]
+
+    return {
+        "volume": charts.trend(months, lines("volume")),
+        "rates": charts.trend(
             months,
-            [
-                ("投诉登记量", col("received"), texts("received", ind.Unit.COUNT)),
-                ("受理量", col("accepted"), texts("accepted", ind.Unit.COUNT)),
-                ("办结量", col("closed"), texts("closed", ind.Unit.COUNT)),
-            ],
-        ),
-        "rates": trend(
-            months,
-            [
-                ("按时初查率", pct[0], texts("on_time_acceptance_rate", ind.Unit.RATIO)),
-                ("按期办结率", pct[1], texts("on_time_closure_rate", ind.Unit.RATIO)),
-                ("调解成功率", pct[2], texts("mediation_success_rate", ind.Unit.RATIO)),
-            ],
-            percent=True,
+            lines("rates", lambda v: v * 100),
             y_max=100,
+            tick=lambda v: exports.show(v / 100, ind.Unit.RATIO),
         ),
-        "satisfaction": trend(
+        "satisfaction": charts.trend(
             months,
-            [("满意度", col("satisfaction_mean"), texts("satisfaction_mean", ind.Unit.SCORE))],
+            lines("satisfaction"),
             y_max=100,
             target=target,
             whiskers=[
                 (lo, hi) if lo is not None and hi is not None else None
-                for lo, hi in zip(col("satisfaction_ci_low"), col("satisfaction_ci_high"), strict=True)
+                for lo, hi in zip(
+                    cols.col("satisfaction_ci_low"), cols.col("satisfaction_ci_high"), strict=True
+                )
             ],
-            notes=[f"n={n}" for n in col("satisfaction_n")],
+            notes=[f"n={n}" for n in cols.col("satisfaction_n")],
         ),
-        "recovered": trend(
-            months,
-            [("挽回经济损失（万元）", wan, texts("recovered_fen", ind.Unit.WAN_YUAN))],
-            bars=True,
-        ),
+        "recovered": charts.trend(months, lines("recovered", lambda v: v / 1_000_000), bars=True),
     }
+
+
+def _satisfaction_month(m: returns.MonthIndicators, target: float | None) -> dict[str, Any]:
+    v = m.values
+    status = ind.target_status(
+        v["satisfaction_mean"],
+        v["satisfaction_ci_low"],
+        v["satisfaction_ci_high"],
+        target,  # type: ignore[arg-type]
+    )
     return {
-        "months": series.months,
-        "rows": rows,
-        "latest": latest,
-        "latest_month": last,
-        "satisfaction": satisfaction,
-        "target": target,
-        "charts": charts,
+        "month": m.month,
+        "partial": m.partial,
+        "n": v["satisfaction_n"],
+        "rate": exports.show(v["satisfaction_response_rate"], ind.Unit.RATIO),
+        "responded": v["satisfaction_responded"],
+        "sent": v["satisfaction_sent"],
+        "mean": exports.show(v["satisfaction_mean"], ind.Unit.SCORE),
+        "ci": (
+            f"{exports.show(v['satisfaction_ci_low'], ind.Unit.SCORE)}～"
+            f"{exports.show(v['satisfaction_ci_high'], ind.Unit.SCORE)}"
+            if v["satisfaction_ci_low"] is not None
+            else "—"
+        ),
+        "status": status,
+        "status_text": ind.TARGET_STATUS[status],
     }
 
 
@@ -328,56 +198,16 @@ def report_page(report: returns.ReturnFile) -> dict[str, Any]:
     ret = report.ret
     f = ret.figures
     tables = exports.tables(ret, report.definitions)
-    by_key = {t.sheet: t for t in tables}
+    defs = {**ind.BY_CODE, **{d.code: d for d in report.definitions}}
     target = next((d.target for d in report.definitions if d.code == "satisfaction_mean"), None)
     s = f["summary"]
-
-    def bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        return hbars(
-            [
-                (r["label"], r["count"], f"{r['count']}（{exports.show(r['share'], ind.Unit.RATIO)}）")
-                for r in rows
-            ]
-        )
-
-    charts = {
-        "category": bars(f["breakdowns"]["category"]),
-        "problem_type": bars(f["breakdowns"]["problem_type"]),
-        "quality_domain": bars(f["breakdowns"]["quality_domain"]),
-        "subdistrict": bars(f["breakdowns"]["subdistrict"]),
-        "route": bars(f["breakdowns"]["route"]),
-        "outcomes": bars(f["outcomes"]),
-        "satisfaction": score_scale(
-            s.get("satisfaction_mean"), s.get("satisfaction_ci_low"), s.get("satisfaction_ci_high"), target
-        ),
-    }
-    status = ind.target_status(
-        s.get("satisfaction_mean"), s.get("satisfaction_ci_low"), s.get("satisfaction_ci_high"), target
-    )
-    headline = [
-        (
-            code,
-            ind.BY_CODE[code].name_zh,
-            exports.show(s.get(code), ind.BY_CODE[code].unit),
-            ind.BY_CODE[code].unit,
-        )
-        for code in (
-            "received",
-            "accepted",
-            "closed",
-            "on_time_acceptance_rate",
-            "on_time_closure_rate",
-            "median_handling_days",
-            "mediation_success_rate",
-            "recovered_fen",
-            "satisfaction_mean",
-        )
-    ]
+    mean, low, high = s.get("satisfaction_mean"), s.get("satisfaction_ci_low"), s.get("satisfaction_ci_high")
+    status = ind.target_status(mean, low, high, target)
     return {
         "ret": ret,
         "f": f,
         "month_zh": exports.month_zh(f["month"]),
-        "tables": by_key,
+        "tables": {t.sheet: t for t in tables},
         "table_rows": {
             t.sheet: [
                 [exports.cell_text(v, c.kind) for v, c in zip(row, t.columns, strict=True)] for row in t.rows
@@ -385,27 +215,61 @@ def report_page(report: returns.ReturnFile) -> dict[str, Any]:
             for t in tables
         },
         "numeric": {t.sheet: [c.kind != exports.TEXT for c in t.columns] for t in tables},
-        "charts": charts,
-        "headline": headline,
+        "charts": _report_charts(
+            f,
+            charts.score_scale(
+                mean,
+                low,
+                high,
+                target,
+                mean_text=exports.show(mean, ind.Unit.SCORE) if mean is not None else "",
+            ),
+        ),
+        "headline": [
+            (code, defs[code].name_zh, exports.show(s.get(code), defs[code].unit), defs[code].unit)
+            for code in HEADLINE
+        ],
         "satisfaction_status": status,
         "satisfaction_text": ind.TARGET_STATUS[status],
         "target": target,
         "created_at_local": local_time(ret.created_at),
         "actor": exports.actor_label(ret.created_by),
-        "history": [
-            {
-                "version": h.version,
-                "hash": h.content_hash,
-                "created_at": local_time(h.created_at),
-                "actor": exports.actor_label(h.created_by),
-                "restatement_of": h.restatement_of,
-                "changes": len(h.changes or []),
-                "reason": h.reason,
-            }
-            for h in report.history
-        ],
+        "history": [_version(h) for h in report.history],
         "definitions": report.definitions,
         "show": exports.show,
+    }
+
+
+def _report_charts(f: dict[str, Any], satisfaction: dict[str, Any]) -> dict[str, Any]:
+    def bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return charts.hbars(
+            [
+                (r["label"], r["count"], f"{r['count']}（{exports.show(r['share'], ind.Unit.RATIO)}）")
+                for r in rows
+            ]
+        )
+
+    breakdowns = f["breakdowns"]
+    return {
+        **{
+            key: bars(breakdowns[key])
+            for key in ("category", "problem_type", "quality_domain", "subdistrict")
+        },
+        "route": bars(breakdowns["route"]),
+        "outcomes": bars(f["outcomes"]),
+        "satisfaction": satisfaction,
+    }
+
+
+def _version(h: returns.Return) -> dict[str, Any]:
+    return {
+        "version": h.version,
+        "hash": h.content_hash,
+        "created_at": local_time(h.created_at),
+        "actor": exports.actor_label(h.created_by),
+        "restatement_of": h.restatement_of,
+        "changes": len(h.changes or []),
+        "reason": h.reason,
     }
 
 
@@ -424,17 +288,12 @@ class ReturnPages(Controller):
         last: Annotated[str | None, QueryParameter(name="to")] = None,
     ) -> Template:
         today = local_date(utcnow())
-        start, end = returns.default_range(today)
         errors: dict[str, str] = {}
         try:
-            if last:
-                end = returns.month_of(last, "to")
-                start = max(ind.add_months(end, -11), ind.FIRST_MONTH)
-            if first:
-                start = returns.month_of(first, "from")
+            start, end = returns.month_range(first, last, today)
             series = await returns.indicators(services.pool, start, end, today=today)
         except ValidationFailed as exc:
-            errors = _errors(exc.errors)
+            errors = forms.field_messages(exc.errors)
             start, end = returns.default_range(today)
             series = await returns.indicators(services.pool, start, end, today=today)
         context = {
@@ -489,23 +348,18 @@ class ReturnPages(Controller):
         services: NamedDependency[Services],
         staff: NamedDependency[StaffUser],
     ) -> Template | Redirect:
-        form = await request.form()
+        form = await forms.form_values(request)
         values = {
             "month": str(form.get("month") or "").strip()[:20],
             "reason": str(form.get("reason") or "")[:500],
         }
         try:
-            ret = await returns.produce(
-                services.pool,
-                returns.month_of(values["month"]),
-                actor=staff.actor,
-                now=utcnow(),
-                reason=values["reason"].strip() or None,
-            )
+            month = returns.month_of(values["month"])
+            cmd = forms.command(ProduceReturn, values)
+            ret = await returns.produce_return(services.pool, month, staff, cmd, now=utcnow())
         except ValidationFailed as exc:
-            return await self._list(
-                services, staff, errors=_errors(exc.errors), values=values, status_code=422
-            )
+            errors = forms.field_messages(exc.errors)
+            return await self._list(services, staff, errors=errors, values=values, status_code=422)
         notice = "created" if ret.created else "unchanged"
         return Redirect(f"/staff/returns/{ind.month_key(ret.month)}?notice={notice}", status_code=303)
 

@@ -5,44 +5,45 @@ requests (/staff/appeals) with the decision form (PRG)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from domain import satisfaction as rules
-from domain.errors import Conflict, FieldError, NotFound, TooManyAttempts, ValidationFailed
+from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from domain.outcomes import OUTCOMES
-from domain.roles import ROLE_LABELS, Permission, can
+from domain.roles import Permission
 from domain.tracking import status_label
 from service.app_types import Services
+from service.queries import appeals
 from service.store.staff import StaffUser
 from service.usecases import satisfaction
 from service.usecases.clock import local_time, utcnow
-from service.usecases.satisfaction import ByCode, ByToken, Respondent
+from service.usecases.satisfaction import ByCode, ByToken, Respondent, SurveyView
+from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
+from service.web import forms
 from service.web.auth import provide_staff, requires
 from service.web.middleware import client_address
 from service.web.pages.public import NOT_FOUND_MESSAGE, PRIVATE
+from service.web.pages.staff.common import staff_context
 
 APPEAL_NOTICES = {
     "accepted": "已同意申请，案件已重新办理（状态：已受理），请安排处理方式。",
     "declined": "已答复：不同意申请，理由已告知消费者。",
 }
-FORM_FIELDS = (*rules.QUESTIONS, "comment")
+
+Step = Callable[[Services, Respondent, Any], Awaitable[Template]]
 
 
-def _errors(errors: list[FieldError]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for e in errors:
-        out.setdefault(e.field, e.message)
-    return out
-
-
-def _values(form: Any, names: tuple[str, ...]) -> dict[str, str]:
-    return {k: str(form.get(k) or "")[:4000] for k in names}
+def _values(form: Any, cls: type[msgspec.Struct]) -> dict[str, str]:
+    """The command's fields as typed (to show back), at most 4000 characters each."""
+    return {k: str(form.get(k) or "")[:4000] for k in cls.__struct_fields__}
 
 
 def _links(who: Respondent) -> dict[str, Any]:
@@ -125,11 +126,9 @@ def _survey_form(
 
 def _done(
     who: Respondent,
+    view: SurveyView | satisfaction.Answered,
     *,
-    tracking_no: str,
-    score: float | None,
-    appeal_open: bool,
-    appeal: Any = None,
+    appeal_open: bool | None = None,
     already: bool = False,
     appeal_sent: bool = False,
     problem: str | None = None,
@@ -137,12 +136,13 @@ def _done(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The thanks page, with the request offer while it stands (`appeal_open` overrides the view's)."""
     context = {
-        "tracking_no": tracking_no,
-        "score": score,
-        "low": rules.is_low(score),
-        "appeal_open": appeal_open,
-        "appeal": appeal,
+        "tracking_no": view.tracking_no,
+        "score": view.score,
+        "low": rules.is_low(view.score),
+        "appeal_open": view.appeal_open if appeal_open is None else appeal_open,
+        "appeal": getattr(view, "appeal", None),  # an Answered has none yet
         "already": already,
         "appeal_sent": appeal_sent,
         "problem": problem,
@@ -157,15 +157,6 @@ def _done(
     return Template("survey_done.html", context=context, status_code=status_code, headers=PRIVATE)
 
 
-def _staff_base(user: StaffUser) -> dict[str, Any]:
-    """The staff header's context, as StaffPages._base builds it."""
-    return {
-        "staff": user,
-        "role_labels": [ROLE_LABELS[r][0] for r in sorted(user.roles)],
-        "can": {p.value.replace(".", "_"): can(user.roles, p) for p in Permission},
-    }
-
-
 class SatisfactionPages(Controller):
     path = "/"
     include_in_schema = False
@@ -176,76 +167,39 @@ class SatisfactionPages(Controller):
     async def _show(self, services: Services, who: Respondent) -> Template:
         """The form, or (answered) the thanks page with the request offer while it stands."""
         view = await satisfaction.survey(services.pool, who, now=utcnow())
-        if view.answered:
-            return _done(
-                who,
-                tracking_no=view.tracking_no,
-                score=view.score,
-                appeal_open=view.appeal_open,
-                appeal=view.appeal,
-                already=True,
-            )
-        return _survey_form(view, who)
+        return _done(who, view, already=True) if view.answered else _survey_form(view, who)
 
     async def _answer(self, services: Services, who: Respondent, form: Any) -> Template:
-        values = _values(form, FORM_FIELDS)
+        values = _values(form, AnswerSurvey)
         try:
-            done = await satisfaction.answer(services.pool, who, values, now=utcnow())
+            done = await satisfaction.answer(
+                services.pool, who, forms.command(AnswerSurvey, values), now=utcnow()
+            )
         except ValidationFailed as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
-            return _survey_form(view, who, values=values, errors=_errors(exc.errors), status_code=422)
+            errors = forms.field_messages(exc.errors)
+            return _survey_form(view, who, values=values, errors=errors, status_code=422)
         except rules.AlreadyAnswered:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
-            return _done(
-                who,
-                tracking_no=view.tracking_no,
-                score=view.score,
-                appeal_open=view.appeal_open,
-                appeal=view.appeal,
-                already=True,
-                status_code=409,
-            )
-        return _done(who, tracking_no=done.tracking_no, score=done.score, appeal_open=done.appeal_open)
+            return _done(who, view, already=True, status_code=409)
+        return _done(who, done)
 
     async def _appeal(self, services: Services, who: Respondent, form: Any) -> Template:
-        values = _values(form, ("kind", "reason"))
+        values = _values(form, RequestAppeal)
         try:
-            await satisfaction.request_appeal(
-                services.pool, who, values["kind"] or None, values["reason"], now=utcnow()
-            )
+            cmd = forms.command(RequestAppeal, values)
+            await satisfaction.request_appeal(services.pool, who, cmd, now=utcnow())
         except ValidationFailed as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
-            return _done(
-                who,
-                tracking_no=view.tracking_no,
-                score=view.score,
-                appeal_open=view.appeal_open,
-                values=values,
-                errors=_errors(exc.errors),
-                status_code=422,
-            )
+            errors = forms.field_messages(exc.errors)
+            return _done(who, view, values=values, errors=errors, status_code=422)
         except rules.AppealNotOpen as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
             return _done(
-                who,
-                tracking_no=view.tracking_no,
-                score=view.score,
-                appeal_open=False,
-                appeal=view.appeal,
-                already=view.answered,
-                problem=str(exc),
-                status_code=409,
+                who, view, appeal_open=False, already=view.answered, problem=str(exc), status_code=409
             )
         view = await satisfaction.survey(services.pool, who, now=utcnow())
-        return _done(
-            who,
-            tracking_no=view.tracking_no,
-            score=view.score,
-            appeal_open=False,
-            appeal=view.appeal,
-            appeal_sent=True,
-            status_code=201,
-        )
+        return _done(who, view, appeal_open=False, appeal_sent=True, status_code=201)
 
     @get("/survey/{token:str}", operation_id="SurveyPage")
     async def survey_page(self, services: NamedDependency[Services], token: FromPath[str]) -> Template:
@@ -281,37 +235,34 @@ class SatisfactionPages(Controller):
             client=client_address(request.scope),
         )
 
-    @post("/track/survey", operation_id="TrackSurvey")
-    async def track_survey(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    async def _by_tracking(
+        self, request: Request[Any, Any, Any], services: Services, step: str, then: Step
     ) -> Template:
-        """From the tracking page: step=answer submits the answers; anything else shows the form."""
+        """A form from the tracking page: `step` runs `then`; anything else shows the survey's state."""
         form = await request.form()
         who = self._by_code(request, services, form)
         try:
-            if form.get("step") == "answer":
-                return await self._answer(services, who, form)
+            if form.get("step") == step:
+                return await then(services, who, form)
             return await self._show(services, who)
         except (NotFound, TooManyAttempts) as exc:
             return _track_failed(who, exc)
         except rules.SurveyClosed:
             return _survey_closed()
 
+    @post("/track/survey", operation_id="TrackSurvey")
+    async def track_survey(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        """From the tracking page: step=answer submits the answers; anything else shows the form."""
+        return await self._by_tracking(request, services, "answer", self._answer)
+
     @post("/track/survey/appeal", operation_id="TrackSurveyAppeal")
     async def track_appeal(
         self, request: Request[Any, Any, Any], services: NamedDependency[Services]
     ) -> Template:
         """step=send submits the request; anything else shows the thanks page with the request form."""
-        form = await request.form()
-        who = self._by_code(request, services, form)
-        try:
-            if form.get("step") == "send":
-                return await self._appeal(services, who, form)
-            return await self._show(services, who)
-        except (NotFound, TooManyAttempts) as exc:
-            return _track_failed(who, exc)
-        except rules.SurveyClosed:
-            return _survey_closed()
+        return await self._by_tracking(request, services, "send", self._appeal)
 
     # --- the supervisor -----------------------------------------------------------------------------
 
@@ -327,9 +278,9 @@ class SatisfactionPages(Controller):
         values: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
-        found = await satisfaction.appeals(services.pool, now=utcnow())
+        found = await appeals.appeals(services.pool, now=utcnow())
         context = {
-            **_staff_base(staff),
+            **staff_context(staff),
             "appeals": found,
             "questions": [(code, zh) for code, (zh, _) in rules.QUESTIONS.items()],
             "point_labels": {points: zh for points, (zh, _) in rules.POINT_LABELS.items()},
@@ -368,14 +319,14 @@ class SatisfactionPages(Controller):
         staff: NamedDependency[StaffUser],
         appeal_id: FromPath[int],
     ) -> Template | Redirect:
-        values = _values(await request.form(), ("decision", "reason"))
+        values = _values(await request.form(), DecideAppeal)
         try:
-            decided = await satisfaction.decide(
-                services.pool, appeal_id, staff, values["decision"] or None, values["reason"], now=utcnow()
-            )
+            cmd = forms.command(DecideAppeal, values)
+            decided = await satisfaction.decide(services.pool, appeal_id, staff, cmd, now=utcnow())
         except ValidationFailed as exc:
+            errors = forms.field_messages(exc.errors)
             return await self._appeals_page(
-                services, staff, failed=appeal_id, errors=_errors(exc.errors), values=values, status_code=422
+                services, staff, failed=appeal_id, errors=errors, values=values, status_code=422
             )
         except InvalidTransition as exc:
             return await self._appeals_page(services, staff, problem=exc.message, status_code=409)

@@ -1,0 +1,95 @@
+"""Reading mediation's fields: an amount in yuan, a deadline from today on, when something happened, a
+record's id; each bad value is a FieldError with its code (domain.fields)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+from domain.fields import Fields
+from domain.money import parse_yuan
+
+MAX_AMOUNT_FEN = 1_000_000_000  # ten million yuan: above any consumer dispute, below any overflow
+ANSWER_WINDOW_DAYS = 365  # an answer deadline further away than this is a typing error
+FUTURE_SLACK = timedelta(minutes=10)  # a contact "now" typed on a clock a little ahead is not the future
+ID_MAX = 2**63
+
+
+class MediationFields(Fields):
+    """The field readers mediation adds: an amount in yuan, a deadline from today, when something
+    happened, a record id."""
+
+    def money(self, field: str, raw: object, *, missing: str) -> int | None:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            self.fail(field, "required", missing, "This field is required")
+            return None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            self.fail(field, "invalid_type", '金额应写成文字，如 "300.00"', 'A decimal string, e.g. "300.00"')
+            return None
+        fen = parse_yuan(raw)
+        if fen is None:
+            self.fail(
+                field,
+                "invalid_amount",
+                "金额格式不正确：以元为单位，最多两位小数",
+                "Yuan, at most two decimals",
+            )
+            return None
+        if fen > MAX_AMOUNT_FEN:
+            self.fail(field, "too_large", "金额过大，请核对", "Amount is implausibly large")
+            return None
+        return fen
+
+    def day(self, field: str, raw: object, *, missing: str | None, today: date) -> date | None:
+        """A date from today on (an answer or performance deadline), within the answer window."""
+        if raw is None or raw == "":
+            if missing:
+                self.fail(field, "required", missing, "This field is required")
+            return None
+        if isinstance(raw, date) and not isinstance(raw, datetime):
+            value = raw
+        else:
+            try:
+                value = date.fromisoformat(str(raw).strip())
+            except ValueError:
+                self.fail(field, "invalid_date", "日期格式应为 年-月-日", "Use YYYY-MM-DD")
+                return None
+        if value < today:
+            self.fail(field, "in_past", "日期不能早于今天", "Cannot be in the past")
+            return None
+        if value > today + timedelta(days=ANSWER_WINDOW_DAYS):
+            self.fail(field, "too_far", "日期过远，请核对", "Too far ahead")
+            return None
+        return value
+
+    def moment(self, field: str, raw: object, *, now: datetime, tz: tzinfo) -> datetime:
+        """When something happened: ISO date-time (a bare one is local time); absent means now."""
+        if raw is None or raw == "":
+            return now
+        if isinstance(raw, datetime):
+            value = raw
+        else:
+            try:
+                value = datetime.fromisoformat(str(raw).strip())
+            except ValueError:
+                self.fail(field, "invalid_datetime", "时间格式应为 年-月-日 时:分", "Use YYYY-MM-DDTHH:MM")
+                return now
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        if value > now + FUTURE_SLACK:
+            self.fail(field, "in_future", "时间不能晚于现在", "Cannot be in the future")
+            return now
+        return value
+
+    def ident(self, field: str, raw: object, *, missing: str | None) -> int | None:
+        if raw is None or raw == "":
+            if missing:
+                self.fail(field, "required", missing, "This field is required")
+            return None
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < ID_MAX:
+            self.fail(field, "invalid_type", "应为正整数编号", "Must be a positive integer")
+            return None
+        return raw

@@ -1,0 +1,201 @@
+"""Team queues as staff read them: each queue's load and team (the supervisor's overview), a mediator's
+workbench (their cases, then their teams' waiting ones, each with its countdown), and the API's view of
+the overview."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import asyncpg
+import msgspec
+
+from domain.calendar import WorkCalendar, working_days_between
+from service.store import queues as store
+from service.store import reference
+from service.store.staff import StaffUser
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    display_name: str
+    disabled: bool
+    open_count: int = 0  # open cases held, in any queue
+    own_limit: int | None = None  # None: the queue's max_open_per_mediator
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLoad:
+    code: str
+    name_zh: str
+    name_en: str
+    active: bool
+    max_open_per_mediator: int
+    unassigned: int
+    assigned: int
+    oldest_unassigned: datetime | None  # when the longest-waiting unassigned case was received
+    overdue: int  # past the mediation deadline, clock running
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    id: int
+    tracking_no: str
+    queue: str | None
+    status: str
+    paused: bool
+    merchant_name: str
+    category: str
+    subdistrict: str | None
+    received_at: datetime
+    mediation_due: date | None
+    provisional: bool
+    working_days_left: int | None  # negative: overdue; None while the clock is paused
+
+
+@dataclass(frozen=True, slots=True)
+class TeamQueue:
+    code: str
+    name_zh: str
+    total: int  # unassigned cases waiting; `items` shows the first few, in claim order
+    items: tuple[WorkItem, ...]
+    max_open_per_mediator: int
+
+
+@dataclass(frozen=True, slots=True)
+class Workbench:
+    mine: tuple[WorkItem, ...]
+    teams: tuple[TeamQueue, ...]
+    member: bool  # False: the user is in no queue, so every active queue is shown
+
+
+async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
+    """Every queue's load: unassigned and assigned cases in mediation, the oldest waiting, the overdue."""
+    async with pool.acquire() as conn:
+        rows = await store.overview(conn, today)
+        members = await store.members(conn)
+        loads = {m.user_id: m for m in await store.mediators_load(conn)}
+    by_queue: dict[str, list[Member]] = {}
+    for m in members:
+        load = loads.get(m.user_id)
+        by_queue.setdefault(m.queue, []).append(
+            Member(
+                m.user_id,
+                m.display_name,
+                m.disabled,
+                open_count=load.open_count if load else 0,
+                own_limit=load.own_limit if load else None,
+            )
+        )
+    return [
+        QueueLoad(
+            code=r["code"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            active=r["active"],
+            max_open_per_mediator=r["max_open_per_mediator"],
+            unassigned=r["unassigned"],
+            assigned=r["assigned"],
+            oldest_unassigned=r["oldest_unassigned"],
+            overdue=r["overdue"],
+            members=tuple(by_queue.get(r["code"], ())),
+        )
+        for r in rows
+    ]
+
+
+async def workbench(pool: asyncpg.Pool, actor: StaffUser, *, today: date, per_queue: int = 20) -> Workbench:
+    """A mediator's own open cases, then the unassigned cases of the queues they work in (every active
+    queue when they are in none), each with its countdown."""
+    async with pool.acquire() as conn:
+        mine = await store.assigned_to(conn, actor.id)
+        member_of = await store.queues_of(conn, actor.id)
+        active = [q for q in await store.list_all(conn) if q.active]
+        teams = [q for q in active if q.code in member_of] if member_of else active
+        waiting = await store.unassigned(conn, [q.code for q in teams], per_queue)
+        calendar = await countdown_calendar(conn, today, [r["mediation_due"] for r in [*mine, *waiting]])
+    items: dict[str, list[WorkItem]] = {}
+    totals: dict[str, int] = {}
+    for r in waiting:
+        items.setdefault(r["queue"], []).append(_item(r, calendar, today))
+        totals[r["queue"]] = r["total"]
+    return Workbench(
+        mine=tuple(_item(r, calendar, today) for r in mine),
+        teams=tuple(
+            TeamQueue(
+                q.code,
+                q.name_zh,
+                totals.get(q.code, 0),
+                tuple(items.get(q.code, ())),
+                q.max_open_per_mediator,
+            )
+            for q in teams
+        ),
+        member=bool(member_of),
+    )
+
+
+def _item(r: asyncpg.Record, calendar: WorkCalendar, today: date) -> WorkItem:
+    return WorkItem(
+        id=r["id"],
+        tracking_no=r["tracking_no"],
+        queue=r["queue"],
+        status=r["status"],
+        paused=r["paused"],
+        merchant_name=r["merchant_name"],
+        category=r["category"],
+        subdistrict=r["subdistrict"],
+        received_at=r["received_at"],
+        mediation_due=r["mediation_due"],
+        provisional=r["mediation_due_provisional"],
+        working_days_left=working_days_left(calendar, today, r["mediation_due"], r["paused"]),
+    )
+
+
+def working_days_left(calendar: WorkCalendar, today: date, due: date | None, paused: bool) -> int | None:
+    # a stopped clock has no countdown: the deadline moves by the paused time when it restarts
+    if due is None or paused:
+        return None
+    return working_days_between(calendar, today, due)
+
+
+async def countdown_calendar(
+    conn: asyncpg.Connection, today: date, dues: Iterable[date | None]
+) -> WorkCalendar:
+    """The working-day calendar spanning today and every deadline to count to."""
+    days = [today, *(d for d in dues if d is not None)]
+    return await reference.work_calendar(conn, min(days) - _DAY, max(days) + _DAY)
+
+
+class QueueMember(msgspec.Struct):
+    user_id: int
+    display_name: str
+    disabled: bool
+
+
+class QueueSummary(msgspec.Struct):
+    code: str
+    name_zh: str
+    name_en: str
+    active: bool
+    max_open_per_mediator: int
+    unassigned: int
+    assigned: int
+    oldest_unassigned: datetime | None  # when the longest-waiting unassigned case was received
+    overdue: int  # past the mediation deadline, clock running
+    members: list[QueueMember]
+
+
+class QueueList(msgspec.Struct):
+    today: date
+    queues: list[QueueSummary]
+
+
+async def queue_list(pool: asyncpg.Pool, *, today: date) -> QueueList:
+    loads = await overview(pool, today=today)
+    return QueueList(today, [msgspec.convert(q, QueueSummary, from_attributes=True) for q in loads])

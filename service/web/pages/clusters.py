@@ -1,0 +1,93 @@
+"""The cluster alerts page: open alerts with the supervisor's decision form, then those decided lately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from domain.casework_fields import CaseworkConflict
+from domain.clusters import CLUSTER_DECISIONS
+from domain.errors import ValidationFailed
+from domain.events import EventKind
+from domain.roles import Permission
+from service.app_types import Services
+from service.queries import clusters as queries
+from service.store.staff import StaffUser
+from service.usecases import clusters
+from service.usecases.clock import local_time, utcnow
+from service.usecases.cluster_commands import DecideCluster
+from service.web import forms
+from service.web.auth import requires
+from service.web.pages.public import PRIVATE
+from service.web.pages.staff.common import StaffController, staff_context
+
+DECISIONS = [(d.value, name, meaning) for d, (name, meaning, _) in CLUSTER_DECISIONS.items()]
+DECISION_NAMES = {d.value: name for d, (name, _, _) in CLUSTER_DECISIONS.items()}
+
+
+async def clusters_page(
+    services: Services,
+    staff: StaffUser,
+    *,
+    done: str | None = None,
+    problem: str | None = None,
+    failed: int | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    found = await queries.alerts(services.pool, now=utcnow())
+    context = {
+        **staff_context(staff),
+        "alerts": found,
+        "decisions": DECISIONS,
+        "decision_names": DECISION_NAMES,
+        "local_time": local_time,
+        "done": done,
+        "problem": problem,
+        "failed": failed,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return Template("staff_clusters.html", context=context, status_code=status_code, headers=PRIVATE)
+
+
+class ClusterPages(StaffController):
+    @get("/clusters", operation_id="StaffClustersPage", guards=[requires(Permission.CASE_VIEW)])
+    async def clusters_page(
+        self,
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return await clusters_page(services, staff, done=done)
+
+    @post(
+        "/clusters/{alert_id:int}/decide",
+        operation_id="StaffDecideCluster",
+        guards=[requires(Permission.CLUSTERS_DECIDE)],
+    )
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        alert_id: FromPath[int],
+    ) -> Template | Redirect:
+        values = await forms.form_values(request)
+        try:
+            cmd = forms.command(DecideCluster, values)
+            await clusters.decide(services.pool, alert_id, staff, cmd, now=utcnow())
+        except ValidationFailed as exc:
+            errors = forms.field_messages(exc.errors)
+            return await clusters_page(
+                services, staff, failed=alert_id, errors=errors, values=values, status_code=422
+            )
+        except CaseworkConflict as exc:
+            return await clusters_page(services, staff, problem=exc.message, status_code=409)
+        done = EventKind.CLUSTER_DECIDED
+        return Redirect(f"/staff/clusters?done={done}#alert-{alert_id}", status_code=303)

@@ -1,0 +1,37 @@
+"""What every staff page shares: the signed-in user's header context, the controller base, and the safe
+`next` target of a sign-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller
+from litestar.di import Provide
+
+from domain.roles import ROLE_LABELS, Permission, can
+from service.store.staff import StaffUser
+from service.web.auth import provide_staff
+
+
+class StaffController(Controller):
+    """A controller of pages under /staff that name the signed-in user as `staff`."""
+
+    path = "/staff"
+    include_in_schema = False
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+
+
+def staff_context(user: StaffUser) -> dict[str, Any]:
+    """The header and menus of every staff page: who is signed in, their roles, what they may do."""
+    return {
+        "staff": user,
+        "role_labels": [ROLE_LABELS[r][0] for r in sorted(user.roles)],
+        "can": {p.value.replace(".", "_"): can(user.roles, p) for p in Permission},
+    }
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path inside the staff area: never an open redirect."""
+    if target and target.startswith("/staff") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/staff"

@@ -1,0 +1,124 @@
+"""The case page's first-payment forms: the merchant's reply link, recording the merchant's answer, and
+paying from the deposit after a confirmation page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain.errors import Conflict
+from domain.events import EventKind, confirmation
+from domain.money import format_yuan
+from domain.roles import Permission
+from service.app_types import Services
+from service.queries import first_payments as fp_queries
+from service.store.staff import StaffUser
+from service.usecases import first_payment
+from service.usecases.clock import utcnow
+from service.usecases.first_payment_commands import MerchantAnswer
+from service.web import forms
+from service.web.auth import requires
+from service.web.deps import public_link
+from service.web.pages.public import PRIVATE
+from service.web.pages.staff.case_page import act, render_case_page
+from service.web.pages.staff.common import StaffController, staff_context
+
+
+async def render_payout_page(
+    services: Services, staff: StaffUser, case_id: int, *, error: str | None = None, status: int = 200
+) -> Template:
+    """What the payout will do (amount, balance before and after, the case); nothing moves here."""
+    p = await fp_queries.payout_preview(services.pool, case_id)
+    context = {
+        **staff_context(staff),
+        "p": p,
+        "amount": format_yuan(p.amount_fen),
+        "before": format_yuan(p.balance_before_fen),
+        "after": format_yuan(p.balance_after_fen),
+        "error": error,
+    }
+    return Template("staff_payout_confirm.html", context=context, status_code=status, headers=PRIVATE)
+
+
+class FirstPaymentPages(StaffController):
+    @post(
+        "/cases/{case_id:int}/merchant-link",
+        operation_id="StaffMerchantLink",
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def merchant_link(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template:
+        token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
+        url = public_link(request, f"/m/{token}")
+        return await render_case_page(
+            services, staff, case_id, new_link=url, notice=confirmation(EventKind.MERCHANT_LINK_ISSUED)
+        )
+
+    @post(
+        "/cases/{case_id:int}/first-payment/answer",
+        operation_id="StaffMerchantAnswer",
+        guards=[requires(Permission.CASE_WORK)],
+    )
+    async def merchant_answer(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        async def run(v: dict[str, str]) -> str:
+            cmd = forms.command(MerchantAnswer, v)
+            return await first_payment.answer(
+                services.pool, case_id, cmd, ctx=services.intake, now=utcnow(), staff=staff
+            )
+
+        def done(answer: str) -> str:  # the event the answer wrote
+            return EventKind.MERCHANT_PAID if answer == "pay" else EventKind.MERCHANT_REFUSED
+
+        return await act(request, services, staff, case_id, done, run)
+
+    @get(
+        "/cases/{case_id:int}/first-payment/payout",
+        operation_id="StaffPayoutConfirmPage",
+        guards=[requires(Permission.PAYOUT_APPROVE)],
+    )
+    async def payout_page(
+        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
+    ) -> Template:
+        """What the payout will do (amount, balance before and after, the case); nothing moves here."""
+        return await render_payout_page(services, staff, case_id)
+
+    @post(
+        "/cases/{case_id:int}/first-payment/payout",
+        operation_id="StaffPayout",
+        guards=[requires(Permission.PAYOUT_APPROVE)],
+    )
+    async def payout(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        staff: NamedDependency[StaffUser],
+        case_id: FromPath[int],
+    ) -> Template | Redirect:
+        """Money moves only from the confirmation page's form (confirm=yes and the amount it showed);
+        any other post shows that page first."""
+        form = await request.form()
+        shown = str(form.get("amount_fen") or "")
+        if str(form.get("confirm") or "") != "yes" or not (shown.isascii() and shown.isdigit()):
+            return await render_payout_page(services, staff, case_id)
+        try:
+            await first_payment.approve_payout(
+                services.pool, case_id, staff, now=utcnow(), expected_fen=int(shown)
+            )
+        except Conflict as exc:
+            return await render_payout_page(services, staff, case_id, error=str(exc), status=409)
+        return Redirect(f"/staff/cases/{case_id}?done={EventKind.DEPOSIT_PAYOUT}", status_code=303)

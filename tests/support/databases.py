@@ -1,0 +1,49 @@
+"""Throwaway databases on the test server, built by the production migration runner."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from service.settings import ROOT
+from service.store.migrate import migrate
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class Databases:
+    """Creates throwaway databases on the test server and drops them at the end."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.created: list[str] = []
+
+    async def create(self, *, migrated: bool) -> str:
+        name = f"qd_test_{uuid.uuid4().hex[:12]}"
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        self.created.append(name)
+        url = with_database(self.admin_url, name)
+        if migrated:
+            conn = await asyncpg.connect(url)
+            try:
+                await migrate(conn, ROOT / "migrations")
+            finally:
+                await conn.close()
+        return url
+
+    async def drop_all(self) -> None:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            for name in self.created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()

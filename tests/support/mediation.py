@@ -1,0 +1,64 @@
+"""Mediation steps in one line each for tests: an offer made, an answer recorded by the mediator, and the
+consumer confirming the issued 调解书 on the tracking page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from litestar.testing import AsyncTestClient
+
+from service.store.staff import StaffUser
+from service.usecases import mediation
+from tests.support.consumer import track_page
+from tests.support.html import csrf_token
+
+
+async def offer(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime, **fields: Any) -> int:
+    """The id of the offer `fields` (MakeOffer's) that `actor` records."""
+    return (await mediation.make_offer(pool, case_id, actor, mediation.MakeOffer(**fields), now=now)).id
+
+
+async def answer(
+    pool: asyncpg.Pool, case_id: int, offer_id: int, actor: StaffUser, *, now: datetime, **fields: Any
+) -> mediation.OfferAnswered:
+    """An answer (AnswerOffer's `fields`) given by phone and recorded by `actor`."""
+    cmd = mediation.AnswerOffer(**fields)
+    return await mediation.record_answer(pool, case_id, offer_id, actor, cmd, now=now)
+
+
+async def consumer_confirms(api: AsyncTestClient[Any], case: dict[str, Any]) -> Any:
+    """The consumer confirms the issued 调解书 on the tracking page; the page's response."""
+    waiting = await track_page(api, case)
+    return await api.post(
+        "/track/settlement/confirm",
+        data={
+            "tracking_no": case["tracking_no"],
+            "access_code": case["access_code"],
+            "_csrf_token": csrf_token(waiting),
+        },
+    )
+
+
+async def recusal(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime, **fields: Any) -> int:
+    """The id of the recusal request (RequestRecusal's `fields`) `actor` records."""
+    return (
+        await mediation.request_recusal(pool, case_id, actor, mediation.RequestRecusal(**fields), now=now)
+    ).id
+
+
+async def decide(
+    pool: asyncpg.Pool, case_id: int, recusal_id: int, actor: StaffUser, *, now: datetime, **fields: Any
+) -> mediation.RecusalDecided:
+    """A supervisor's decision (DecideRecusal's `fields`) on a recusal request."""
+    cmd = mediation.DecideRecusal(**fields)
+    return await mediation.decide_recusal(pool, case_id, recusal_id, actor, cmd, now=now)
+
+
+async def closing(pool: asyncpg.Pool, case_id: int) -> dict[str, Any]:
+    """How the case ended: status, outcome and the relief obtained."""
+    row = await pool.fetchrow(
+        "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
+    )
+    return dict(row)
