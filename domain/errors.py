@@ -31,6 +31,16 @@ class Conflict(DomainError):
     """The request clashes with what is stored (e.g. an idempotency key reused with another body)."""
 
 
+class CodedConflict(Conflict):
+    """A step clashes with what is recorded: HTTP 409. `code` is stable (pages put it in a redirect);
+    str(exc) and `message` are the Chinese message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 class Forbidden(DomainError):
     """The caller's role allows the action, but not on this record (another mediator's case): HTTP 403.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from domain.calendar import Deadline, Unit, WorkCalendar, compute_deadline
-from domain.errors import Conflict
+from domain.errors import CodedConflict
 from domain.mediation_fields import MediationFields
 from domain.mediation_terms import TERMINATION_REASONS
 
@@ -89,14 +89,9 @@ RECUSAL_DECISIONS: dict[str, tuple[str, str]] = {
 }
 
 
-class MediationConflict(Conflict):
+class MediationConflict(CodedConflict):
     """A mediation step clashes with the record (no longer in mediation, an offer already answered, the
     wrong side answering …): HTTP 409. `code` is stable (pages put it in a redirect); str(exc) is Chinese."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def not_in_mediation() -> MediationConflict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 
 from domain.fields import Fields
-from domain.money import parse_yuan
 
 MAX_AMOUNT_FEN = 1_000_000_000  # ten million yuan: above any consumer dispute, below any overflow
 ANSWER_WINDOW_DAYS = 365  # an answer deadline further away than this is a typing error
@@ -19,42 +18,13 @@ class MediationFields(Fields):
     happened, a record id."""
 
     def money(self, field: str, raw: object, *, missing: str) -> int | None:
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            self.fail(field, "required", missing, "This field is required")
-            return None
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            raw = str(raw)
-        if not isinstance(raw, str):
-            self.fail(field, "invalid_type", '金额应写成文字，如 "300.00"', 'A decimal string, e.g. "300.00"')
-            return None
-        fen = parse_yuan(raw)
-        if fen is None:
-            self.fail(
-                field,
-                "invalid_amount",
-                "金额格式不正确：以元为单位，最多两位小数",
-                "Yuan, at most two decimals",
-            )
-            return None
-        if fen > MAX_AMOUNT_FEN:
-            self.fail(field, "too_large", "金额过大，请核对", "Amount is implausibly large")
-            return None
-        return fen
+        return self.yuan(field, raw, missing=missing, max_fen=MAX_AMOUNT_FEN, allow_int=True)
 
     def day(self, field: str, raw: object, *, missing: str | None, today: date) -> date | None:
         """A date from today on (an answer or performance deadline), within the answer window."""
-        if raw is None or raw == "":
-            if missing:
-                self.fail(field, "required", missing, "This field is required")
+        value = self.iso_day(field, raw, missing=missing)
+        if value is None:
             return None
-        if isinstance(raw, date) and not isinstance(raw, datetime):
-            value = raw
-        else:
-            try:
-                value = date.fromisoformat(str(raw).strip())
-            except ValueError:
-                self.fail(field, "invalid_date", "日期格式应为 年-月-日", "Use YYYY-MM-DD")
-                return None
         if value < today:
             self.fail(field, "in_past", "日期不能早于今天", "Cannot be in the past")
             return None
@@ -83,9 +53,7 @@ class MediationFields(Fields):
         return value
 
     def ident(self, field: str, raw: object, *, missing: str | None) -> int | None:
-        if raw is None or raw == "":
-            if missing:
-                self.fail(field, "required", missing, "This field is required")
+        if self.absent(field, raw, missing=missing):
             return None
         if isinstance(raw, str) and raw.strip().isdigit():
             raw = int(raw.strip())

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from domain.errors import Conflict
+from domain.errors import CodedConflict
 from domain.merchant_names import Address, Name, bigrams, dice, parse_address, parse_name
 
 # What each part of the score can add, out of 100.
@@ -37,13 +37,9 @@ TRADE_WEIGHT, INDUSTRY_WEIGHT = 0.8, 0.2
 Outcome = Literal["confident", "plausible", "none"]
 
 
-class LinkRefused(Conflict):
+class LinkRefused(CodedConflict):
     """A link, re-link, edit or merge the case's or merchant's state does not allow (409); `code` is
     stable, for the case page's message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 # --- scoring ----------------------------------------------------------------------------------------

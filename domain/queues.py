@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.errors import CodedConflict, FieldError, ValidationFailed
 from domain.roles import Permission, Role, can
 
 FALLBACK_QUEUE = "general"
@@ -46,16 +46,11 @@ def choose_queue(rules: Iterable[QueueRule], subdistrict: str | None, category: 
     return FALLBACK_QUEUE
 
 
-class QueueConflict(Conflict):
+class QueueConflict(CodedConflict):
     """A queue step clashes with what is recorded: HTTP 409.
 
     `code` is stable (pages put it in a redirect); str(exc) is the Chinese message.
     """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class OpenCaseLimit(QueueConflict):

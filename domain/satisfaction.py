@@ -211,14 +211,14 @@ def validate_answers(form: Mapping[str, object]) -> Answers:
             points[question] = LEVELS[raw]
     comment = _text(form.get("comment"))
     if comment is not None and len(comment) > COMMENT_MAX:
-        errors.append(
-            FieldError(
-                "comment", "too_long", f"意见建议不能超过{COMMENT_MAX}字", f"At most {COMMENT_MAX} characters"
-            )
-        )
+        errors.append(_too_long("comment", "意见建议", COMMENT_MAX))
     if errors:
         raise ValidationFailed(errors)
     return Answers(points, comment)
+
+
+def _too_long(field: str, what: str, limit: int) -> FieldError:
+    return FieldError(field, "too_long", f"{what}不能超过{limit}字", f"At most {limit} characters")
 
 
 def validate_appeal(kind: object, reason: object) -> tuple[str, str]:
@@ -230,11 +230,7 @@ def validate_appeal(kind: object, reason: object) -> tuple[str, str]:
     if clean is None:
         errors.append(FieldError("reason", "required", "请写明理由", "Say why"))
     elif len(clean) > REASON_MAX:
-        errors.append(
-            FieldError(
-                "reason", "too_long", f"理由不能超过{REASON_MAX}字", f"At most {REASON_MAX} characters"
-            )
-        )
+        errors.append(_too_long("reason", "理由", REASON_MAX))
     if errors:
         raise ValidationFailed(errors)
     assert clean is not None
@@ -250,11 +246,7 @@ def validate_decision(decision: object, reason: object) -> tuple[str, str | None
     if decision == "declined" and clean is None:
         errors.append(FieldError("reason", "required", "不同意时请写明理由（消费者可以看到）", "Say why"))
     if clean is not None and len(clean) > REASON_MAX:
-        errors.append(
-            FieldError(
-                "reason", "too_long", f"理由不能超过{REASON_MAX}字", f"At most {REASON_MAX} characters"
-            )
-        )
+        errors.append(_too_long("reason", "理由", REASON_MAX))
     if errors:
         raise ValidationFailed(errors)
     return str(decision), clean

@@ -81,30 +81,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             settings=settings,
             pool=pool,
             redis=redis,
-            intake=IntakeContext(
-                secret_key=settings.secret_key,
-                evidence_dir=settings.evidence_dir,
-                evidence_max_files=settings.evidence_max_files,
-                evidence_max_bytes=settings.evidence_max_bytes,
-                idempotency_ttl_s=settings.idempotency_ttl_s,
-            ),
-            throttle=Throttle(
-                redis,
-                prefix=f"{settings.queue_name}:track-fail",
-                window_s=settings.track_failure_window_s,
-                limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
-                slowdown_base_s=settings.track_slowdown_base_s,
-                slowdown_max_s=settings.track_slowdown_max_s,
-            ),
-            filing=FilingLimits(
-                redis,
-                prefix=f"{settings.queue_name}:filing",
-                secret_key=settings.secret_key,
-                per_client=settings.filing_max_per_client,
-                per_client_window_s=settings.filing_client_window_s,
-                per_phone=settings.filing_max_per_phone,
-                per_phone_window_s=settings.filing_phone_window_s,
-            ),
+            intake=IntakeContext.from_settings(settings),
+            throttle=Throttle.for_tracking(redis, settings),
+            filing=FilingLimits.from_settings(redis, settings),
             auth_policy=AuthPolicy(),
             passwords=PasswordCheck(
                 threads=settings.signin_threads, max_in_flight=settings.signin_max_in_flight

@@ -62,24 +62,34 @@ class RequestMetrics:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            status = 500
-            started = time.perf_counter()
-
-            async def send_status(message: Any) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
+            observed = ObservedResponse(send)
             try:
-                await app(scope, receive, send_status)
+                await app(scope, receive, observed)
             finally:
                 route = scope.get("path_template") or "unmatched"  # set by the router once it matched
                 method = scope.get("method", "")
-                self.requests.labels(method, route, str(status)).inc()
-                self.latency.labels(method, route).observe(time.perf_counter() - started)
+                self.requests.labels(method, route, str(observed.status)).inc()
+                self.latency.labels(method, route).observe(observed.elapsed_s())
 
         return measured
+
+
+class ObservedResponse:
+    """An ASGI `send` that passes every message on and notes the response's status (500 until one
+    starts: a request that fails before answering counts as an error) and how long the request took."""
+
+    def __init__(self, send: Callable[[Any], Awaitable[None]]) -> None:
+        self._send = send
+        self.status = 500
+        self.started = time.perf_counter()
+
+    async def __call__(self, message: Any) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)
+
+    def elapsed_s(self) -> float:
+        return time.perf_counter() - self.started
 
 
 class DatabaseFigures:

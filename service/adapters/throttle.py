@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from domain.errors import TooManyAttempts, ValidationFailed
+from service.settings import Settings
 
 log = structlog.get_logger("throttle")
 
@@ -50,6 +51,18 @@ class Throttle:
         self.redis, self.prefix, self.window_s, self.limits = redis, prefix, window_s, dict(limits)
         self.slowdown_base_s, self.slowdown_max_s = slowdown_base_s, slowdown_max_s
         self._give_back = redis.register_script(_GIVE_BACK)
+
+    @classmethod
+    def for_tracking(cls, redis: Redis, settings: Settings) -> Throttle:
+        """The tracking page's guard: wrong access codes per tracking number (slowed) and per client."""
+        return cls(
+            redis,
+            prefix=f"{settings.queue_name}:track-fail",
+            window_s=settings.track_failure_window_s,
+            limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
+            slowdown_base_s=settings.track_slowdown_base_s,
+            slowdown_max_s=settings.track_slowdown_max_s,
+        )
 
     def _key(self, subject: Subject) -> str:
         return f"{self.prefix}:{subject[0]}:{subject[1]}"
@@ -132,6 +145,18 @@ class FilingLimits:
         )
         self._by_phone = Throttle(
             redis, prefix=prefix, window_s=per_phone_window_s, limits={"tel": per_phone}
+        )
+
+    @classmethod
+    def from_settings(cls, redis: Redis, settings: Settings) -> FilingLimits:
+        return cls(
+            redis,
+            prefix=f"{settings.queue_name}:filing",
+            secret_key=settings.secret_key,
+            per_client=settings.filing_max_per_client,
+            per_client_window_s=settings.filing_client_window_s,
+            per_phone=settings.filing_max_per_phone,
+            per_phone_window_s=settings.filing_phone_window_s,
         )
 
     def _gates(self, client: str, phone: object) -> list[tuple[Throttle, list[Subject]]]:

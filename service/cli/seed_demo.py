@@ -80,13 +80,7 @@ async def seed(settings: Settings, count: int, seed: int) -> Any:
 def _intake_context(settings: Settings) -> Any:
     from service.usecases.intake import IntakeContext
 
-    return IntakeContext(
-        secret_key=settings.secret_key,
-        evidence_dir=settings.evidence_dir,
-        evidence_max_files=settings.evidence_max_files,
-        evidence_max_bytes=settings.evidence_max_bytes,
-        idempotency_ttl_s=settings.idempotency_ttl_s,
-    )
+    return IntakeContext.from_settings(settings)
 
 
 def _throttle(redis: Any, settings: Settings) -> Any:
@@ -95,12 +89,7 @@ def _throttle(redis: Any, settings: Settings) -> Any:
 
     if redis is None:
         return None
-    return Throttle(
-        redis,
-        prefix=f"{settings.queue_name}:track-fail",
-        window_s=settings.track_failure_window_s,
-        limits={"no": settings.track_max_failures, "ip": settings.track_max_failures_per_client},
-    )
+    return Throttle.for_tracking(redis, settings)
 
 
 def register(sub: Subcommands) -> None:

@@ -20,16 +20,7 @@ from service.queries import cases as case_queries
 from service.store import first_payments, merchants, queues, staff
 
 
-class StaffQueueItem(msgspec.Struct):
-    id: int
-    tracking_no: str
-    status: str
-    paused: bool
-    received_at: datetime
-    merchant_name: str
-    category: str
-    subdistrict: str | None
-    next_due: date | None
+class StaffQueueItem(case_queries.QueueCase, frozen=True):
     next_due_provisional: bool
     working_days_left: int | None  # negative: overdue
     overdue_flagged: bool
@@ -45,15 +36,7 @@ class StaffQueue(msgspec.Struct):
             total=q.total,
             items=[
                 StaffQueueItem(
-                    id=i.id,
-                    tracking_no=i.tracking_no,
-                    status=i.status,
-                    paused=i.paused,
-                    received_at=i.received_at,
-                    merchant_name=i.merchant_name,
-                    category=i.category,
-                    subdistrict=i.subdistrict,
-                    next_due=i.next_due,
+                    **{name: getattr(i, name) for name in case_queries.QueueCase.__struct_fields__},
                     next_due_provisional=i.provisional,
                     working_days_left=i.working_days_left,
                     overdue_flagged=i.overdue_flagged,

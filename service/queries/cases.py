@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import asyncpg
+import msgspec
 
 from domain import acceptance
 from domain.calendar import add_working_days, working_days_between
@@ -18,8 +20,9 @@ from service.store import cases, reference, staff
 from service.store import queues as queue_store
 
 
-@dataclass(frozen=True, slots=True)
-class QueueItem:
+class QueueCase(msgspec.Struct, frozen=True):
+    """What every view of a queued case shows of it, as the staff list query returns it."""
+
     id: int
     tracking_no: str
     status: str
@@ -29,6 +32,13 @@ class QueueItem:
     category: str
     subdistrict: str | None
     next_due: date | None
+
+    @classmethod
+    def fields_of(cls, r: asyncpg.Record) -> dict[str, Any]:
+        return {name: r[name] for name in QueueCase.__struct_fields__}
+
+
+class QueueItem(QueueCase, frozen=True):
     provisional: bool
     working_days_left: int | None  # negative: overdue
     overdue_flagged: bool
@@ -73,15 +83,7 @@ async def queue(
         )
     items = [
         QueueItem(
-            id=r["id"],
-            tracking_no=r["tracking_no"],
-            status=r["status"],
-            paused=r["paused"],
-            received_at=r["received_at"],
-            merchant_name=r["merchant_name"],
-            category=r["category"],
-            subdistrict=r["subdistrict"],
-            next_due=r["next_due"],
+            **QueueCase.fields_of(r),
             provisional=_provisional_of(r),
             working_days_left=working_days_between(calendar, today, r["next_due"]) if r["next_due"] else None,
             overdue_flagged=r["acceptance_overdue_at"] is not None,

@@ -28,8 +28,9 @@ class Member:
     own_limit: int | None = None  # None: the queue's max_open_per_mediator
 
 
-@dataclass(frozen=True, slots=True)
-class QueueLoad:
+class QueueCounts(msgspec.Struct, frozen=True):
+    """A queue and its load, as the overview query counts it."""
+
     code: str
     name_zh: str
     name_en: str
@@ -39,6 +40,9 @@ class QueueLoad:
     assigned: int
     oldest_unassigned: datetime | None  # when the longest-waiting unassigned case was received
     overdue: int  # past the mediation deadline, clock running
+
+
+class QueueLoad(QueueCounts, frozen=True):
     members: tuple[Member, ...]
 
 
@@ -94,15 +98,7 @@ async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
         )
     return [
         QueueLoad(
-            code=r["code"],
-            name_zh=r["name_zh"],
-            name_en=r["name_en"],
-            active=r["active"],
-            max_open_per_mediator=r["max_open_per_mediator"],
-            unassigned=r["unassigned"],
-            assigned=r["assigned"],
-            oldest_unassigned=r["oldest_unassigned"],
-            overdue=r["overdue"],
+            **{name: r[name] for name in QueueCounts.__struct_fields__},
             members=tuple(by_queue.get(r["code"], ())),
         )
         for r in rows
@@ -178,16 +174,7 @@ class QueueMember(msgspec.Struct):
     disabled: bool
 
 
-class QueueSummary(msgspec.Struct):
-    code: str
-    name_zh: str
-    name_en: str
-    active: bool
-    max_open_per_mediator: int
-    unassigned: int
-    assigned: int
-    oldest_unassigned: datetime | None  # when the longest-waiting unassigned case was received
-    overdue: int  # past the mediation deadline, clock running
+class QueueSummary(QueueCounts, frozen=True):
     members: list[QueueMember]
 
 

@@ -25,10 +25,8 @@ async def cluster_candidates(
     only: tuple[int, str] | None = None,
 ) -> list[ClusterCandidate]:
     """The clusters in the window; `only` (merchant id, category) narrows it to one (on acceptance)."""
-    if only is None:
-        rows = await conn.fetch(SQL["cluster_alerts_candidates"], start, end, threshold)
-    else:
-        rows = await conn.fetch(SQL["cluster_alerts_candidates_for"], start, end, threshold, *only)
+    merchant_id, category = only if only is not None else (None, None)
+    rows = await conn.fetch(SQL["cluster_alerts_candidates"], start, end, threshold, merchant_id, category)
     return [
         ClusterCandidate(
             merchant_id=r["merchant_id"],

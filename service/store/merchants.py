@@ -10,23 +10,17 @@ import asyncpg
 
 from domain.merchant_match import Candidate
 from domain.merchants import AgreementDraft, CommitmentDraft, MerchantDraft
+from service.store.rows import from_row
 from service.store.sql import SQL
 
 
 @dataclass(frozen=True, slots=True)
-class Merchant:
+class Merchant(MerchantDraft):
+    """A registered merchant: its registry fields (the draft it was made from, as since edited) and what
+    the registry adds."""
+
     id: int
-    name: str
-    uscc: str | None
-    address: str
-    subdistrict: str | None
-    kind: str
-    parent_id: int | None
-    contact_name: str | None
-    contact_phone: str | None
-    contact_email: str | None
     verified: bool
-    ends_on: date | None
     topup_overdue_since: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -80,22 +74,18 @@ def _merchant(row: asyncpg.Record) -> Merchant:
 
 def _commitment(row: asyncpg.Record) -> Commitment:
     cats = row["scope_categories"]
-    return Commitment(
-        id=row["id"],
-        merchant_id=row["merchant_id"],
+    return from_row(
+        Commitment,
+        row,
         scope_requests=tuple(row["scope_requests"]),
         scope_categories=tuple(cats) if cats is not None else None,
-        per_claim_cap_fen=row["per_claim_cap_fen"],
-        active_from=row["active_from"],
-        active_until=row["active_until"],
-        created_at=row["created_at"],
     )
 
 
-async def insert(conn: asyncpg.Connection, draft: MerchantDraft, *, verified: bool = True) -> int:
-    """Raises asyncpg.UniqueViolationError when the USCC is already registered."""
-    merchant_id: int = await conn.fetchval(
-        SQL["merchants_insert"],
+def _registry_fields(draft: MerchantDraft) -> tuple[object, ...]:
+    """A draft's registry fields in the order merchants_insert and merchants_update_from_import take
+    them ($1 … $10)."""
+    return (
         draft.name,
         draft.uscc,
         draft.address,
@@ -106,26 +96,19 @@ async def insert(conn: asyncpg.Connection, draft: MerchantDraft, *, verified: bo
         draft.contact_phone,
         draft.contact_email,
         draft.ends_on,
-        verified,
     )
+
+
+async def insert(conn: asyncpg.Connection, draft: MerchantDraft, *, verified: bool = True) -> int:
+    """Raises asyncpg.UniqueViolationError when the USCC is already registered."""
+    merchant_id: int = await conn.fetchval(SQL["merchants_insert"], *_registry_fields(draft), verified)
     return merchant_id
 
 
 async def update_from_import(conn: asyncpg.Connection, draft: MerchantDraft, at: datetime) -> int | None:
     """Rewrite the registered merchant with this USCC (an import in update mode); None: none has it."""
     merchant_id: int | None = await conn.fetchval(
-        SQL["merchants_update_from_import"],
-        draft.uscc,
-        draft.name,
-        draft.address,
-        draft.subdistrict,
-        draft.kind,
-        draft.parent_id,
-        draft.contact_name,
-        draft.contact_phone,
-        draft.contact_email,
-        draft.ends_on,
-        at,
+        SQL["merchants_update_from_import"], *_registry_fields(draft), at
     )
     return merchant_id
 

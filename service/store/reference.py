@@ -11,6 +11,7 @@ from domain.acceptance import Citations
 from domain.calendar import Unit, WorkCalendar
 from domain.deadlines import RuleSet
 from domain.taxonomy import Label, Taxonomy
+from service.store.rows import from_row
 from service.store.sql import SQL
 
 
@@ -52,17 +53,8 @@ async def citations(conn: asyncpg.Connection, rule_set_id: str) -> Citations:
 
 
 def _rule_set(r: asyncpg.Record) -> RuleSet:
-    return RuleSet(
-        id=r["id"],
-        name_zh=r["name_zh"],
-        effective_from=r["effective_from"],
-        acceptance_days=r["acceptance_days"],
-        acceptance_unit=Unit(r["acceptance_unit"]),
-        mediation_days=r["mediation_days"],
-        mediation_unit=Unit(r["mediation_unit"]),
-        merchant_reply_days=r["merchant_reply_days"],
-        merchant_reply_unit=Unit(r["merchant_reply_unit"]),
-    )
+    units = ("acceptance_unit", "mediation_unit", "merchant_reply_unit")
+    return from_row(RuleSet, r, **{name: Unit(r[name]) for name in units})
 
 
 async def work_calendar(conn: asyncpg.Connection, start: date, end: date) -> WorkCalendar:

@@ -20,6 +20,7 @@ import asyncpg
 
 from domain.indicators import Definition, MonthCounts
 from domain.return_figures import MerchantRow, MonthTables
+from service.store.rows import from_row
 from service.store.sql import SQL
 
 TIMEOUT_S = 600  # a month of a million cases is read in seconds, not in the pool's default 30
@@ -212,19 +213,7 @@ async def first_month(conn: asyncpg.Connection) -> date | None:
 
 async def definitions(conn: asyncpg.Connection, version: str) -> list[Definition]:
     return [
-        Definition(
-            code=r["code"],
-            name_zh=r["name_zh"],
-            name_en=r["name_en"],
-            formula=r["formula"],
-            numerator=r["numerator"],
-            denominator=r["denominator"],
-            unit=r["unit"],
-            period=r["period"],
-            sort=r["sort"],
-            kind=r["kind"],
-            target=float(r["target"]) if r["target"] is not None else None,
-        )
+        from_row(Definition, r, target=float(r["target"]) if r["target"] is not None else None)
         for r in await conn.fetch(SQL["stats_definitions"], version)
     ]
 
@@ -233,18 +222,7 @@ async def definitions(conn: asyncpg.Connection, version: str) -> list[Definition
 
 
 def _return(r: asyncpg.Record, figures: bool = True) -> Return:
-    return Return(
-        month=r["month"],
-        version=r["version"],
-        definitions=r["definitions"],
-        figures=r["figures"] if figures else {},
-        content_hash=r["content_hash"],
-        created_at=r["created_at"],
-        created_by=r["created_by"],
-        restatement_of=r["restatement_of"],
-        changes=r["changes"],
-        reason=r["reason"],
-    )
+    return from_row(Return, r, figures=r["figures"] if figures else {})
 
 
 async def lock_month(conn: asyncpg.Connection, month: date) -> None:
@@ -293,19 +271,7 @@ async def insert_return(
 
 
 async def list_returns(conn: asyncpg.Connection, limit: int) -> list[ReturnListItem]:
-    return [
-        ReturnListItem(
-            month=r["month"],
-            version=r["version"],
-            versions=r["versions"],
-            definitions=r["definitions"],
-            content_hash=r["content_hash"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            restatement_of=r["restatement_of"],
-        )
-        for r in await conn.fetch(SQL["monthly_returns_list"], limit)
-    ]
+    return [from_row(ReturnListItem, r) for r in await conn.fetch(SQL["monthly_returns_list"], limit)]
 
 
 async def versions(conn: asyncpg.Connection, month: date) -> list[Return]:

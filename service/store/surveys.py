@@ -12,6 +12,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.satisfaction import QUESTIONS, SURVEY_VALID, SurveyState
+from service.store.rows import from_row
 from service.store.sql import SQL
 
 
@@ -62,35 +63,12 @@ def _score(value: object) -> float | None:
 
 
 def _to_survey(row: asyncpg.Record) -> Survey:
-    return Survey(
-        case_id=row["case_id"],
-        tracking_no=row["tracking_no"],
-        case_status=row["case_status"],
-        case_outcome=row["case_outcome"],
-        closed_at=row["closed_at"],
-        state=SurveyState(
-            expires_at=row["expires_at"],
-            answered_at=row["answered_at"],
-            score=_score(row["score"]),
-            appeals=row["appeals"],
-        ),
-        points={q: row[q] for q in QUESTIONS},
-        comment=row["comment"],
-    )
+    state = from_row(SurveyState, row, score=_score(row["score"]))
+    return from_row(Survey, row, state=state, points={q: row[q] for q in QUESTIONS})
 
 
 def _to_appeal(row: asyncpg.Record) -> Appeal:
-    return Appeal(
-        id=row["id"],
-        case_id=row["case_id"],
-        kind=row["kind"],
-        reason=row["reason"],
-        requested_at=row["requested_at"],
-        decided_at=row["decided_at"],
-        decision=row["decision"],
-        decision_reason=row["decision_reason"],
-        decided_by=row["decided_by"],
-    )
+    return from_row(Appeal, row)
 
 
 async def insert(
@@ -174,18 +152,8 @@ async def appeals(conn: asyncpg.Connection, *, decided_since: datetime, limit: i
     """Open requests (oldest first), then those decided since `decided_since` (newest first)."""
     rows = await conn.fetch(SQL["appeals_list"], decided_since, limit)
     return [
-        AppealRow(
-            appeal=_to_appeal(r),
-            tracking_no=r["tracking_no"],
-            case_status=r["case_status"],
-            merchant_name=r["merchant_name"],
-            case_outcome=r["case_outcome"],
-            closed_at=r["closed_at"],
-            score=_score(r["score"]),
-            points={q: r[q] for q in QUESTIONS},
-            comment=r["comment"],
-            answered_at=r["answered_at"],
-            decided_by_name=r["decided_by_name"],
+        from_row(
+            AppealRow, r, appeal=_to_appeal(r), score=_score(r["score"]), points={q: r[q] for q in QUESTIONS}
         )
         for r in rows
     ]

@@ -10,12 +10,7 @@ from typing import Annotated
 
 import msgspec
 
-Yuan = Annotated[
-    str,
-    msgspec.Meta(
-        description="Yuan as a decimal string", examples=["399.00"], extra_json_schema={"format": "decimal"}
-    ),
-]
+from service.usecases.wire_types import Yuan
 
 
 class Refer(msgspec.Struct, forbid_unknown_fields=False):

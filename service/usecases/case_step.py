@@ -11,7 +11,7 @@ connection whose transaction the caller already holds (closing a case inside a s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -199,3 +199,21 @@ async def case_step(
             after=after,
             request_id=request_id,
         )
+
+
+async def system_events(
+    conn: asyncpg.Connection,
+    flagged: Iterable[asyncpg.Record],
+    kind: EventKind,
+    payload: Callable[[asyncpg.Record], dict[str, Any]],
+    *,
+    case_key: str = "case_id",
+    now: datetime,
+) -> int:
+    """One system event on the case of each row a sweep flagged (a missed deadline, an expired offer);
+    returns how many rows there were."""
+    count = 0
+    for r in flagged:
+        await cases.add_event(conn, r[case_key], kind, actor="system", at=now, payload=payload(r))
+        count += 1
+    return count

@@ -21,7 +21,7 @@ from domain.lifecycle import Action
 from service.store import cases, outbox, reference
 from service.store.staff import StaffUser
 from service.usecases import clusters
-from service.usecases.case_step import case_step
+from service.usecases.case_step import CaseStep, case_step, system_events
 from service.usecases.casework_commands import Accept, Pause, Reject
 from service.usecases.clock import local_date
 from service.usecases.deadlines import MEDIATION_WINDOW_DAYS, iso, mediation_due_now
@@ -45,18 +45,7 @@ async def accept(
         rules = await reference.rule_set(step.conn, c.rule_set_id)
         calendar = await reference.work_calendar_from(step.conn, today, MEDIATION_WINDOW_DAYS)
         due = domain_deadlines.mediation_deadline(calendar, rules, today, (), today)
-        await cases.decide(
-            step.conn,
-            case_id,
-            status=step.after.status,
-            at=now,
-            by=actor.id,
-            ground=None,
-            note=clean_note,
-            accepted_on=today,
-            mediation_due=due.due,
-            mediation_due_provisional=due.provisional,
-        )
+        await _decide(step, actor, note=clean_note, accepted_on=today, due=due)
         payload = {
             "note": clean_note,
             "accepted_on": today.isoformat(),
@@ -72,22 +61,35 @@ async def accept(
     return due.due
 
 
+async def _decide(
+    step: CaseStep,
+    actor: StaffUser,
+    *,
+    note: str | None,
+    ground: int | None = None,
+    accepted_on: date | None = None,
+    due: Deadline | None = None,
+) -> None:
+    """Record the acceptance decision (受理 with its mediation deadline, or 不予受理 on a ground)."""
+    await cases.decide(
+        step.conn,
+        step.case.id,
+        status=step.after.status,
+        at=step.now,
+        by=actor.id,
+        ground=ground,
+        note=note,
+        accepted_on=accepted_on,
+        mediation_due=due.due if due else None,
+        mediation_due_provisional=due.provisional if due else False,
+    )
+
+
 async def reject(pool: asyncpg.Pool, case_id: int, actor: StaffUser, cmd: Reject, *, now: datetime) -> None:
     """Decide not to accept (不予受理) on one of the seven grounds, saying why."""
     valid_ground, clean_note = acceptance.validate_decision(cmd.ground, cmd.note)
     async with case_step(pool, case_id, now=now, actor=actor, action=Action.REJECT) as step:
-        await cases.decide(
-            step.conn,
-            case_id,
-            status=step.after.status,
-            at=now,
-            by=actor.id,
-            ground=int(valid_ground),
-            note=clean_note,
-            accepted_on=None,
-            mediation_due=None,
-            mediation_due_provisional=False,
-        )
+        await _decide(step, actor, note=clean_note, ground=int(valid_ground))
         on_time = step.today <= step.case.acceptance_due
         await step.event(
             EventKind.REJECTED, {"ground": int(valid_ground), "note": clean_note, "on_time": on_time}
@@ -162,17 +164,14 @@ async def resume(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: dat
 async def flag_overdue_acceptances(pool: asyncpg.Pool, *, now: datetime) -> int:
     """Flag, once each, the cases whose acceptance deadline passed undecided. Nothing is decided."""
     async with pool.acquire() as conn, conn.transaction():
-        flagged = await cases.flag_acceptance_overdue(conn, local_date(now), now)
-        for r in flagged:
-            await cases.add_event(
-                conn,
-                r["id"],
-                EventKind.ACCEPTANCE_OVERDUE,
-                actor="system",
-                at=now,
-                payload={"acceptance_due": r["acceptance_due"].isoformat()},
-            )
-    return len(flagged)
+        return await system_events(
+            conn,
+            await cases.flag_acceptance_overdue(conn, local_date(now), now),
+            EventKind.ACCEPTANCE_OVERDUE,
+            lambda r: {"acceptance_due": r["acceptance_due"].isoformat()},
+            case_key="id",
+            now=now,
+        )
 
 
 async def recompute_provisional(conn: asyncpg.Connection, *, now: datetime) -> list[int]:

@@ -29,7 +29,7 @@ from service.store import cases, first_payments, ledger, reference
 from service.store import routing as routing_store
 from service.store import staff as staff_store
 from service.store.staff import StaffUser
-from service.usecases.case_step import case_step, locked_case
+from service.usecases.case_step import case_step, locked_case, system_events
 from service.usecases.clock import local_date
 from service.usecases.first_payment_commands import MerchantAnswer, RecordDeposit
 from service.usecases.intake import IntakeContext, check_uploads
@@ -311,27 +311,21 @@ async def flag_deadlines(pool: asyncpg.Pool, *, now: datetime) -> tuple[int, int
     """Raise, once each, missed merchant replies and missed deposit top-ups."""
     today = local_date(now)
     async with pool.acquire() as conn, conn.transaction():
-        replies = await first_payments.flag_reply_overdue(conn, today, now)
-        for r in replies:
-            await cases.add_event(
-                conn,
-                r["case_id"],
-                EventKind.MERCHANT_DEADLINE_MISSED,
-                actor="system",
-                at=now,
-                payload={"reply_due": r["reply_due"].isoformat()},
-            )
-        topups = await first_payments.flag_topup_overdue(conn, today, now)
-        for r in topups:
-            await cases.add_event(
-                conn,
-                r["case_id"],
-                EventKind.TOPUP_OVERDUE,
-                actor="system",
-                at=now,
-                payload={"merchant_id": r["payer_id"], "topup_due": r["topup_due"].isoformat()},
-            )
-    return len(replies), len(topups)
+        replies = await system_events(
+            conn,
+            await first_payments.flag_reply_overdue(conn, today, now),
+            EventKind.MERCHANT_DEADLINE_MISSED,
+            lambda r: {"reply_due": r["reply_due"].isoformat()},
+            now=now,
+        )
+        topups = await system_events(
+            conn,
+            await first_payments.flag_topup_overdue(conn, today, now),
+            EventKind.TOPUP_OVERDUE,
+            lambda r: {"merchant_id": r["payer_id"], "topup_due": r["topup_due"].isoformat()},
+            now=now,
+        )
+    return replies, topups
 
 
 # --- a merchant's deposit ledger, as its page shows it ----------------------------------------------

@@ -24,6 +24,7 @@ from domain.intake import ComplaintDraft, duplicate_key, parse_complaint
 from domain.tracking import new_access_code
 from service.adapters import evidence_files
 from service.adapters.evidence_files import StagedFile
+from service.settings import Settings
 from service.store import cases, idempotency
 from service.store.staff import StaffUser
 from service.usecases.access import hmac_pads
@@ -44,6 +45,17 @@ class IntakeContext:
     idempotency_ttl_s: int
     reference: ReferenceCache = field(default_factory=ReferenceCache)  # per process
     duplicate_window_s: int = DUPLICATE_WINDOW_S
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IntakeContext:
+        """The context a process (the web app, the demo seeding) builds from its settings."""
+        return cls(
+            secret_key=settings.secret_key,
+            evidence_dir=settings.evidence_dir,
+            evidence_max_files=settings.evidence_max_files,
+            evidence_max_bytes=settings.evidence_max_bytes,
+            idempotency_ttl_s=settings.idempotency_ttl_s,
+        )
 
 
 class ComplaintReceipt(msgspec.Struct, frozen=True):
@@ -349,17 +361,23 @@ async def _add_report_and_files(
     request_id: str | None,
 ) -> int:
     """The split-off violation report and the evidence rows; returns how many files were new."""
+
+    async def event(kind: EventKind, actor: str, payload: dict[str, Any]) -> None:
+        await cases.add_event(
+            conn, case_id, kind, actor=actor, at=now, payload=payload, request_id=request_id
+        )
+
     if draft.reports_violation:
         referral_id = await cases.add_referral(conn, case_id, draft.reports_violation)
-        await cases.add_event(
-            conn,
-            case_id,
-            EventKind.REPORT_SPLIT,
-            actor="system",
-            at=now,
-            payload={"referral_id": referral_id},
-            request_id=request_id,
-        )
+        await event(EventKind.REPORT_SPLIT, "system", {"referral_id": referral_id})
+    stored = await store_consumer_files(conn, case_id, files)
+    if stored:
+        await event(EventKind.EVIDENCE_ADDED, "consumer", {"files": stored})
+    return stored
+
+
+async def store_consumer_files(conn: asyncpg.Connection, case_id: int, files: Sequence[StagedFile]) -> int:
+    """Record the consumer's checked files as evidence of the case; returns how many were new."""
     stored = 0
     for f in files:
         if await cases.add_evidence(
@@ -372,16 +390,6 @@ async def _add_report_and_files(
             by="consumer",
         ):
             stored += 1
-    if stored:
-        await cases.add_event(
-            conn,
-            case_id,
-            EventKind.EVIDENCE_ADDED,
-            actor="consumer",
-            at=now,
-            payload={"files": stored},
-            request_id=request_id,
-        )
     return stored
 
 

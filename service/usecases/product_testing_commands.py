@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from service.usecases.arbitration_commands import Yuan
+from service.usecases.wire_types import Yuan
 
 
 class StartTesting(msgspec.Struct, forbid_unknown_fields=False):

@@ -34,7 +34,7 @@ from service.usecases import mediation
 from service.usecases.access import code_matches
 from service.usecases.case_step import case_step
 from service.usecases.clock import local_date, utcnow
-from service.usecases.intake import IntakeContext, check_uploads, content_type
+from service.usecases.intake import IntakeContext, check_uploads, store_consumer_files
 from service.usecases.tracking_views import CaseView, PublicTimelineEntry
 
 
@@ -260,18 +260,7 @@ async def add_evidence(
         for f in files:
             evidence_files.commit(ctx.evidence_dir, f)
         async with case_step(pool, row["id"], now=now, actor="consumer", request_id=request_id) as step:
-            stored = 0
-            for f in files:
-                if await cases.add_evidence(
-                    step.conn,
-                    row["id"],
-                    sha256=f.sha256,
-                    size=f.size,
-                    content_type=content_type(f),
-                    name=f.name,
-                    by="consumer",
-                ):
-                    stored += 1
+            stored = await store_consumer_files(step.conn, row["id"], files)
             if await cases.evidence_count(step.conn, row["id"]) > ctx.evidence_max_files:
                 raise ValidationFailed([_too_many(ctx)])  # two uploads raced past the limit: roll back
             if stored:

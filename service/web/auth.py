@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
@@ -97,6 +98,12 @@ async def provide_staff(request: Request[Any, Any, Any]) -> StaffUser:
     if user is None:
         raise NotAuthorizedException(detail="请先登录 / sign in first")
     return user
+
+
+class StaffApiController(Controller):
+    """A controller of the staff API: its handlers may take the signed-in `staff` user."""
+
+    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
 
 async def sign_in(

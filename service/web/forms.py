@@ -162,17 +162,26 @@ def refusal_code(exc: Exception) -> str:
 
 
 async def run_case_form(
-    request: Request[Any, Any, Any], case_id: int, *, form: str, done: str, run: Run, prefix: str, anchor: str
+    request: Request[Any, Any, Any],
+    case_id: int,
+    *,
+    form: str,
+    done: str | Callable[[Any], str],
+    run: Run,
+    prefix: str,
+    anchor: str,
 ) -> Redirect:
-    """Run one form of the case page with its values, then redirect to its section (PRG)."""
+    """Run one form of the case page with its values, then redirect to its section (PRG) with `done`
+    (or what `done` makes of the run's result, where the event written depends on it)."""
     values = await form_values(request)
     try:
-        await run(values)
+        result = await run(values)
     except ValidationFailed as exc:
         fields = error_codes(exc.errors)
     except (Conflict, InvalidTransition, NotFound) as exc:
         fields = f"_.{refusal_code(exc)}"
     else:
-        return Redirect(case_url(case_id, anchor, done=done), status_code=303)
+        kind = done(result) if callable(done) else done
+        return Redirect(case_url(case_id, anchor, done=kind), status_code=303)
     failed = {f"{prefix}_error": form, f"{prefix}_fields": fields}
     return Redirect(case_url(case_id, anchor, **failed), status_code=303)

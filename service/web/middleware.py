@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.metrics import ObservedResponse
 from service.web.client import client_address
 
 __all__ = ["client_address", "current_request_id", "request_log_middleware", "response_headers"]
@@ -46,20 +46,12 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         scope.setdefault("state", {})["request_id"] = request_id  # type: ignore[typeddict-item]
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        observed = ObservedResponse(send)
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive, observed)
         except Exception as exc:
             # an error raised before the response started (e.g. the CSRF check) is answered further out
-            status = int(getattr(exc, "status_code", 500))
+            observed.status = int(getattr(exc, "status_code", 500))
             raise
         finally:
             # the path only: query strings and bodies may carry personal data
@@ -67,9 +59,9 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
                 "request",
                 method=scope.get("method"),
                 path=_SECRET_IN_PATH.sub(r"\1[token]", str(scope.get("path"))),
-                status=status,
+                status=observed.status,
                 client=client_address(scope),  # TRUSTED_PROXIES decide whether X-Forwarded-For counts
-                ms=round((time.perf_counter() - started) * 1000, 1),
+                ms=round(observed.elapsed_s() * 1000, 1),
             )
             structlog.contextvars.clear_contextvars()
 

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from service.settings import Settings
-from tests.support.cases import accepted_and_routed, merchant_with_commitment
+from tests.support.cases import accepted_and_routed, merchant_with_deposit
 from tests.support.factories import complaint_body, fresh_uscc
 from tests.support.html import csrf_token
 from tests.support.staff import Client, Staff, signed_in
@@ -28,11 +28,8 @@ async def case_view(client: Client, staff: dict[str, Staff], case_id: int) -> di
 async def test_a_first_payment_case_shows_its_route_merchant_and_deadlines(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    merchant_id, uscc = await merchant_with_commitment(pool, name="杭州视图先赔商行")
-    await client.post(
-        f"/api/v1/merchants/{merchant_id}/deposit",
-        json={"amount": "2000.00"},
-        headers=staff["supervisor"].headers,
+    merchant_id, uscc = await merchant_with_deposit(
+        client, staff, pool, deposit="2000.00", name="杭州视图先赔商行"
     )
     case = await accepted_and_routed(
         client, staff, pool, complaint_body(merchant__uscc=uscc, claim_amount="199.00")

@@ -22,10 +22,11 @@ import pytest
 from domain.mediation_terms import ROUTE_NOTES, merchant_route_kind
 from domain.money import parse_yuan
 from service.store import surveys
-from tests.support.cases import accepted_and_routed, mediation_case, merchant_link, merchant_with_commitment
+from tests.support.cases import accepted_and_routed, mediation_case, merchant_link, merchant_with_deposit
 from tests.support.consumer import form_fields, open_form, track_page
 from tests.support.factories import complaint_body
 from tests.support.html import csrf_token, hidden
+from tests.support.mediation import offer_through_api
 from tests.support.samples import JPEG
 from tests.support.staff import Client, Staff
 
@@ -86,9 +87,10 @@ async def test_a_report_is_acknowledged_and_files_are_counted_by_when_they_came(
 async def test_the_merchant_is_said_to_be_told_only_once_it_was_and_a_closed_case_states_its_outcome(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    merchant_id, uscc = await merchant_with_commitment(pool, name="杭州通知先赔商行")
+    merchant_id, uscc = await merchant_with_deposit(
+        client, staff, pool, deposit="2000.00", name="杭州通知先赔商行"
+    )
     sup = staff["supervisor"].headers
-    await client.post(f"/api/v1/merchants/{merchant_id}/deposit", json={"amount": "2000.00"}, headers=sup)
     case = await accepted_and_routed(
         client, staff, pool, complaint_body(merchant__uscc=uscc, claim_amount="199.00")
     )
@@ -145,19 +147,15 @@ async def test_counter_offer_errors_sit_by_their_fields_and_yuan_are_read(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool, today_local: date
 ) -> None:
     case = await mediation_case(client, pool, staff, "杭州反方案提示商店")
-    base = f"/api/v1/cases/{case['case_id']}"
-    r = await client.post(
-        f"{base}/offers",
-        json={
-            "from_party": "merchant",
-            "remedy": "refund",
-            "amount": "200",
-            "answer_by": (today_local + timedelta(days=3)).isoformat(),
-        },
-        headers=staff["mediator"].headers,
+    offer_id = await offer_through_api(
+        client,
+        staff["mediator"],
+        case["case_id"],
+        from_party="merchant",
+        remedy="refund",
+        amount="200",
+        answer_by=(today_local + timedelta(days=3)).isoformat(),
     )
-    assert r.status_code == 201, r.text
-    offer_id = r.json()["id"]
     page = await track_page(client, case)
     form: dict[str, Any] = {
         "tracking_no": case["tracking_no"],
@@ -191,12 +189,7 @@ async def test_the_merchant_page_says_what_the_route_means(
     note = section(page, f'id="route-note-{mediated["case_id"]}">', "</p>")
     assert "组织调解" in note and "保证金" not in page and "追偿" not in page
 
-    merchant_id, uscc = await merchant_with_commitment(pool, name="杭州路由说明先赔商行")
-    await client.post(
-        f"/api/v1/merchants/{merchant_id}/deposit",
-        json={"amount": "2000.00"},
-        headers=staff["supervisor"].headers,
-    )
+    _, uscc = await merchant_with_deposit(client, staff, pool, deposit="2000.00", name="杭州路由说明先赔商行")
     paid_first = await accepted_and_routed(client, staff, pool, complaint_body(merchant__uscc=uscc))
     page = (await client.get(await merchant_link(client, staff, paid_first["case_id"]))).text
     note = section(page, f'id="route-note-{paid_first["case_id"]}">', "</p>")

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from service.adapters.evidence_files import path_of
 from service.settings import Settings
-from tests.support.consumer import file_complaint
+from tests.support.consumer import add_evidence, file_complaint
 from tests.support.samples import JPEG, PDF, PNG
 
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -22,11 +22,8 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x44" * 200
 async def upload(
     client: Client, receipt: dict[str, Any], files: list[tuple[str, bytes]], code: str | None = None
 ) -> Any:
-    return await client.post(
-        f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
-        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
-        headers={"X-Access-Code": code or receipt["access_code"]},
-    )
+    parts = [("files", (name, data, "application/octet-stream")) for name, data in files]
+    return await add_evidence(client, receipt, parts, code=code)
 
 
 async def test_accepted_kinds_are_stored_by_hash(
@@ -97,11 +94,7 @@ async def test_evidence_needs_the_access_code(client: Client) -> None:
 
 async def test_no_files_is_a_field_error(client: Client) -> None:
     receipt = await file_complaint(client)
-    r = await client.post(
-        f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
-        files=[("other", ("x.txt", b"x", "text/plain"))],
-        headers={"X-Access-Code": receipt["access_code"]},
-    )
+    r = await add_evidence(client, receipt, [("other", ("x.txt", b"x", "text/plain"))])
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "evidence"
 
 

@@ -9,9 +9,9 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from service.usecases import first_payment, routing
-from tests.support.cases import accepted_and_routed, merchant_with_commitment
+from tests.support.cases import accepted_and_routed, merchant_with_commitment, merchant_with_deposit
 from tests.support.clock import today_local
-from tests.support.consumer import consumer_view
+from tests.support.consumer import consumer_view, track_page
 from tests.support.factories import complaint_body, fresh_uscc
 from tests.support.html import csrf_token
 from tests.support.staff import Staff
@@ -78,16 +78,8 @@ async def test_commitment_missed_deadline_and_payout_from_the_deposit(
     assert (
         await client.post(f"/api/v1/cases/{case['case_id']}/first-payment/payout", headers=sup)
     ).status_code == 409
-    track = await client.get("/track")
-    page = await client.post(
-        "/track",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(track.text),
-        },
-    )
-    assert "处理方式：先行赔付" in page.text and "已向您先行赔付 399.00 元" in page.text
+    page = await track_page(client, case)
+    assert "处理方式：先行赔付" in page and "已向您先行赔付 399.00 元" in page
 
     # recourse: the merchant must top up within its deadline, else it is flagged
     fp = await pool.fetchrow(
@@ -109,9 +101,8 @@ async def test_commitment_missed_deadline_and_payout_from_the_deposit(
 async def test_not_enough_deposit_is_a_clear_refusal(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    merchant_id, uscc = await merchant_with_commitment(pool, name="杭州余额不足商行")
+    _, uscc = await merchant_with_deposit(client, staff, pool, deposit="500.00", name="杭州余额不足商行")
     sup = staff["supervisor"].headers
-    await client.post(f"/api/v1/merchants/{merchant_id}/deposit", json={"amount": "500.00"}, headers=sup)
     case = await accepted_and_routed(
         client, staff, pool, complaint_body(merchant__uscc=uscc, claim_amount="399.00")
     )
@@ -181,12 +172,7 @@ async def test_a_supervisor_overrides_the_route_with_a_reason(
 async def test_the_merchant_answers_through_its_link(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    merchant_id, uscc = await merchant_with_commitment(pool, name="杭州链接测试商行")
-    await client.post(
-        f"/api/v1/merchants/{merchant_id}/deposit",
-        json={"amount": "800.00"},
-        headers=staff["supervisor"].headers,
-    )
+    _, uscc = await merchant_with_deposit(client, staff, pool, deposit="800.00", name="杭州链接测试商行")
     case = await accepted_and_routed(
         client, staff, pool, complaint_body(merchant__uscc=uscc, claim_amount="120.00")
     )

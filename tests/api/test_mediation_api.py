@@ -25,9 +25,10 @@ from service.queries import mediation as mediation_views
 from service.settings import ROOT, Settings
 from service.usecases.clock import LOCAL_TZ
 from tests.support.cases import NO_CASE, mediation_case, merchant_link
+from tests.support.casework import browser_of, kinds
 from tests.support.consumer import track_page
 from tests.support.html import csrf_token
-from tests.support.mediation import consumer_confirms
+from tests.support.mediation import SETTLED, closing, consumer_confirms, offer_through_api, settled_by_refund
 from tests.support.staff import Staff, make_staff, signed_in
 
 Client = AsyncTestClient[Litestar]
@@ -41,9 +42,8 @@ async def api(settings: Settings) -> AsyncIterator[Client]:
 
 @pytest.fixture
 async def mediator_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    browser = await signed_in(settings, "t_mediator", next_page="/staff")
-    yield browser
-    await browser.__aexit__(None, None, None)
+    async with browser_of(settings, "t_mediator", next_page="/staff") as browser:
+        yield browser
 
 
 def today() -> date:
@@ -270,18 +270,16 @@ async def test_consumer_counters_on_the_tracking_page_and_merchant_accepts_on_it
 ) -> None:
     case = await mediation_case(api, pool, staff, "杭州链接调解商店")
     base = f"/api/v1/cases/{case['case_id']}"
-    r = await api.post(
-        f"{base}/offers",
-        json={
-            "from_party": "merchant",
-            "remedy": "repair",
-            "amount": "0",
-            "answer_by": days(3),
-            "note": "免费维修",
-        },
-        headers=staff["mediator"].headers,
+    offer_id = await offer_through_api(
+        api,
+        staff["mediator"],
+        case["case_id"],
+        from_party="merchant",
+        remedy="repair",
+        amount="0",
+        answer_by=days(3),
+        note="免费维修",
     )
-    offer_id = r.json()["id"]
     page = await track_page(api, case)
     assert "商家提出以下方案" in page and "免费维修" in page and 'action="/track/offer"' in page
     token = csrf_token(page)
@@ -570,31 +568,13 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
         assert text in printed.text, text
 
     # the case is closed as settled, and the case page says so
-    row = await pool.fetchrow(
-        "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
-    )
-    assert dict(row) == {
-        "status": "closed",
-        "outcome": "settled",
-        "relief_type": "refund",
-        "relief_fen": 39900,
-    }
+    assert await closing(pool, case_id) == settled_by_refund(39900)
     case_page = await mediator_browser.get(url)
     assert case_page.status_code == 200 and "已办结" in case_page.text
-    kinds = [
-        r["kind"]
-        for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
-    ]
-    assert kinds[-9:] == [
+    assert (await kinds(pool, case_id))[-9:] == [
         "contact_logged",
         "offer_made",
-        "offer_accepted",
-        "settlement_drafted",
-        "settlement_issued",
-        "settlement_confirmed",
-        "settlement_confirmed",
-        "settlement_made",
-        "closed",
+        *SETTLED,
     ]
     actors = await pool.fetchval(
         "SELECT actor FROM case_events WHERE case_id = $1 AND kind = 'offer_accepted'", case_id

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
 from service.usecases import first_payment, routing
+from tests.support.casework import kinds
 from tests.support.consumer import consumer_view
 from tests.support.factories import complaint_body, fresh_uscc
 from tests.support.html import csrf_token
@@ -230,8 +231,8 @@ async def test_confirm_and_relink_through_the_api(
     )
     assert relinked.status_code == 200 and relinked.json()["outcome"] == "mediation"
     assert (await client.get(url, headers=clerk)).json()["merchant"]["id"] == jinxiu
-    kinds = await pool.fetch("SELECT kind, payload FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
-    relink_event = next(dict(r["payload"]) for r in kinds if r["kind"] == "merchant_relinked")
+    events = await pool.fetch("SELECT kind, payload FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
+    relink_event = next(dict(r["payload"]) for r in events if r["kind"] == "merchant_relinked")
     assert relink_event["changes"] == ["关联商家由“锦绣”更正为“杭州锦绣服饰有限公司”", "处理方式不变：调解"]
 
     # the duplicate made from the complaint: corrected, then merged into the registered merchant
@@ -309,13 +310,7 @@ async def test_merging_on_the_merchant_page_moves_the_cases(
     finally:
         await browser.__aexit__(None, None, None)
     assert await pool.fetchval("SELECT merchant_id FROM cases WHERE id = $1", case["case_id"]) == target
-    kinds = [
-        r["kind"]
-        for r in await pool.fetch(
-            "SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case["case_id"]
-        )
-    ]
-    assert kinds[-2:] == ["merchant_merged", "merchant_relinked"]
+    assert (await kinds(pool, case["case_id"]))[-2:] == ["merchant_merged", "merchant_relinked"]
 
 
 async def test_suggest_is_public_business_data_only(client: Client, staff: dict[str, Staff]) -> None:

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
 from service.usecases import merchants
+from tests.support.casework import browser_of
 from tests.support.factories import fresh_uscc
 from tests.support.html import csrf_token
 from tests.support.staff import Staff, signed_in
@@ -258,9 +259,8 @@ async def test_add_a_published_arbitration_clause(client: Client, staff: dict[st
 
 @pytest.fixture
 async def browser(settings: Settings, staff: dict[str, Staff]) -> Any:
-    b = await signed_in(settings, "t_supervisor")
-    yield b
-    await b.__aexit__(None, None, None)
+    async with browser_of(settings, "t_supervisor") as b:
+        yield b
 
 
 async def test_pages_register_a_merchant_then_add_to_it(browser: Client, pool: asyncpg.Pool) -> None:

@@ -28,10 +28,11 @@ from service.settings import Settings
 from service.usecases import auth, first_payment, queues
 from service.usecases.first_payment_commands import RecordDeposit
 from tests.support.cases import accepted_and_routed, merchant_with_commitment
+from tests.support.casework import browser_of
 from tests.support.factories import complaint_body, fresh_uscc
 from tests.support.html import csrf_token
 from tests.support.queues import insert_cases, new_queue, new_user
-from tests.support.staff import Staff, signed_in
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 HEADER = "name,uscc,address,subdistrict,kind,parent_uscc,contact_name,contact_phone,contact_email,ends_on\n"
@@ -45,9 +46,8 @@ def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    b = await signed_in(settings, "t_supervisor")
-    yield b
-    await b.__aexit__(None, None, None)
+    async with browser_of(settings, "t_supervisor") as b:
+        yield b
 
 
 async def token_of(browser: Client, path: str) -> str:

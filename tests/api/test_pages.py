@@ -7,7 +7,7 @@ import re
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from tests.support.consumer import form_fields, open_form
+from tests.support.consumer import form_fields, open_form, open_tracking
 from tests.support.html import csrf_token, hidden
 from tests.support.samples import JPEG
 
@@ -51,11 +51,7 @@ async def test_filing_through_the_form_then_tracking_it(client: Client, pool: as
     assert await pool.fetchval("SELECT count(*) FROM evidence WHERE case_id = $1", row["id"]) == 1
     code = next(c for c in re.findall(r"[34679ACDEFGHJKMNPQRTWXY]{8}", r.text) if c not in tracking_no)
 
-    track = await client.get("/track")
-    result = await client.post(
-        "/track",
-        data={"tracking_no": tracking_no.lower(), "access_code": code, "_csrf_token": csrf_token(track.text)},
-    )
+    result = await open_tracking(client, tracking_no.lower(), code)
     assert result.status_code == 200, result.text
     assert tracking_no in result.text and "投诉已登记" in result.text
 
@@ -101,15 +97,7 @@ async def test_form_without_csrf_token_is_refused(client: Client, pool: asyncpg.
 
 
 async def test_tracking_with_a_wrong_code_says_so_in_chinese(client: Client) -> None:
-    track = await client.get("/track")
-    r = await client.post(
-        "/track",
-        data={
-            "tracking_no": "GS20261126-000001",
-            "access_code": "AAAAAAAA",
-            "_csrf_token": csrf_token(track.text),
-        },
-    )
+    r = await open_tracking(client, "GS20261126-000001", "AAAAAAAA")
     assert r.status_code == 404
     assert "投诉编号或查询码不正确" in r.text
 

@@ -18,10 +18,11 @@ from litestar.testing import AsyncTestClient
 from domain.identifiers import uscc_check_char
 from service.app import create_app
 from service.settings import Settings
+from tests.support.casework import browser_of
 from tests.support.clock import this_month
 from tests.support.html import csrf_token
 from tests.support.staff import ROLES, Staff, signed_in
-from tests.support.statistics import SECRETS, Data, read_xlsx
+from tests.support.statistics import SECRETS, SHEETS, Data, read_xlsx
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 MONTH = "2021-07"
@@ -101,9 +102,8 @@ async def july(pool: asyncpg.Pool, staff: dict[str, Staff]) -> Data:
 
 @pytest.fixture(scope="module")
 async def leading_group_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    b = await signed_in(settings, staff["leading_group"].username, next_page="/staff")
-    yield b
-    await b.__aexit__(None, None, None)
+    async with browser_of(settings, staff["leading_group"].username, next_page="/staff") as b:
+        yield b
 
 
 READERS = {"leading_group", "supervisor"}
@@ -203,17 +203,7 @@ async def test_produce_read_and_download(api: Client, staff: dict[str, Staff], j
     )
     assert "quality-disputes-2021-07-v1.xlsx" in xlsx.headers["content-disposition"]
     sheets = read_xlsx(xlsx.content)
-    assert list(sheets) == [
-        "总览",
-        "分类",
-        "问题类型",
-        "质量领域",
-        "街道",
-        "处理方式",
-        "满意度",
-        "经营者",
-        "数据说明",
-    ]
+    assert list(sheets) == SHEETS
     merchants = sheets["经营者"]["rows"]
     top = next(row for row in merchants if row and row[0] == ("n", "1"))
     assert top[:4] == [("n", "1"), ("s", "拱墅统计测试电器有限公司"), ("s", USCC), ("n", "2")]

@@ -30,6 +30,7 @@ from service.app import create_app
 from service.settings import Settings
 from service.usecases import routing
 from service.usecases.clock import LOCAL_TZ
+from tests.support.consumer import open_tracking
 from tests.support.factories import complaint_body, fresh_uscc
 from tests.support.html import csrf_token
 from tests.support.staff import ROLES, Staff, hand_to_mediator, signed_in
@@ -354,15 +355,7 @@ async def test_an_access_code_opens_its_own_case_only(client: Client) -> None:
         files=[("files", ("receipt.png", b"\x89PNG\r\n\x1a\n" + b"x" * 64, "image/png"))],
     )
     assert evidence.status_code == 404
-    form = await client.get("/track")
-    page = await client.post(
-        "/track",
-        data={
-            "tracking_no": theirs["tracking_no"],
-            "access_code": mine["access_code"],
-            "_csrf_token": csrf_token(form.text),
-        },
-    )
+    page = await open_tracking(client, theirs["tracking_no"], mine["access_code"])
     assert page.status_code == 404 and "投诉编号或查询码不正确" in page.text
     assert theirs["tracking_no"] not in page.text.replace(f'value="{theirs["tracking_no"]}"', "")
 
@@ -462,15 +455,8 @@ async def test_a_guessing_client_is_slowed_and_another_is_not(
         f"/api/v1/complaints/{case['tracking_no']}", headers={"X-Access-Code": case["access_code"]}
     )
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
-    form = await guesser.get("/track")  # the tracking page counts against the same client
-    page = await guesser.post(
-        "/track",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(form.text),
-        },
-    )
+    # the tracking page counts against the same client
+    page = await open_tracking(guesser, case["tracking_no"], case["access_code"])
     assert page.status_code == 429
     # the other client is not held back: its own case opens with its code
     ok = await neighbour.get(

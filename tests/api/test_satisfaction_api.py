@@ -15,10 +15,11 @@ from domain.satisfaction import QUESTIONS
 from service.app import create_app
 from service.settings import Settings
 from service.usecases import satisfaction
+from tests.support.casework import browser_of
 from tests.support.consumer import consumer_view, track_page
 from tests.support.factories import GOOD, complaint_body
 from tests.support.html import csrf_token
-from tests.support.staff import Staff, signed_in
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 LOW = {**dict.fromkeys(QUESTIONS, "dissatisfied"), "overall": "very_dissatisfied"}  # 24
@@ -32,9 +33,8 @@ async def web(settings: Settings) -> AsyncIterator[Client]:
 
 @pytest.fixture
 async def supervisor_browser(settings: Settings, staff: dict[str, Staff]) -> AsyncIterator[Client]:
-    browser = await signed_in(settings, "t_supervisor", next_page="/staff/appeals")
-    yield browser
-    await browser.__aexit__(None, None, None)
+    async with browser_of(settings, "t_supervisor", next_page="/staff/appeals") as browser:
+        yield browser
 
 
 async def closed_case(web: Client, staff: dict[str, Staff], pool: asyncpg.Pool) -> tuple[dict[str, Any], str]:

@@ -11,20 +11,20 @@ from litestar.testing import AsyncTestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.support.casework import browser_of
 from tests.support.clock import days_ago
 from tests.support.consumer import track_page
 from tests.support.factories import complaint_body
 from tests.support.html import csrf_token
-from tests.support.staff import PASSWORD, ROLES, Staff, signed_in
+from tests.support.staff import PASSWORD, ROLES, Staff, sign_in_form, signed_in
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
 
 @pytest.fixture
 async def supervisor_browser(settings: Settings, staff: dict[str, Staff]) -> Any:
-    browser = await signed_in(settings, "t_supervisor")
-    yield browser
-    await browser.__aexit__(None, None, None)
+    async with browser_of(settings, "t_supervisor") as browser:
+        yield browser
 
 
 async def test_pages_need_a_session(client: Client) -> None:
@@ -53,16 +53,7 @@ async def test_login_never_redirects_off_site(settings: Settings, staff: dict[st
     client: Client = AsyncTestClient(app=create_app(settings))
     client.follow_redirects = False
     async with client:
-        page = await client.get("/staff/login")
-        r = await client.post(
-            "/staff/login",
-            data={
-                "username": "t_mediator",
-                "password": PASSWORD,
-                "next": "//evil.example/x",
-                "_csrf_token": csrf_token(page.text),
-            },
-        )
+        r = await sign_in_form(client, "t_mediator", next_page="//evil.example/x")
     assert r.status_code == 303 and r.headers["location"] == "/staff"
 
 

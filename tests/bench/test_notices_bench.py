@@ -25,7 +25,6 @@ import pytest
 
 from service.adapters.channels import configured_channels
 from service.settings import Settings
-from service.store.db import create_pool
 from tests.support.channels import queue_acceptances
 from tests.support.databases import Databases
 from tests.support.smtp import SmtpServer
@@ -39,9 +38,8 @@ pytestmark = pytest.mark.bench
 
 @pytest.fixture
 async def bench_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(await databases.create(migrated=True), max_size=12)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=12) as p:
+        yield p
 
 
 async def queue(pool: asyncpg.Pool, run: str) -> None:

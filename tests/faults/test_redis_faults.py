@@ -6,11 +6,11 @@ import pytest
 
 from tests.support.fault_checks import (
     accept_all,
-    all_in_mediation,
+    all_routed,
     assert_no_duplicate_events,
+    assert_routed_once,
     case_ids,
     event_counts,
-    outbox_finished,
     submit_many,
 )
 from tests.support.stack import Stack, wait_for
@@ -51,7 +51,7 @@ async def test_redis_down_submissions_succeed_and_jobs_wait_in_the_outbox(stack:
         stack.redis.start()  # back, and empty
 
         async def all_done() -> bool:
-            return await outbox_finished(conn) and await all_in_mediation(conn, before)
+            return await all_routed(conn, before)
 
         await wait_for(all_done, within=30, what="every waiting job to run")
         pending = await event_counts(conn, "routing_pending")
@@ -87,13 +87,10 @@ async def test_redis_flushall_mid_run_the_sweeper_re_enqueues_from_postgres(stac
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE enqueued_at IS NULL") == 0
 
         async def all_done() -> bool:
-            return await outbox_finished(conn) and await all_in_mediation(conn, ids)
+            return await all_routed(conn, ids)
 
         await wait_for(all_done, within=30, what="every case to be routed after the flush")
-        routed = await event_counts(conn, "routed")
-        queued = await event_counts(conn, "queued")
-        assert {i: (routed[i], queued[i]) for i in ids} == {i: (1, 1) for i in ids}
-        await assert_no_duplicate_events(conn)
+        await assert_routed_once(conn, ids)
         assert "redis lost its data" in stack.log_tail("worker", 500)
     finally:
         await redis.aclose()

@@ -11,11 +11,10 @@ import pytest
 
 from tests.support.fault_checks import (
     accept_all,
-    all_in_mediation,
+    all_routed,
     assert_no_duplicate_events,
     case_ids,
     event_counts,
-    outbox_finished,
     submit_many,
 )
 from tests.support.stack import Stack, Staff, wait_for
@@ -52,10 +51,10 @@ async def test_two_webs_and_two_workers_on_one_database(stack: Stack) -> None:
             accept_all(web_b, supervisor.headers, ids[half:]),
         )
 
-        async def all_routed() -> bool:
-            return await outbox_finished(conn) and await all_in_mediation(conn, ids)
+        async def every_case_routed() -> bool:
+            return await all_routed(conn, ids)
 
-        await wait_for(all_routed, within=30, what="every accepted case to be routed")
+        await wait_for(every_case_routed, within=30, what="every accepted case to be routed")
         queues = {
             r["queue"] for r in await conn.fetch("SELECT queue FROM cases WHERE id = any($1::bigint[])", ids)
         }

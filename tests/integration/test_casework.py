@@ -18,6 +18,7 @@ from service.store.staff import StaffUser
 from service.usecases import auth, casework
 from service.usecases.calendar import load_year
 from service.usecases.casework_commands import Pause
+from tests.support.casework import kinds
 from tests.support.cli import run_cli
 from tests.support.databases import Databases
 from tests.support.intake import at, new_case
@@ -40,11 +41,7 @@ async def test_a_pause_moves_the_calendar_day_mediation_deadline(
     await casework.pause(pool, case_id, supervisor, cmd, now=at(date(2026, 5, 11)))
     resumed = await casework.resume(pool, case_id, supervisor, now=at(date(2026, 5, 21)))
     assert resumed == date(2026, 7, 16)  # ten paused days (May 11–20) added: Jul 16 (Thu)
-    events = [
-        r["kind"]
-        for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
-    ]
-    assert events[-3:] == ["accepted", "paused", "resumed"]
+    assert (await kinds(pool, case_id))[-3:] == ["accepted", "paused", "resumed"]
 
 
 async def test_a_pause_moves_a_working_day_deadline_by_working_days(
@@ -74,10 +71,10 @@ async def test_the_overdue_flag_is_raised_once(pool: asyncpg.Pool, settings: Set
     now = at(date(2026, 11, 1))
     assert await casework.flag_overdue_acceptances(pool, now=now) >= 1
     assert await casework.flag_overdue_acceptances(pool, now=now) == 0
-    kinds = await pool.fetch(
+    overdue = await pool.fetch(
         "SELECT kind FROM case_events WHERE case_id = $1 AND kind = 'acceptance_overdue'", case_id
     )
-    assert len(kinds) == 1
+    assert len(overdue) == 1
     assert (
         await pool.fetchval("SELECT status FROM cases WHERE id = $1", case_id) == "received"
     )  # nothing decided

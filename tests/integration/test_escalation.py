@@ -10,7 +10,6 @@ import asyncpg
 import pytest
 
 from service.settings import Settings
-from service.store.db import create_pool
 from service.usecases import auth, intake
 from service.usecases.escalation import flag_mediation_deadlines
 from service.usecases.notifications import notifications_for_case
@@ -26,9 +25,8 @@ def at(day: date) -> datetime:
 
 @pytest.fixture
 async def fresh(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(await databases.create(migrated=True), max_size=3)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=3) as p:
+        yield p
 
 
 async def mediation_case(

@@ -24,11 +24,10 @@ from domain import indicators as ind
 from service import exports
 from service.app import create_app
 from service.settings import Settings
-from service.store.db import create_pool
 from service.usecases import auth, returns
 from tests.support.databases import Databases
-from tests.support.html import csrf_token
-from tests.support.statistics import Data, d, utc
+from tests.support.staff import sign_in_form
+from tests.support.statistics import Data, d, loaded_pool, utc
 
 MAY, JUNE, JULY = date(2026, 5, 1), date(2026, 6, 1), date(2026, 7, 1)
 TODAY = date(2026, 7, 10)  # July runs; May and June have ended
@@ -70,11 +69,8 @@ async def load(conn: asyncpg.Connection) -> Data:
 
 @pytest.fixture(scope="module")
 async def db(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(await databases.create(migrated=True), max_size=3)
-    async with pool.acquire() as conn, conn.transaction():
-        await load(conn)
-    yield pool
-    await pool.close()
+    async with loaded_pool(databases, load) as pool:
+        yield pool
 
 
 async def months(db: asyncpg.Pool) -> dict[date, dict[str, ind.Value]]:
@@ -214,15 +210,12 @@ async def test_the_returns_list_writes_times_the_chinese_way(settings: Settings,
         pool, "hf_supervisor", ["supervisor"], "correct horse battery staple", display_name="科长"
     )
     async with AsyncTestClient(app=create_app(settings)) as browser:
-        page = await browser.get("/staff/login")
-        r = await browser.post(
-            "/staff/login",
-            data={
-                "username": "hf_supervisor",
-                "password": "correct horse battery staple",
-                "next": "/staff/returns",
-                "_csrf_token": csrf_token(page.text),
-            },
+        r = await sign_in_form(
+            browser,
+            "hf_supervisor",
+            password="correct horse battery staple",
+            next_page="/staff/returns",
+            follow=True,
         )
         assert r.status_code == 200, r.text
         assert "2020年6月2日 03:18" in r.text and "2020-06-02 03:18" not in r.text

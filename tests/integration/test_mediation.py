@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -25,14 +26,23 @@ from domain.roles import Role
 from service.queries import mediation as mediation_views
 from service.queries import mediation_documents, mediation_public
 from service.settings import Settings
-from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, first_payment, intake, mediation
 from service.usecases.casework_commands import Pause
+from tests.support.casework import kinds
 from tests.support.databases import Databases
 from tests.support.factories import complaint_body
 from tests.support.intake import ctx
-from tests.support.mediation import answer, closing, decide, offer, recusal
+from tests.support.mediation import (
+    SETTLED,
+    answer,
+    closing,
+    decide,
+    merchant_refund,
+    offer,
+    recusal,
+    settled_by_refund,
+)
 
 NOV_10 = date(2026, 11, 10)  # a Tuesday
 
@@ -44,9 +54,8 @@ def at(day: date, hour: int = 2) -> datetime:
 
 @pytest.fixture(scope="module")
 async def pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(await databases.create(migrated=True), max_size=4)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=4) as p:
+        yield p
 
 
 async def user(pool: asyncpg.Pool, username: str, roles: list[str]) -> StaffUser:
@@ -100,25 +109,13 @@ async def in_mediation(
     return case_id
 
 
-async def kinds(pool: asyncpg.Pool, case_id: int) -> list[str]:
-    rows = await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
-    return [r["kind"] for r in rows]
-
-
 async def settled_case(
     pool: asyncpg.Pool, settings: Settings, sup: StaffUser, *, merchant_id: int | None = None, now: datetime
 ) -> tuple[int, int]:
     """A case whose merchant's refund offer the consumer accepted by phone: (case id, offer id)."""
     case_id = await in_mediation(pool, settings, sup, merchant_id=merchant_id)
-    offer_id = await offer(
-        pool,
-        case_id,
-        sup,
-        now=now,
-        from_party="merchant",
-        remedy="refund",
-        amount="399.00",
-        answer_by=(now + timedelta(days=3)).date().isoformat(),
+    offer_id = await merchant_refund(
+        pool, case_id, sup, now=now, amount="399.00", answer_by=(now + timedelta(days=3)).date().isoformat()
     )
     result = await answer(pool, case_id, offer_id, sup, now=now, answer="accept")
     assert result.case_status == "mediation" and result.settlement_id is not None  # a draft to review
@@ -400,12 +397,7 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
     assert (first_done.effective, first_done.case_status) == (False, "mediation")
     done = await mediation.merchant_confirm(pool, token, case_id, now=later)
     assert (done.effective, done.case_status) == (True, "closed")
-    assert await closing(pool, case_id) == {
-        "status": "closed",
-        "outcome": "settled",
-        "relief_type": "refund",
-        "relief_fen": 30000,
-    }
+    assert await closing(pool, case_id) == settled_by_refund(30000)
     s = await pool.fetchrow("SELECT * FROM settlements WHERE case_id = $1", case_id)
     assert s["offer_id"] == second and s["perform_by"] == date(2026, 11, 23)  # answer_by + 7 days
     assert s["performance"] == "pending"
@@ -421,13 +413,7 @@ async def test_consumer_offer_merchant_counters_consumer_accepts(
         "offer_made",
         "merchant_link_issued",
         "offer_countered",
-        "offer_accepted",
-        "settlement_drafted",
-        "settlement_issued",
-        "settlement_confirmed",
-        "settlement_confirmed",
-        "settlement_made",
-        "closed",
+        *SETTLED,
     ]
     countered_event = await pool.fetchval(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'offer_countered'", case_id
@@ -501,26 +487,8 @@ async def test_offers_expire_when_read_and_by_the_job(
     case_id = await in_mediation(pool, settings, sup)
     other = await in_mediation(pool, settings, sup)
     made = at(NOV_10)
-    late = await offer(
-        pool,
-        case_id,
-        sup,
-        now=made,
-        from_party="merchant",
-        remedy="refund",
-        amount="50",
-        answer_by="2026-11-12",
-    )
-    swept = await offer(
-        pool,
-        other,
-        sup,
-        now=made,
-        from_party="merchant",
-        remedy="refund",
-        amount="60",
-        answer_by="2026-11-12",
-    )
+    late = await merchant_refund(pool, case_id, sup, now=made, amount="50", answer_by="2026-11-12")
+    swept = await merchant_refund(pool, other, sup, now=made, amount="60", answer_by="2026-11-12")
     after = at(date(2026, 11, 13))
     rec = await mediation_views.record(pool, case_id, now=after)
     assert rec.offers[0].status == "expired" and rec.open_offer is None  # read as expired before the job
@@ -539,16 +507,7 @@ async def test_offers_expire_when_read_and_by_the_job(
     assert await pool.fetchval("SELECT status FROM offers WHERE id = $1", swept) == "expired"
     assert (await kinds(pool, other)).count("offer_expired") == 1
     # a new offer may follow an expired one
-    assert await offer(
-        pool,
-        case_id,
-        sup,
-        now=after,
-        from_party="merchant",
-        remedy="refund",
-        amount="80",
-        answer_by="2026-11-20",
-    )
+    assert await merchant_refund(pool, case_id, sup, now=after, amount="80", answer_by="2026-11-20")
 
 
 async def test_offer_validation_and_withdrawal(
@@ -557,30 +516,12 @@ async def test_offer_validation_and_withdrawal(
     case_id = await in_mediation(pool, settings, sup)
     now = at(NOV_10)
     with pytest.raises(ValidationFailed) as caught:
-        await offer(
-            pool,
-            case_id,
-            sup,
-            now=now,
-            from_party="merchant",
-            remedy="refund",
-            amount="-1",
-            answer_by="2026-11-09",
-        )
+        await merchant_refund(pool, case_id, sup, now=now, amount="-1", answer_by="2026-11-09")
     assert {(e.field, e.code) for e in caught.value.errors} == {
         ("amount", "invalid_amount"),
         ("answer_by", "in_past"),
     }
-    offer_id = await offer(
-        pool,
-        case_id,
-        sup,
-        now=now,
-        from_party="merchant",
-        remedy="refund",
-        amount="10",
-        answer_by="2026-11-12",
-    )
+    offer_id = await merchant_refund(pool, case_id, sup, now=now, amount="10", answer_by="2026-11-12")
     await mediation.withdraw_offer(
         pool, case_id, offer_id, sup, mediation.WithdrawOffer(note="商家改变主意"), now=now
     )
@@ -791,46 +732,24 @@ async def test_a_recusal_stops_the_clock_and_the_decision_moves_the_deadline(
         await recusal(pool, case_id, mediator, now=at(date(2026, 5, 12)), party="merchant", reason="再次")
     assert twice.value.code == "recusal_pending"
     with pytest.raises(MediationConflict) as blocked:
-        await offer(
-            pool,
-            case_id,
-            mediator,
-            now=at(date(2026, 5, 12)),
-            from_party="merchant",
-            remedy="refund",
-            amount="1",
-            answer_by="2026-05-20",
+        await merchant_refund(
+            pool, case_id, mediator, now=at(date(2026, 5, 12)), amount="1", answer_by="2026-05-20"
         )
     assert blocked.value.code == "recusal_open"
     with pytest.raises(MediationConflict):
         await mediation.terminate(
             pool, case_id, mediator, mediation.Terminate(reason=3, note="无法达成"), now=at(date(2026, 5, 12))
         )
-    with pytest.raises(ValidationFailed) as no_reason:
-        await decide(pool, case_id, recusal_id, sup, now=at(date(2026, 5, 21)), decision="denied")
-    assert no_reason.value.errors[0].field == "note"
-    with pytest.raises(ValidationFailed) as same:
-        await decide(
-            pool,
-            case_id,
-            recusal_id,
-            sup,
-            now=at(date(2026, 5, 21)),
-            decision="granted",
-            new_mediator=mediator.id,
-        )
-    assert same.value.errors[0].code == "same_mediator"
-    with pytest.raises(ValidationFailed) as not_mediator:
-        await decide(
-            pool,
-            case_id,
-            recusal_id,
-            sup,
-            now=at(date(2026, 5, 21)),
-            decision="granted",
-            new_mediator=str(sup.id),
-        )
-    assert not_mediator.value.errors[0].code == "not_found"
+    # a denial needs its reason; a grant, a new mediator who is another mediator
+    refusals: tuple[tuple[dict[str, Any], str, str], ...] = (
+        ({"decision": "denied"}, "field", "note"),
+        ({"decision": "granted", "new_mediator": mediator.id}, "code", "same_mediator"),
+        ({"decision": "granted", "new_mediator": str(sup.id)}, "code", "not_found"),
+    )
+    for fields, attribute, expected in refusals:
+        with pytest.raises(ValidationFailed) as refused:
+            await decide(pool, case_id, recusal_id, sup, now=at(date(2026, 5, 21)), **fields)
+        assert getattr(refused.value.errors[0], attribute) == expected, fields
 
     granted = mediation.DecideRecusal(decision="granted", new_mediator=str(other.id))
     due = (

@@ -21,7 +21,6 @@ from domain.merchant_names import bigrams, normalize
 from domain.roles import Role
 from service.queries import merchants as merchant_files
 from service.settings import Settings
-from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, case_merchant, casework, first_payment, intake, merchants, routing
 from service.usecases.first_payment_commands import RecordDeposit
@@ -37,9 +36,8 @@ HENGDA_ADDRESS = "杭州市拱墅区莫干山路588号"
 
 @pytest.fixture
 async def fresh(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(await databases.create(migrated=True), max_size=3)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=3) as p:
+        yield p
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from domain.notices import Party
 from service.adapters.channels import Channels, channel_types, configured_channels
 from service.settings import Settings
 from service.store import notifications as store
-from service.store.db import create_pool
 from service.usecases import auth, intake
 from service.usecases.notifications import (
     failed_notifications,
@@ -63,9 +62,8 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture(scope="module")
 async def npool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
     """A database of this module's own: send_due sees every pending notice, so no other test's may be."""
-    p = await create_pool(await databases.create(migrated=True), max_size=6)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=6) as p:
+        yield p
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from argon2 import PasswordHasher
 from domain.errors import NotFound, ValidationFailed
 from domain.queues import OpenCaseLimit, QueueConflict, QueueRule, choose_queue
 from service.queries import queues as read
-from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, queues
 from service.usecases.queue_commands import ReleaseCase
@@ -117,9 +116,8 @@ async def test_enter_queue_sets_the_queue_with_an_event(pool: asyncpg.Pool) -> N
 
 @pytest.fixture
 async def fresh_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(await databases.create(migrated=True), max_size=33)
-    yield pool
-    await pool.close()
+    async with databases.pool(max_size=33) as pool:
+        yield pool
 
 
 async def test_32_mediators_claim_500_cases_and_none_twice(fresh_pool: asyncpg.Pool) -> None:

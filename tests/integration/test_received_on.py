@@ -15,7 +15,6 @@ from domain import deadlines
 from domain.errors import ValidationFailed
 from domain.roles import Role
 from service.settings import Settings
-from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, intake, returns
 from service.usecases.reference_cache import load
@@ -28,9 +27,8 @@ NOW = datetime(2026, 4, 20, 2, 0, tzinfo=UTC)  # Monday 20 April 2026, 10:00 in 
 
 @pytest.fixture(scope="module")
 async def db(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(await databases.create(migrated=True), max_size=3)
-    yield pool
-    await pool.close()
+    async with databases.pool(max_size=3) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")

@@ -25,12 +25,11 @@ from service import exports
 from service.cli.export import cmd_export
 from service.settings import Settings
 from service.store import statistics
-from service.store.db import create_pool
 from service.store.sql import SQL
 from service.usecases import intake, returns
 from tests.support.databases import Databases
 from tests.support.factories import complaint_body
-from tests.support.statistics import SECRETS, Data, d, read_xlsx, utc
+from tests.support.statistics import SECRETS, SHEETS, Data, d, loaded_pool, read_xlsx, utc
 from workers.returns import monthly_return_job
 
 USCC_X = "91330105MA2H0000X"[:17]
@@ -315,11 +314,8 @@ async def load(conn: asyncpg.Connection) -> Data:
 
 @pytest.fixture(scope="module")
 async def db(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(await databases.create(migrated=True), max_size=3)
-    async with pool.acquire() as conn, conn.transaction():
-        await load(conn)
-    yield pool
-    await pool.close()
+    async with loaded_pool(databases, load) as pool:
+        yield pool
 
 
 JANUARY = date(2026, 1, 1)
@@ -475,17 +471,7 @@ async def test_the_return_of_january(db: asyncpg.Pool) -> None:
     # the files hold the same tables
     defs = await returns.definitions(db)
     tables = exports.tables(ret, defs)
-    assert [t.sheet for t in tables] == [
-        "总览",
-        "分类",
-        "问题类型",
-        "质量领域",
-        "街道",
-        "处理方式",
-        "满意度",
-        "经营者",
-        "数据说明",
-    ]
+    assert [t.sheet for t in tables] == SHEETS
     sheets = read_xlsx(exports.xlsx_bytes(tables))
     assert list(sheets) == [t.sheet for t in tables]
     overview = sheets["总览"]
@@ -597,10 +583,7 @@ async def test_the_current_month_cannot_be_returned(db: asyncpg.Pool) -> None:
 
 
 async def test_the_scheduled_return_is_made_once(databases: Databases) -> None:
-    pool = await create_pool(await databases.create(migrated=True), max_size=2)
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            await load(conn)
+    async with loaded_pool(databases, load, max_size=2) as pool:
         # 01:30 on 1 March in Beijing: not yet
         early = datetime(2026, 2, 28, 17, 30, tzinfo=UTC)
         assert await returns.produce_due(pool, now=early) is None
@@ -618,8 +601,6 @@ async def test_the_scheduled_return_is_made_once(databases: Databases) -> None:
         later = {"pool": pool, "clock": lambda: due + timedelta(days=3)}
         assert await monthly_return_job(later) == "nothing due"
         assert await pool.fetchval("SELECT count(*) FROM monthly_returns") == 1
-    finally:
-        await pool.close()
 
 
 async def test_definitions_in_the_database_are_the_domain_s(db: asyncpg.Pool) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -25,15 +26,15 @@ from domain.roles import Role
 from service.queries import mediation as mediation_views
 from service.queries import mediation_documents, mediation_public
 from service.settings import Settings
-from service.store.db import create_pool
 from service.store.staff import StaffUser
 from service.usecases import auth, casework, event_notices, first_payment, intake, mediation
 from service.usecases.clock import LOCAL_TZ
+from tests.support.casework import kinds
 from tests.support.channels import ANY_SMTP, channels
 from tests.support.databases import Databases
 from tests.support.factories import complaint_body
 from tests.support.intake import ctx
-from tests.support.mediation import answer, closing, offer
+from tests.support.mediation import answer, closing, offer, settled_by_refund
 
 CONSUMER_REMARK = "屏幕是你们换的，保修期内出问题应当由你们负责"
 MERCHANT_REMARK = "屏幕不是原装，只能部分退款"
@@ -43,11 +44,30 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), LOCAL_TZ)
 
 
+async def merchant_offer(
+    pool: asyncpg.Pool,
+    case_id: int,
+    mediator: StaffUser,
+    today: date,
+    *,
+    answer_in: int,
+    perform_in: int | None = None,
+    **fields: Any,
+) -> int:
+    """The merchant's offer (MakeOffer's `fields`) recorded today, to be answered and (when `perform_in` is
+    given) performed that many days from today."""
+    if perform_in is not None:
+        fields["perform_by"] = (today + timedelta(days=perform_in)).isoformat()
+    answer_by = (today + timedelta(days=answer_in)).isoformat()
+    return await offer(
+        pool, case_id, mediator, now=at(today), from_party="merchant", answer_by=answer_by, **fields
+    )
+
+
 @pytest.fixture(scope="module")
 async def pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(await databases.create(migrated=True), max_size=4)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=4) as p:
+        yield p
 
 
 async def user(pool: asyncpg.Pool, username: str, role: Role) -> StaffUser:
@@ -89,29 +109,21 @@ async def mediated(
     return case_id, merchant_id
 
 
-async def kinds(pool: asyncpg.Pool, case_id: int) -> list[str]:
-    return [
-        r["kind"]
-        for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", case_id)
-    ]
-
-
 async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confirm(
     pool: asyncpg.Pool, settings: Settings, sup: StaffUser, mediator: StaffUser, today_local: date
 ) -> None:
     case_id, merchant_id = await mediated(pool, settings, sup, mediator, today_local)
     now = at(today_local)
     token, _ = await first_payment.issue_merchant_link(pool, case_id, mediator, now=now)
-    first = await offer(
+    first = await merchant_offer(
         pool,
         case_id,
         mediator,
-        now=now,
-        from_party="merchant",
+        today_local,
+        answer_in=3,
+        perform_in=10,
         remedy="refund",
         amount="200",
-        answer_by=(today_local + timedelta(days=3)).isoformat(),
-        perform_by=(today_local + timedelta(days=10)).isoformat(),
         note=MERCHANT_REMARK,
     )
     # the consumer counters on the tracking page, typing "350元"; the date it asks performance by
@@ -159,16 +171,7 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
         await mediation.consumer_confirm(pool, case_id, now=now)
     assert early.value.code == "settlement_draft"
     with pytest.raises(MediationConflict) as busy:
-        await offer(
-            pool,
-            case_id,
-            mediator,
-            now=now,
-            from_party="merchant",
-            remedy="refund",
-            amount="1",
-            answer_by=(today_local + timedelta(days=3)).isoformat(),
-        )
+        await merchant_offer(pool, case_id, mediator, today_local, answer_in=3, remedy="refund", amount="1")
     assert busy.value.code == "settlement_pending"
 
     # the review: the wording both sides confirmed, and a performance date the mediator moves
@@ -217,12 +220,7 @@ async def test_the_document_says_what_was_agreed_and_takes_effect_as_both_confir
     assert waiting[case_id].consumer_confirmed and not waiting[case_id].merchant_confirmed
     both = await mediation.merchant_confirm(pool, token, case_id, now=now)
     assert (both.effective, both.case_status) == (True, "closed")
-    assert await closing(pool, case_id) == {
-        "status": "closed",
-        "outcome": "settled",
-        "relief_type": "refund",
-        "relief_fen": 35000,
-    }
+    assert await closing(pool, case_id) == settled_by_refund(35000)
     confirmations = await pool.fetch(
         "SELECT payload FROM case_events WHERE case_id = $1 AND kind = 'settlement_confirmed' ORDER BY id",
         case_id,
@@ -247,15 +245,8 @@ async def test_the_mediator_records_confirmations_with_their_means(
 ) -> None:
     case_id, _ = await mediated(pool, settings, sup, mediator, today_local)
     now = at(today_local)
-    offer_id = await offer(
-        pool,
-        case_id,
-        mediator,
-        now=now,
-        from_party="merchant",
-        remedy="replace",
-        amount="0",
-        answer_by=(today_local + timedelta(days=2)).isoformat(),
+    offer_id = await merchant_offer(
+        pool, case_id, mediator, today_local, answer_in=2, remedy="replace", amount="0"
     )
     # the mediator records the acceptance by phone and sets the date then
     set_on = today_local + timedelta(days=6)
@@ -303,16 +294,8 @@ async def test_the_survey_waits_for_the_performance_of_a_settlement(
         await pool.execute(
             "UPDATE case_consumers SET email = 'consumer@example.org' WHERE case_id = $1", case_id
         )
-        offer_id = await offer(
-            pool,
-            case_id,
-            mediator,
-            now=now,
-            from_party="merchant",
-            remedy="refund",
-            amount="99",
-            answer_by=(today_local + timedelta(days=2)).isoformat(),
-            perform_by=(today_local + timedelta(days=5)).isoformat(),
+        offer_id = await merchant_offer(
+            pool, case_id, mediator, today_local, answer_in=2, perform_in=5, remedy="refund", amount="99"
         )
         await answer(pool, case_id, offer_id, mediator, now=now, answer="accept")
         await mediation.issue_settlement(pool, case_id, mediator, mediation.IssueSettlement(), now=now)

@@ -20,6 +20,7 @@ from service.usecases import auth, casework, closing, intake, satisfaction, trac
 from service.usecases.casework_commands import Close
 from service.usecases.satisfaction import ByCode, ByToken
 from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
+from service.usecases.tracking_views import CaseView
 from tests.support.factories import complaint_body
 from tests.support.intake import ctx
 
@@ -71,6 +72,21 @@ def by_code(receipt: intake.Receipt, settings: Settings, redis: Redis) -> ByCode
         redis, prefix=f"{settings.queue_name}:track-fail", window_s=900, limits={"no": 5, "ip": 50}
     )
     return ByCode(receipt.tracking_no, receipt.access_code, settings.secret_key, throttle, "127.0.0.1")
+
+
+async def track(
+    pool: asyncpg.Pool, receipt: intake.Receipt, settings: Settings, redis: Redis, *, now: datetime
+) -> CaseView:
+    """The consumer's tracking page for the case, opened with its tracking number and access code."""
+    return await tracking.view_case(
+        pool,
+        receipt.tracking_no,
+        receipt.access_code,
+        secret_key=settings.secret_key,
+        throttle=by_code(receipt, settings, redis).throttle,
+        client="127.0.0.1",
+        now=now,
+    )
 
 
 async def test_a_case_has_one_survey(pool: asyncpg.Pool, settings: Settings, supervisor: StaffUser) -> None:
@@ -134,15 +150,7 @@ async def test_the_link_expires_after_30_days(
         await satisfaction.answer(pool, ByToken(token), form(), now=expired)
     with pytest.raises(SurveyClosed):  # from the tracking page: the code was right, the survey is over
         await satisfaction.answer(pool, by_code(receipt, settings, redis), form(), now=expired)
-    seen = await tracking.view_case(
-        pool,
-        receipt.tracking_no,
-        receipt.access_code,
-        secret_key=settings.secret_key,
-        throttle=by_code(receipt, settings, redis).throttle,
-        client="127.0.0.1",
-        now=expired,
-    )
+    seen = await track(pool, receipt, settings, redis, now=expired)
     assert not seen.survey_open
     with pytest.raises(NotFound):
         await satisfaction.survey(pool, ByToken("not-a-token"), now=CLOSED_AT)
@@ -241,15 +249,7 @@ async def test_low_score_appeal_declined_with_a_reason_the_consumer_sees(
         pool, appeal_id, supervisor, DecideAppeal("declined", "经核查，调解过程依法依规。"), now=now
     )
     assert await pool.fetchval("SELECT status FROM cases WHERE id = $1", receipt.case_id) == "closed"
-    seen = await tracking.view_case(
-        pool,
-        receipt.tracking_no,
-        receipt.access_code,
-        secret_key=settings.secret_key,
-        throttle=by_code(receipt, settings, redis).throttle,
-        client="127.0.0.1",
-        now=now,
-    )
+    seen = await track(pool, receipt, settings, redis, now=now)
     assert seen.appeal is not None
     assert (seen.appeal.decision, seen.appeal.decision_reason) == ("declined", "经核查，调解过程依法依规。")
     assert not seen.survey_open and not seen.appeal_open

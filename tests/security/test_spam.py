@@ -21,7 +21,7 @@ from tests.support.factories import complaint_body
 from tests.support.html import csrf_token
 from tests.support.intake import ctx as intake_ctx
 from tests.support.live import live_app, new_address
-from tests.support.staff import PASSWORD, Staff
+from tests.support.staff import Staff, sign_in_form
 
 Client = AsyncTestClient[Any]
 REASON = "同一号码一小时内提交20件内容相同的投诉，经电话核实并非本人所为"
@@ -160,16 +160,7 @@ async def test_the_case_page_offers_it_to_a_supervisor(
     case_id = await new_case(pool, settings)
     async with live_app(settings) as live:
         browser = live.at(new_address())
-        login = await browser.get("/staff/login")
-        signed = await browser.post(
-            "/staff/login",
-            data={
-                "username": staff["supervisor"].username,
-                "password": PASSWORD,
-                "next": "/staff",
-                "_csrf_token": csrf_token(login.text),
-            },
-        )
+        signed = await sign_in_form(browser, staff["supervisor"].username)
         assert signed.status_code == 303, signed.text
         page = await browser.get(f"/staff/cases/{case_id}")
         assert page.status_code == 200 and f'action="/staff/cases/{case_id}/spam"' in page.text

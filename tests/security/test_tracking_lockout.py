@@ -11,8 +11,7 @@ import pytest
 
 from service.settings import Settings
 from service.usecases import tracking
-from tests.support.consumer import file_complaint
-from tests.support.html import csrf_token
+from tests.support.consumer import file_complaint, track_page
 from tests.support.live import live_app, new_address
 
 BASE_S = 0.05
@@ -64,16 +63,7 @@ async def test_guessers_from_many_addresses_cannot_lock_the_consumer_out(
 
         right = await consumer.get(url, headers={"X-Access-Code": case["access_code"]})
         assert right.status_code == 200, right.text
-        form = await consumer.get("/track")
-        page = await consumer.post(
-            "/track",
-            data={
-                "tracking_no": case["tracking_no"],
-                "access_code": case["access_code"],
-                "_csrf_token": csrf_token(form.text),
-            },
-        )
-        assert page.status_code == 200 and case["tracking_no"] in page.text
+        assert case["tracking_no"] in await track_page(consumer, case)
         assert len(waits) == 2 * settings.track_max_failures  # the right code waited for nothing
 
 

@@ -15,7 +15,7 @@ import pytest
 from service.adapters import evidence_files
 from service.settings import Settings
 from service.web import deps
-from tests.support.consumer import file_complaint
+from tests.support.consumer import add_evidence, file_complaint
 from tests.support.html import csrf_token
 from tests.support.live import live_app, new_address
 from tests.support.samples import bomb_pdf
@@ -63,11 +63,7 @@ async def test_a_wrong_code_with_a_bomb_set_reads_no_file_on_the_api(settings: S
         consumer = live.at(new_address())
         case = await file_complaint(consumer)
         attacker = live.at(new_address())
-        r = await attacker.post(
-            f"/api/v1/complaints/{case['tracking_no']}/evidence",
-            headers={"X-Access-Code": "WRONG999"},
-            files=bombs(),
-        )
+        r = await add_evidence(attacker, case, bombs(), code="WRONG999")
         assert r.status_code == 404, r.text
         assert (spy.staged, spy.inflaters) == (0, 0)
 
@@ -101,11 +97,7 @@ async def test_a_throttled_client_reads_no_file_even_with_the_right_code(
         guesser = live.at(new_address())
         for n in range(limit):
             await guesser.get(f"/api/v1/complaints/GS20200101-{n:06d}", headers={"X-Access-Code": "WRONG999"})
-        api = await guesser.post(
-            f"/api/v1/complaints/{case['tracking_no']}/evidence",
-            headers={"X-Access-Code": case["access_code"]},
-            files=bombs(),
-        )
+        api = await add_evidence(guesser, case, bombs())
         assert api.status_code == 429 and int(api.headers["retry-after"]) > 0
         page = await track_evidence(guesser, case["tracking_no"], case["access_code"], bombs())
         assert page.status_code == 429
@@ -118,11 +110,7 @@ async def test_inflation_stops_at_the_upload_budget(settings: Settings, spy: Spy
     async with live_app(settings) as live:
         consumer = live.at(new_address())
         case = await file_complaint(consumer)
-        r = await consumer.post(
-            f"/api/v1/complaints/{case['tracking_no']}/evidence",
-            headers={"X-Access-Code": case["access_code"]},
-            files=bombs(10, 60),
-        )
+        r = await add_evidence(consumer, case, bombs(10, 60))
         assert r.status_code == 422, r.text
         (error,) = r.json()["errors"]
         assert error["code"] == "decompression_bomb" and "合计超过200MB" in error["message"]
@@ -137,10 +125,7 @@ async def test_a_few_ordinary_pdfs_still_pass(settings: Settings, spy: Spy) -> N
     async with live_app(settings) as live:
         consumer = live.at(new_address())
         case = await file_complaint(consumer)
-        r = await consumer.post(
-            f"/api/v1/complaints/{case['tracking_no']}/evidence",
-            headers={"X-Access-Code": case["access_code"]},
-            files=[("files", (f"r{i}.pdf", bomb_pdf(1) + bytes([i]), "application/pdf")) for i in range(3)],
-        )
+        pdfs = [("files", (f"r{i}.pdf", bomb_pdf(1) + bytes([i]), "application/pdf")) for i in range(3)]
+        r = await add_evidence(consumer, case, pdfs)
         assert r.status_code == 201, r.text
         assert r.json() == {"added": 3} and spy.staged == 3

@@ -8,7 +8,7 @@ import pytest
 
 from domain.evidence import check_file
 from service.settings import Settings
-from tests.support.consumer import file_complaint
+from tests.support.consumer import add_evidence, file_complaint
 from tests.support.live import live_app, new_address
 from tests.support.samples import flate_object, pdf
 
@@ -44,11 +44,7 @@ async def upload(settings: Settings, content: bytes) -> tuple[int, dict[str, obj
     async with live_app(settings) as live:
         consumer = live.at(new_address())
         case = await file_complaint(consumer)
-        r = await consumer.post(
-            f"/api/v1/complaints/{case['tracking_no']}/evidence",
-            headers={"X-Access-Code": case["access_code"]},
-            files=[("files", ("发票.pdf", content, "application/pdf"))],
-        )
+        r = await add_evidence(consumer, case, [("files", ("发票.pdf", content, "application/pdf"))])
         return r.status_code, r.json()
 
 

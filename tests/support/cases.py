@@ -38,6 +38,20 @@ async def merchant_with_commitment(
     return merchant_id, uscc
 
 
+async def merchant_with_deposit(
+    client: Client, staff: dict[str, Staff], pool: asyncpg.Pool, *, deposit: str, name: str
+) -> tuple[int, str]:
+    """A shop with a first-payment commitment and `deposit` yuan paid in by the supervisor through the API."""
+    merchant_id, uscc = await merchant_with_commitment(pool, name=name)
+    r = await client.post(
+        f"/api/v1/merchants/{merchant_id}/deposit",
+        json={"amount": deposit},
+        headers=staff["supervisor"].headers,
+    )
+    assert r.status_code == 201, r.text
+    return merchant_id, uscc
+
+
 async def accepted_and_routed(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool, body: dict[str, Any]
 ) -> dict[str, Any]:

@@ -133,9 +133,11 @@ async def statuses_by_role(
 
 
 @asynccontextmanager
-async def browser_of(settings: Settings, username: str) -> AsyncIterator[Client]:
-    """A browser signed in as `username`, closed after the block."""
-    browser = await signed_in(settings, username)
+async def browser_of(
+    settings: Settings, username: str, *, next_page: str = "/staff/cases"
+) -> AsyncIterator[Client]:
+    """A browser signed in as `username` (see `signed_in`), closed after the block."""
+    browser = await signed_in(settings, username, next_page=next_page)
     try:
         yield browser
     finally:

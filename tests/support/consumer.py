@@ -16,6 +16,16 @@ async def file_complaint(client: Any, **changes: Any) -> dict[str, Any]:
     return dict(r.json())
 
 
+async def add_evidence(client: Any, receipt: dict[str, Any], files: Any, *, code: str | None = None) -> Any:
+    """An upload of `files` (httpx's multipart parts) to the case through the API, with the receipt's access
+    code unless `code` is given; the response."""
+    return await client.post(
+        f"/api/v1/complaints/{receipt['tracking_no']}/evidence",
+        files=files,
+        headers={"X-Access-Code": code or receipt["access_code"]},
+    )
+
+
 def form_fields(**changes: str | list[str]) -> dict[str, Any]:
     """The complaint form's fields, filled in validly (a catering complaint)."""
     fields: dict[str, Any] = {
@@ -55,17 +65,18 @@ async def open_form(client: Any) -> str:
     return str(r.text)
 
 
+async def open_tracking(client: Any, tracking_no: str, access_code: str) -> Any:
+    """The tracking form sent with a tracking number and an access code (right or not); the response."""
+    form = await client.get("/track")
+    return await client.post(
+        "/track",
+        data={"tracking_no": tracking_no, "access_code": access_code, "_csrf_token": csrf_token(form.text)},
+    )
+
+
 async def track_page(client: Any, case: dict[str, Any]) -> str:
     """The tracking page of a case, opened with its tracking number and access code."""
-    form = await client.get("/track")
-    page = await client.post(
-        "/track",
-        data={
-            "tracking_no": case["tracking_no"],
-            "access_code": case["access_code"],
-            "_csrf_token": csrf_token(form.text),
-        },
-    )
+    page = await open_tracking(client, case["tracking_no"], case["access_code"])
     assert page.status_code == 200, page.text
     return str(page.text)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from service.settings import ROOT
+from service.store.db import create_pool
 from service.store.migrate import migrate
 
 
@@ -39,6 +42,15 @@ class Databases:
             finally:
                 await conn.close()
         return url
+
+    @contextlib.asynccontextmanager
+    async def pool(self, *, max_size: int = 10) -> AsyncIterator[asyncpg.Pool]:
+        """A pool (the service's kind) on a fresh migrated database of its own, closed after the block."""
+        pool = await create_pool(await self.create(migrated=True), max_size=max_size)
+        try:
+            yield pool
+        finally:
+            await pool.close()
 
     async def drop_all(self) -> None:
         conn = await asyncpg.connect(self.admin_url)

@@ -91,3 +91,16 @@ async def all_in_mediation(conn: asyncpg.Connection, ids: list[int]) -> bool:
 
 async def outbox_finished(conn: asyncpg.Connection) -> bool:
     return bool(await conn.fetchval("SELECT count(*) = 0 FROM outbox WHERE done_at IS NULL"))
+
+
+async def all_routed(conn: asyncpg.Connection, ids: list[int]) -> bool:
+    """The outbox is drained and every one of the cases is in mediation: the routing jobs have all run."""
+    return await outbox_finished(conn) and await all_in_mediation(conn, ids)
+
+
+async def assert_routed_once(conn: asyncpg.Connection, ids: list[int]) -> None:
+    """Each case was routed and queued exactly once, and no once-per-case event was written twice."""
+    routed = await event_counts(conn, "routed")
+    queued = await event_counts(conn, "queued")
+    assert {i: (routed[i], queued[i]) for i in ids} == {i: (1, 1) for i in ids}
+    await assert_no_duplicate_events(conn)

@@ -13,11 +13,37 @@ from service.store.staff import StaffUser
 from service.usecases import mediation
 from tests.support.consumer import track_page
 from tests.support.html import csrf_token
+from tests.support.staff import Staff
 
 
 async def offer(pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime, **fields: Any) -> int:
     """The id of the offer `fields` (MakeOffer's) that `actor` records."""
     return (await mediation.make_offer(pool, case_id, actor, mediation.MakeOffer(**fields), now=now)).id
+
+
+async def merchant_refund(
+    pool: asyncpg.Pool, case_id: int, actor: StaffUser, *, now: datetime, amount: str, answer_by: str
+) -> int:
+    """The id of the merchant's refund offer of `amount` yuan, to be answered by `answer_by` (an ISO date)."""
+    return await offer(
+        pool,
+        case_id,
+        actor,
+        now=now,
+        from_party="merchant",
+        remedy="refund",
+        amount=amount,
+        answer_by=answer_by,
+    )
+
+
+async def offer_through_api(
+    client: AsyncTestClient[Any], mediator: Staff, case_id: int, **fields: Any
+) -> int:
+    """The id of the offer (the API's JSON `fields`) the mediator records through the API."""
+    r = await client.post(f"/api/v1/cases/{case_id}/offers", json=fields, headers=mediator.headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
 
 
 async def answer(
@@ -62,3 +88,20 @@ async def closing(pool: asyncpg.Pool, case_id: int) -> dict[str, Any]:
         "SELECT status, outcome, relief_type, relief_fen FROM cases WHERE id = $1", case_id
     )
     return dict(row)
+
+
+def settled_by_refund(relief_fen: int) -> dict[str, Any]:
+    """What `closing` reads for a case closed by a 调解书 whose remedy is a refund of `relief_fen`."""
+    return {"status": "closed", "outcome": "settled", "relief_type": "refund", "relief_fen": relief_fen}
+
+
+# The events from an accepted offer to the case closed by the 调解书 both sides confirmed, in order.
+SETTLED = [
+    "offer_accepted",
+    "settlement_drafted",
+    "settlement_issued",
+    "settlement_confirmed",
+    "settlement_confirmed",
+    "settlement_made",
+    "closed",
+]

@@ -56,18 +56,21 @@ async def hand_to_mediator(client: Client, pool: asyncpg.Pool, staff: dict[str, 
     assert r.status_code == 200, r.text
 
 
-async def sign_in_form(client: Any, username: str, *, next_page: str = "/staff") -> Any:
-    """Sign in through the page as a browser does (the client's jar keeps the cookie); the response."""
+async def sign_in_form(
+    client: Any, username: str, *, next_page: str = "/staff", password: str = PASSWORD, follow: bool = False
+) -> Any:
+    """Sign in through the page as a browser does (the client's jar keeps the cookie); the response (the
+    page signed in to when `follow`)."""
     page = await client.get("/staff/login")
     return await client.post(
         "/staff/login",
         data={
             "username": username,
-            "password": PASSWORD,
+            "password": password,
             "next": next_page,
             "_csrf_token": csrf_token(page.text),
         },
-        follow_redirects=False,
+        follow_redirects=follow,
     )
 
 

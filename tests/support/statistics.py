@@ -4,12 +4,16 @@ and a reader for the spreadsheets the returns export writes."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+
+from tests.support.databases import Databases
 
 # Personal values that must never reach a figure, a file or a page.
 SECRETS = {
@@ -34,6 +38,17 @@ def utc(year: int, month: int, day: int, hour: int = 2, minute: int = 0) -> date
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
+
+
+@contextlib.asynccontextmanager
+async def loaded_pool(
+    databases: Databases, load: Callable[[asyncpg.Connection], Awaitable[object]], *, max_size: int = 3
+) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a fresh migrated database that `load` has filled in one transaction; closed on exit."""
+    async with databases.pool(max_size=max_size) as pool:
+        async with pool.acquire() as conn, conn.transaction():
+            await load(conn)
+        yield pool
 
 
 class Data:
@@ -116,6 +131,10 @@ class Data:
             scores.get("score"),
             SECRETS["comment"],
         )
+
+
+# The monthly return's sheets, in the order the export writes them.
+SHEETS = ["总览", "分类", "问题类型", "质量领域", "街道", "处理方式", "满意度", "经营者", "数据说明"]
 
 
 # --- reading the spreadsheet with the standard library ------------------------------------------------

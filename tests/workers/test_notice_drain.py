@@ -15,7 +15,6 @@ import pytest
 
 from service.adapters.channels import Channels, RateLimits
 from service.settings import Settings
-from service.store.db import create_pool
 from service.usecases import intake
 from service.usecases.clock import utcnow
 from service.usecases.event_notices import EventHorizon, notify_from_events
@@ -30,9 +29,8 @@ from workers import notifications as notices_jobs
 @pytest.fixture
 async def own_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
     """A database of its own: the senders and the event reader see only this test's rows."""
-    p = await create_pool(await databases.create(migrated=True), max_size=12)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=12) as p:
+        yield p
 
 
 async def queue_many(pool: asyncpg.Pool, count: int) -> None:

@@ -15,7 +15,6 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from service.settings import Settings
-from service.store.db import create_pool
 from service.usecases.clock import utcnow
 from service.usecases.notifications import queue_notification
 from tests.support.channels import ANY_SMTP, channels
@@ -27,9 +26,8 @@ from workers.notifications import notifications_job
 @pytest.fixture
 async def own_pool(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
     """A database of its own: the job sends every due notice it finds."""
-    p = await create_pool(await databases.create(migrated=True), max_size=4)
-    yield p
-    await p.close()
+    async with databases.pool(max_size=4) as p:
+        yield p
 
 
 async def run_job_in_burst_worker(settings: Settings, pool: asyncpg.Pool, smtp: SmtpServer) -> Any:

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from service.settings import Settings
 from service.usecases import intake, jobs, routing
+from tests.support.casework import kinds
 from tests.support.factories import complaint_body
 from tests.support.intake import ctx
 from tests.support.workers import run_burst_worker
@@ -105,13 +106,8 @@ async def test_acceptance_hands_the_case_to_the_routing_job(pool: asyncpg.Pool, 
     await run_burst_worker(settings)
     row = await pool.fetchrow("SELECT status, route, merchant_id FROM cases WHERE id = $1", receipt.case_id)
     assert row["status"] == row["route"] == "mediation" and row["merchant_id"] is not None
-    kinds = [
-        r["kind"]
-        for r in await pool.fetch(
-            "SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id", receipt.case_id
-        )
-    ]
-    assert kinds.count("routed") == 1 and "merchant_linked" in kinds
+    events = await kinds(pool, receipt.case_id)
+    assert events.count("routed") == 1 and "merchant_linked" in events
     assert await pool.fetchval(
         "SELECT bool_and(done_at IS NOT NULL) FROM outbox WHERE job_key LIKE $1",
         f"route_case:{receipt.case_id}%",

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from domain import mediation as rules
 from domain import mediation_offers as offer_rules
@@ -17,10 +18,9 @@ from domain.events import EventKind
 from domain.lifecycle import Status
 from domain.mediation import MediationConflict
 from domain.money import format_yuan
-from service.store import cases
 from service.store import mediation as store
 from service.store.staff import StaffUser
-from service.usecases.case_step import CaseStep, case_step
+from service.usecases.case_step import CaseStep, case_step, system_events
 from service.usecases.clock import local_date
 from service.usecases.mediation.commands import AnswerOffer, MakeOffer, WithdrawOffer
 from service.usecases.mediation.settlement import draft_settlement, no_settlement_pending
@@ -43,13 +43,17 @@ def offer_payload(offer_id: int, o: offer_rules.OfferInput) -> dict[str, Any]:
 
 async def expire_locked(conn: asyncpg.Connection, case_id: int | None, today: date, now: datetime) -> int:
     """Mark the open offers past their answer deadline (of one case, or all) as expired, once each."""
-    expired = await store.expire(conn, today, case_id)
-    for r in expired:
-        payload = {"offer_id": r["id"], "from_party": r["from_party"], "deadline": r["answer_by"].isoformat()}
-        await cases.add_event(
-            conn, r["case_id"], EventKind.OFFER_EXPIRED, actor="system", at=now, payload=payload
-        )
-    return len(expired)
+    return await system_events(
+        conn,
+        await store.expire(conn, today, case_id),
+        EventKind.OFFER_EXPIRED,
+        lambda r: {
+            "offer_id": r["id"],
+            "from_party": r["from_party"],
+            "deadline": r["answer_by"].isoformat(),
+        },
+        now=now,
+    )
 
 
 async def expire_offers(pool: asyncpg.Pool, now: datetime) -> int:
@@ -191,13 +195,8 @@ async def record_answer(
 
 def _party_answer(cmd: AnswerOffer) -> AnswerOffer:
     """A party answering by itself names no side, and only a counter asks a performance date."""
-    return AnswerOffer(
-        answer=cmd.answer,
-        remedy=cmd.remedy,
-        amount=cmd.amount,
-        answer_by=cmd.answer_by,
-        note=cmd.note,
-        perform_by=cmd.perform_by if cmd.answer == "counter" else None,
+    return msgspec.structs.replace(
+        cmd, party=None, perform_by=cmd.perform_by if cmd.answer == "counter" else None
     )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import get
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import File
 
 from domain.lifecycle import Status
@@ -19,11 +20,10 @@ from service.app_types import Services
 from service.queries import case_views
 from service.queries import cases as case_queries
 from service.queries.case_views import StaffCaseFile, StaffQueue
-from service.store.staff import StaffUser
 from service.usecases import casework, closing
-from service.usecases.casework_commands import Accept, Close, Pause, Reject
 from service.usecases.clock import local_date, utcnow
-from service.web.auth import provide_staff, requires
+from service.web.api.actions import case_action
+from service.web.auth import StaffApiController, requires
 from service.web.deps import evidence_download
 
 STATUSES = tuple(s.value for s in Status)
@@ -46,10 +46,32 @@ class CaseDecision(msgspec.Struct):
     mediation_due: date | None = None
 
 
-class CaseController(Controller):
+def decided(status: str) -> Callable[[int, object], CaseDecision]:
+    """The answer of a decision that leaves the mediation deadline where it was."""
+
+    def view(case_id: int, _: object) -> CaseDecision:
+        return CaseDecision(case_id, status)
+
+    return view
+
+
+def moved(status: str) -> Callable[[int, date | None], CaseDecision]:
+    """The answer of a decision whose use case returns the case's new mediation deadline."""
+
+    def view(case_id: int, due: date | None) -> CaseDecision:
+        return CaseDecision(case_id, status, due)
+
+    return view
+
+
+DECIDE = Permission.CASE_DECIDE
+PAUSE = Permission.CASE_PAUSE
+WORK = Permission.CASE_WORK
+
+
+class CaseController(StaffApiController):
     path = "/api/v1/cases"
     tags = ("staff: cases",)
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", operation_id="ListCases", guards=[requires(Permission.CASE_VIEW)])
     async def list_cases(
@@ -83,81 +105,15 @@ class CaseController(Controller):
     async def get_case(self, services: NamedDependency[Services], case_id: FromPath[int]) -> StaffCaseFile:
         return await case_views.staff_case_file(services.pool, case_id, today=local_date(utcnow()))
 
-    @post(
-        "/{case_id:int}/accept",
-        operation_id="AcceptCase",
-        status_code=200,
-        guards=[requires(Permission.CASE_DECIDE)],
+    accept = case_action(
+        "/{case_id:int}/accept", "AcceptCase", DECIDE, casework.accept, view=moved("accepted")
     )
-    async def accept(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[Accept | None] = None,
-    ) -> CaseDecision:
-        due = await casework.accept(services.pool, case_id, staff, data, now=utcnow())
-        return CaseDecision(case_id, "accepted", due)
-
-    @post(
-        "/{case_id:int}/reject",
-        operation_id="RejectCase",
-        status_code=200,
-        guards=[requires(Permission.CASE_DECIDE)],
+    reject = case_action(
+        "/{case_id:int}/reject", "RejectCase", DECIDE, casework.reject, view=decided("rejected")
     )
-    async def reject(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[Reject],
-    ) -> CaseDecision:
-        await casework.reject(services.pool, case_id, staff, data, now=utcnow())
-        return CaseDecision(case_id, "rejected")
-
-    @post(
-        "/{case_id:int}/pause",
-        operation_id="PauseCase",
-        status_code=200,
-        guards=[requires(Permission.CASE_PAUSE)],
-    )
-    async def pause(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[Pause],
-    ) -> CaseDecision:
-        await casework.pause(services.pool, case_id, staff, data, now=utcnow())
-        return CaseDecision(case_id, "paused")
-
-    @post(
-        "/{case_id:int}/resume",
-        operation_id="ResumeCase",
-        status_code=200,
-        guards=[requires(Permission.CASE_PAUSE)],
-    )
-    async def resume(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
-    ) -> CaseDecision:
-        due = await casework.resume(services.pool, case_id, staff, now=utcnow())
-        return CaseDecision(case_id, "resumed", due)
-
-    @post(
-        "/{case_id:int}/close",
-        operation_id="CloseCase",
-        status_code=200,
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def close(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[Close],
-    ) -> CaseDecision:
-        await closing.close(services.pool, case_id, staff, data, now=utcnow())
-        return CaseDecision(case_id, "closed")
+    pause = case_action("/{case_id:int}/pause", "PauseCase", PAUSE, casework.pause, view=decided("paused"))
+    resume = case_action("/{case_id:int}/resume", "ResumeCase", PAUSE, casework.resume, view=moved("resumed"))
+    close = case_action("/{case_id:int}/close", "CloseCase", WORK, closing.close, view=decided("closed"))
 
     @get(
         "/{case_id:int}/evidence/{evidence_id:int}",

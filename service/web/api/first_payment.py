@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -21,9 +21,9 @@ from service.queries.first_payments import MerchantLedger, PunitiveDamages
 from service.store.staff import StaffUser
 from service.usecases import first_payment, routing
 from service.usecases.clock import utcnow
-from service.usecases.first_payment_commands import MerchantAnswer, RecordDeposit
-from service.usecases.routing_commands import OverrideRoute
-from service.web.auth import provide_staff, requires
+from service.usecases.first_payment_commands import MerchantAnswer
+from service.web.api.actions import case_action
+from service.web.auth import StaffApiController, requires
 from service.web.deps import public_link
 
 
@@ -52,38 +52,33 @@ class DepositRecorded(msgspec.Struct):
     kind: str
     deposit_balance: str  # yuan
 
+    @classmethod
+    def of(cls, merchant_id: int, recorded: tuple[str, str]) -> DepositRecorded:
+        """From record_deposit's (kind, new balance)."""
+        return cls(merchant_id, *recorded)
+
+
+WORK = [requires(Permission.CASE_WORK)]
+
 
 def link_url(request: Request[Any, Any, Any], token: str) -> str:
     return public_link(request, f"/m/{token}")
 
 
-class FirstPaymentController(Controller):
+class FirstPaymentController(StaffApiController):
     path = "/api/v1"
     tags = ("staff: routing and first payment",)
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
-    @post(
+    override_route = case_action(
         "/cases/{case_id:int}/route",
-        operation_id="OverrideRoute",
-        status_code=200,
-        guards=[requires(Permission.ROUTE_OVERRIDE)],
+        "OverrideRoute",
+        Permission.ROUTE_OVERRIDE,
+        routing.override,
+        view=RouteChanged,
     )
-    async def override_route(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[OverrideRoute],
-    ) -> RouteChanged:
-        return RouteChanged(
-            case_id, await routing.override(services.pool, case_id, staff, data, now=utcnow())
-        )
 
     @post(
-        "/cases/{case_id:int}/merchant-link",
-        operation_id="IssueMerchantLink",
-        status_code=201,
-        guards=[requires(Permission.CASE_WORK)],
+        "/cases/{case_id:int}/merchant-link", operation_id="IssueMerchantLink", status_code=201, guards=WORK
     )
     async def merchant_link(
         self,
@@ -101,7 +96,7 @@ class FirstPaymentController(Controller):
         "/cases/{case_id:int}/first-payment/answer",
         operation_id="RecordMerchantAnswer",
         status_code=200,
-        guards=[requires(Permission.CASE_WORK)],
+        guards=WORK,
     )
     async def record_answer(
         self,
@@ -116,35 +111,21 @@ class FirstPaymentController(Controller):
         )
         return MerchantAnswered(case_id, kind)
 
-    @post(
+    payout = case_action(
         "/cases/{case_id:int}/first-payment/payout",
-        operation_id="PayFromDeposit",
-        status_code=200,
-        guards=[requires(Permission.PAYOUT_APPROVE)],
+        "PayFromDeposit",
+        Permission.PAYOUT_APPROVE,
+        first_payment.approve_payout,
+        view=PaidFromDeposit,
     )
-    async def payout(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
-    ) -> PaidFromDeposit:
-        paid = await first_payment.approve_payout(services.pool, case_id, staff, now=utcnow())
-        return PaidFromDeposit(case_id, paid)
-
-    @post(
+    deposit = case_action(
         "/merchants/{merchant_id:int}/deposit",
-        operation_id="RecordDeposit",
+        "RecordDeposit",
+        Permission.DEPOSIT_MANAGE,
+        first_payment.record_deposit,
         status_code=201,
-        guards=[requires(Permission.DEPOSIT_MANAGE)],
+        view=DepositRecorded.of,
     )
-    async def deposit(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        merchant_id: FromPath[int],
-        data: JSONBody[RecordDeposit],
-    ) -> DepositRecorded:
-        kind, balance = await first_payment.record_deposit(
-            services.pool, merchant_id, staff, data, now=utcnow()
-        )
-        return DepositRecorded(merchant_id, kind, balance)
 
     @get(
         "/merchants/{merchant_id:int}/ledger",

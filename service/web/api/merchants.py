@@ -3,12 +3,14 @@ which registry merchant a case is against."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.merchants import KINDS
@@ -33,9 +35,8 @@ from service.usecases.merchant_commands import (
     MergeMerchant,
     RegisterMerchant,
 )
-from service.usecases.routing_commands import ConfirmMerchant, RelinkMerchant
-from service.web.auth import provide_staff, requires
-from service.web.middleware import current_request_id
+from service.web.api.actions import case_action
+from service.web.auth import StaffApiController, provide_staff, requires
 
 MANAGE = [requires(Permission.MERCHANTS_MANAGE)]
 
@@ -145,10 +146,14 @@ class MerchantController(Controller):
         return MerchantMerged(m.source.id, m.into_id, m.case_ids)
 
 
-class CaseMerchantController(Controller):
+def linking(path: str, operation_id: str, run: Callable[..., Awaitable[str]]) -> HTTPRouteHandler:
+    """A staff action that links the case to a registry merchant, answering with the outcome."""
+    return case_action(path, operation_id, Permission.MERCHANT_LINK, run, view=CaseMerchantLinked)
+
+
+class CaseMerchantController(StaffApiController):
     path = "/api/v1/cases/{case_id:int}/merchant"
     tags = ("staff: merchants",)
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", operation_id="GetCaseMerchant", guards=[requires(Permission.CASE_VIEW)])
     async def get_case_merchant(
@@ -156,38 +161,5 @@ class CaseMerchantController(Controller):
     ) -> CaseMerchantView:
         return await read.case_merchant_view(services.pool, case_id)
 
-    @post(
-        "/confirm",
-        operation_id="ConfirmCaseMerchant",
-        status_code=200,
-        guards=[requires(Permission.MERCHANT_LINK)],
-    )
-    async def confirm(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[ConfirmMerchant],
-    ) -> CaseMerchantLinked:
-        outcome = await case_merchant.confirm_merchant(
-            services.pool, case_id, staff, data, now=utcnow(), request_id=current_request_id()
-        )
-        return CaseMerchantLinked(case_id, outcome)
-
-    @post(
-        "/relink",
-        operation_id="RelinkCaseMerchant",
-        status_code=200,
-        guards=[requires(Permission.MERCHANT_LINK)],
-    )
-    async def relink(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-        data: JSONBody[RelinkMerchant],
-    ) -> CaseMerchantLinked:
-        outcome = await case_merchant.relink(
-            services.pool, case_id, staff, data, now=utcnow(), request_id=current_request_id()
-        )
-        return CaseMerchantLinked(case_id, outcome)
+    confirm = linking("/confirm", "ConfirmCaseMerchant", case_merchant.confirm_merchant)
+    relink = linking("/relink", "RelinkCaseMerchant", case_merchant.relink)

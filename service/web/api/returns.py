@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Response, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -18,7 +18,7 @@ from service.store.staff import StaffUser
 from service.usecases import returns
 from service.usecases.clock import local_date, utcnow
 from service.usecases.returns_commands import Indicators, MonthlyReturn, MonthlyReturnListItem, ProduceReturn
-from service.web.auth import provide_staff, requires
+from service.web.auth import StaffApiController, requires
 
 FILES = {".xlsx": (exports.XLSX_TYPE, "xlsx"), ".csv.zip": (exports.ZIP_TYPE, "csv.zip")}
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -54,10 +54,9 @@ async def file_response(services: Services, month: date, suffix: str, version: i
     )
 
 
-class ReturnsController(Controller):
+class ReturnsController(StaffApiController):
     path = "/api/v1"
     tags = ("statistics",)
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
     # reading is for the leading group and supervisors; producing a return for supervisors and admins
 
     @get("/indicators", operation_id="GetIndicators", guards=[requires(Permission.STATS_VIEW)])

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from domain.events import EventKind
 from domain.roles import Permission
 from service.app_types import Services
 from service.queries import arbitration as queries
-from service.store.staff import StaffUser
 from service.usecases import arbitration
 from service.usecases.arbitration_commands import RecordAward, Refer
 from service.usecases.clock import local_date, utcnow
 from service.web import forms
 from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import StaffController
+from service.web.pages.staff import case_forms
+from service.web.pages.staff.case_forms import WORK, CaseForm, Ctx
 
 NEW_AGREEMENT = ("kind", "institution", "signed_on", "note")
 
@@ -39,58 +39,35 @@ def referral(values: dict[str, Any]) -> Refer:
     return forms.command(Refer, fields)
 
 
-async def work_form(
-    request: Request[Any, Any, Any], case_id: int, form: str, done: EventKind, run: forms.Run
-) -> Redirect:
-    """Run one form of the case page's work section, then back to it with `done=<event kind>` or its
-    `work_error`/`work_fields` (templates/_case_work.html)."""
-    return await forms.run_case_form(
-        request, case_id, form=form, done=done, run=run, prefix="work", anchor="work"
-    )
+async def _refer(c: Ctx, values: dict[str, Any]) -> None:
+    await arbitration.refer(c.services.pool, c.case_id, c.staff, referral(values), now=utcnow())
 
 
-class ArbitrationPages(StaffController):
-    @get(
-        "/cases/{case_id:int}/arbitration-bundle",
-        operation_id="StaffArbitrationBundle",
-        guards=[requires(Permission.CASE_VIEW)],
-    )
-    async def bundle_page(self, services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
-        b = await queries.bundle(services.pool, case_id)
-        context = {"b": b, "prepared_on": local_date(utcnow())}
-        return Template("staff_arbitration_bundle.html", context=context, headers=PRIVATE)
+async def _award(c: Ctx, values: dict[str, Any]) -> None:
+    cmd = forms.command(RecordAward, values)
+    await arbitration.record_award(c.services.pool, c.case_id, c.staff, cmd, now=utcnow())
 
-    @post(
-        "/cases/{case_id:int}/arbitration/referral",
-        operation_id="StaffReferToArbitration",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def refer(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(values: dict[str, Any]) -> None:
-            await arbitration.refer(services.pool, case_id, staff, referral(values), now=utcnow())
 
-        return await work_form(request, case_id, "refer", EventKind.ARBITRATION_REFERRED, run)
+@get(
+    "/arbitration-bundle",
+    operation_id="StaffArbitrationBundle",
+    guards=[requires(Permission.CASE_VIEW)],
+)
+async def bundle_page(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+    b = await queries.bundle(services.pool, case_id)
+    context = {"b": b, "prepared_on": local_date(utcnow())}
+    return Template("staff_arbitration_bundle.html", context=context, headers=PRIVATE)
 
-    @post(
-        "/cases/{case_id:int}/arbitration/award",
-        operation_id="StaffRecordArbitrationAward",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def award(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
-        async def run(values: dict[str, Any]) -> None:
-            cmd = forms.command(RecordAward, values)
-            await arbitration.record_award(services.pool, case_id, staff, cmd, now=utcnow())
 
-        return await work_form(request, case_id, "award", EventKind.ARBITRATION_AWARD, run)
+FORMS = (
+    CaseForm(
+        "/arbitration/referral", "StaffReferToArbitration", Permission.CASE_WORK, _refer,
+        EventKind.ARBITRATION_REFERRED, form="refer", section=WORK,
+    ),
+    CaseForm(
+        "/arbitration/award", "StaffRecordArbitrationAward", Permission.CASE_WORK, _award,
+        EventKind.ARBITRATION_AWARD, form="award", section=WORK,
+    ),
+)  # fmt: skip
+
+ArbitrationPages = case_forms.pages(FORMS, bundle_page)

@@ -12,62 +12,58 @@ templates/_case_mediation.html turns them into Chinese messages.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from domain.errors import NotFound
 from domain.events import EventKind
 from domain.roles import Permission
 from service.app_types import Services
 from service.queries import mediation_documents as documents
-from service.store.staff import StaffUser
 from service.usecases import mediation
 from service.usecases.clock import local_date, utcnow
 from service.web import forms
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
+from service.web.pages.staff import case_forms
+from service.web.pages.staff.case_forms import MEDIATION, CaseForm, Ctx
 
-C = TypeVar("C")
-Req = Request[Any, Any, Any]
-Svc = NamedDependency[Services]
-Staff = NamedDependency[StaffUser]
-CaseId = FromPath[int]
-Id = FromPath[int]
-WORK = [requires(Permission.CASE_WORK)]
-DECIDE = [requires(Permission.ROUTE_OVERRIDE)]
+WORK = Permission.CASE_WORK
+DECIDE = Permission.ROUTE_OVERRIDE
 
 
-async def _act(
-    request: Req, case_id: int, form: str, cls: type[C], action: Callable[[C], Awaitable[str]]
-) -> Redirect:
-    """Build the form's command, run its action and redirect to the case's mediation section with the
-    event kind it wrote (`action` returns it), or with the form's errors."""
-    done: list[str] = []
+def _with(cls: type[Any], use_case: Callable[..., Awaitable[Any]], *ids: str) -> case_forms.Run:
+    """Run `use_case(pool, case_id, *the path's ids, staff, command)` with the form's command `cls`."""
 
-    async def run(values: dict[str, Any]) -> None:
-        done.append(await action(forms.command(cls, values)))
+    async def run(c: Ctx, values: dict[str, Any]) -> Any:
+        path_ids = (int(c.path[name]) for name in ids)
+        cmd = forms.command(cls, values)
+        return await use_case(c.services.pool, c.case_id, *path_ids, c.staff, cmd, now=utcnow())
 
-    response = await forms.run_case_form(
-        request, case_id, form=form, done="", run=run, prefix="med", anchor="mediation"
-    )
-    if done:
-        return Redirect(forms.case_url(case_id, "mediation", done=done[0]), status_code=303)
-    return response
+    return run
 
 
-def _then(kind: str, use_case: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[Any], Awaitable[str]]:
-    """The action of a form whose use case writes one event kind: run it with the command, say `kind`."""
+def _answered(result: Any) -> str:
+    # accepted: the draft 调解书 awaits the mediator's review
+    return EventKind.SETTLEMENT_DRAFTED if result.answer == "accept" else result.event
 
-    async def action(cmd: Any) -> str:
-        await use_case(*args, cmd, now=utcnow())
-        return kind
 
-    return action
+def _confirmed(done: Any) -> str:
+    """A party's confirmation given on site, by phone or by signing the paper copy."""
+    return EventKind.SETTLEMENT_MADE if done.effective else EventKind.SETTLEMENT_CONFIRMED
+
+
+def _performed(done: Any) -> str:
+    performed = done.performance == "performed"
+    return EventKind.SETTLEMENT_PERFORMED if performed else EventKind.SETTLEMENT_NOT_PERFORMED
+
+
+async def _notice_sent(c: Ctx, _: dict[str, Any]) -> None:
+    await mediation.mark_notice_sent(c.services.pool, c.case_id, c.staff, now=utcnow())
 
 
 def _missing(title: str, message: str) -> Template:
@@ -75,133 +71,92 @@ def _missing(title: str, message: str) -> Template:
     return Template("error.html", status_code=404, headers=PRIVATE, context=context)
 
 
-class NoBody(msgspec.Struct):
-    """A form with nothing to read but its CSRF token."""
+# --- the printable documents ----------------------------------------------------------------------------
 
 
-class MediationPages(Controller):
-    path = "/staff/cases/{case_id:int}"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+@get("/settlement", operation_id="StaffSettlement", guards=[requires(Permission.CASE_VIEW)])
+async def settlement(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+    try:
+        context = await documents.settlement_document(services.pool, case_id)
+    except NotFound:
+        return _missing("没有调解书", "本案尚未达成调解协议，没有调解书。")
+    return Template("staff_settlement.html", context=context, headers=PRIVATE)
 
-    # --- the printable documents ----------------------------------------------------------------------
 
-    @get("/settlement", operation_id="StaffSettlement", guards=[requires(Permission.CASE_VIEW)])
-    async def settlement(self, services: Svc, case_id: CaseId) -> Template:
-        try:
-            context = await documents.settlement_document(services.pool, case_id)
-        except NotFound:
-            return _missing("没有调解书", "本案尚未达成调解协议，没有调解书。")
-        return Template("staff_settlement.html", context=context, headers=PRIVATE)
+@get("/termination-notice", operation_id="StaffTerminationNotice", guards=[requires(Permission.CASE_VIEW)])
+async def termination_notice(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+    try:
+        context = await documents.termination_document(services.pool, case_id)
+    except NotFound:
+        return _missing("没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
+    context["printed_on"] = local_date(utcnow())
+    return Template("staff_termination_notice.html", context=context, headers=PRIVATE)
 
-    @get(
-        "/termination-notice", operation_id="StaffTerminationNotice", guards=[requires(Permission.CASE_VIEW)]
-    )
-    async def termination_notice(self, services: Svc, case_id: CaseId) -> Template:
-        try:
-            context = await documents.termination_document(services.pool, case_id)
-        except NotFound:
-            return _missing("没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
-        context["printed_on"] = local_date(utcnow())
-        return Template("staff_termination_notice.html", context=context, headers=PRIVATE)
 
-    # --- the record ---------------------------------------------------------------------------------------
+def _form(
+    path: str,
+    operation_id: str,
+    form: str,
+    run: case_forms.Run,
+    done: str | Callable[[Any], str],
+    who: Permission = WORK,
+) -> CaseForm:
+    """A form of the case page's mediation section."""
+    return CaseForm(path, operation_id, who, run, done, form=form, section=MEDIATION)
 
-    @post("/contacts", operation_id="StaffLogContact", guards=WORK)
-    async def contact(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.CONTACT_LOGGED, mediation.log_contact, services.pool, case_id, staff)
-        return await _act(request, case_id, "contact", mediation.LogContact, run)
 
-    @post("/sessions", operation_id="StaffLogSession", guards=WORK)
-    async def session(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.SESSION_HELD, mediation.log_session, services.pool, case_id, staff)
-        return await _act(request, case_id, "session", mediation.LogSession, run)
+M = mediation
+# path, operation id, the form's name, what it runs, the event it confirms (or how the result says it)
+FORMS = (
+    # the record
+    _form(
+        "/contacts", "StaffLogContact", "contact", _with(M.LogContact, M.log_contact),
+        EventKind.CONTACT_LOGGED,
+    ),
+    _form(
+        "/sessions", "StaffLogSession", "session", _with(M.LogSession, M.log_session), EventKind.SESSION_HELD
+    ),
+    # offers
+    _form("/offers", "StaffMakeOffer", "offer", _with(M.MakeOffer, M.make_offer), EventKind.OFFER_MADE),
+    _form(
+        "/offers/{offer_id:int}/answer", "StaffRecordOfferAnswer", "answer",
+        _with(M.AnswerOffer, M.record_answer, "offer_id"), _answered,
+    ),
+    _form(
+        "/offers/{offer_id:int}/withdraw", "StaffWithdrawOffer", "withdraw",
+        _with(M.WithdrawOffer, M.withdraw_offer, "offer_id"), EventKind.OFFER_WITHDRAWN,
+    ),
+    # the settlement: the mediator reviewed the draft (wording, performance date); confirmations; performance
+    _form(
+        "/settlement/issue", "StaffIssueSettlement", "issue",
+        _with(M.IssueSettlement, M.issue_settlement), EventKind.SETTLEMENT_ISSUED,
+    ),
+    _form(
+        "/settlement/confirm", "StaffRecordConfirmation", "confirm",
+        _with(M.ConfirmSettlement, M.record_confirmation), _confirmed,
+    ),
+    _form(
+        "/settlement/performance", "StaffRecordPerformance", "performance",
+        _with(M.RecordPerformance, M.record_performance), _performed,
+    ),
+    # termination, recusal and reopening
+    _form(
+        "/terminate", "StaffTerminateMediation", "terminate", _with(M.Terminate, M.terminate),
+        EventKind.TERMINATED,
+    ),
+    _form(
+        "/termination-notice/sent", "StaffTerminationNoticeSent", "notice", _notice_sent,
+        EventKind.TERMINATION_NOTICE_SENT,
+    ),
+    _form(
+        "/recusals", "StaffRequestRecusal", "recusal",
+        _with(M.RequestRecusal, M.request_recusal), EventKind.RECUSAL_REQUESTED,
+    ),
+    _form(
+        "/recusals/{recusal_id:int}/decide", "StaffDecideRecusal", "decide",
+        _with(M.DecideRecusal, M.decide_recusal, "recusal_id"), EventKind.RECUSAL_DECIDED, who=DECIDE,
+    ),
+    _form("/reopen", "StaffReopenCase", "reopen", _with(M.Reopen, M.reopen), EventKind.REOPENED, who=DECIDE),
+)  # fmt: skip
 
-    # --- offers -----------------------------------------------------------------------------------------
-
-    @post("/offers", operation_id="StaffMakeOffer", guards=WORK)
-    async def offer(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.OFFER_MADE, mediation.make_offer, services.pool, case_id, staff)
-        return await _act(request, case_id, "offer", mediation.MakeOffer, run)
-
-    @post("/offers/{offer_id:int}/answer", operation_id="StaffRecordOfferAnswer", guards=WORK)
-    async def answer(
-        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, offer_id: Id
-    ) -> Redirect:
-        async def run(cmd: mediation.AnswerOffer) -> str:
-            result = await mediation.record_answer(services.pool, case_id, offer_id, staff, cmd, now=utcnow())
-            # accepted: the draft 调解书 awaits the mediator's review
-            return EventKind.SETTLEMENT_DRAFTED if result.answer == "accept" else result.event
-
-        return await _act(request, case_id, "answer", mediation.AnswerOffer, run)
-
-    @post("/offers/{offer_id:int}/withdraw", operation_id="StaffWithdrawOffer", guards=WORK)
-    async def withdraw(
-        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, offer_id: Id
-    ) -> Redirect:
-        run = _then(
-            EventKind.OFFER_WITHDRAWN, mediation.withdraw_offer, services.pool, case_id, offer_id, staff
-        )
-        return await _act(request, case_id, "withdraw", mediation.WithdrawOffer, run)
-
-    # --- the settlement ---------------------------------------------------------------------------------
-
-    @post("/settlement/issue", operation_id="StaffIssueSettlement", guards=WORK)
-    async def issue_settlement(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        """The mediator reviewed the draft: the confirmed wording and the performance date."""
-        run = _then(EventKind.SETTLEMENT_ISSUED, mediation.issue_settlement, services.pool, case_id, staff)
-        return await _act(request, case_id, "issue", mediation.IssueSettlement, run)
-
-    @post("/settlement/confirm", operation_id="StaffRecordConfirmation", guards=WORK)
-    async def confirm_settlement(
-        self, request: Req, services: Svc, staff: Staff, case_id: CaseId
-    ) -> Redirect:
-        """A party's confirmation given on site, by phone or by signing the paper copy."""
-
-        async def run(cmd: mediation.ConfirmSettlement) -> str:
-            done = await mediation.record_confirmation(services.pool, case_id, staff, cmd, now=utcnow())
-            return EventKind.SETTLEMENT_MADE if done.effective else EventKind.SETTLEMENT_CONFIRMED
-
-        return await _act(request, case_id, "confirm", mediation.ConfirmSettlement, run)
-
-    @post("/settlement/performance", operation_id="StaffRecordPerformance", guards=WORK)
-    async def performance(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        async def run(cmd: mediation.RecordPerformance) -> str:
-            done = await mediation.record_performance(services.pool, case_id, staff, cmd, now=utcnow())
-            performed = done.performance == "performed"
-            return EventKind.SETTLEMENT_PERFORMED if performed else EventKind.SETTLEMENT_NOT_PERFORMED
-
-        return await _act(request, case_id, "performance", mediation.RecordPerformance, run)
-
-    # --- termination, recusal and reopening ------------------------------------------------------------
-
-    @post("/terminate", operation_id="StaffTerminateMediation", guards=WORK)
-    async def terminate(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.TERMINATED, mediation.terminate, services.pool, case_id, staff)
-        return await _act(request, case_id, "terminate", mediation.Terminate, run)
-
-    @post("/termination-notice/sent", operation_id="StaffTerminationNoticeSent", guards=WORK)
-    async def notice_sent(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        async def run(_: NoBody) -> str:
-            await mediation.mark_notice_sent(services.pool, case_id, staff, now=utcnow())
-            return EventKind.TERMINATION_NOTICE_SENT
-
-        return await _act(request, case_id, "notice", NoBody, run)
-
-    @post("/recusals", operation_id="StaffRequestRecusal", guards=WORK)
-    async def recusal(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.RECUSAL_REQUESTED, mediation.request_recusal, services.pool, case_id, staff)
-        return await _act(request, case_id, "recusal", mediation.RequestRecusal, run)
-
-    @post("/recusals/{recusal_id:int}/decide", operation_id="StaffDecideRecusal", guards=DECIDE)
-    async def decide_recusal(
-        self, request: Req, services: Svc, staff: Staff, case_id: CaseId, recusal_id: Id
-    ) -> Redirect:
-        pool = services.pool
-        run = _then(EventKind.RECUSAL_DECIDED, mediation.decide_recusal, pool, case_id, recusal_id, staff)
-        return await _act(request, case_id, "decide", mediation.DecideRecusal, run)
-
-    @post("/reopen", operation_id="StaffReopenCase", guards=DECIDE)
-    async def reopen(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Redirect:
-        run = _then(EventKind.REOPENED, mediation.reopen, services.pool, case_id, staff)
-        return await _act(request, case_id, "reopen", mediation.Reopen, run)
+MediationPages = case_forms.pages(FORMS, settlement, termination_notice)

@@ -1,16 +1,24 @@
-"""What every staff page shares: the signed-in user's header context, the controller base, and the safe
-`next` target of a sign-in."""
+"""What every staff page shares: the signed-in user's header context, the controller base and its handlers'
+parameter types, and the safe `next` target of a sign-in."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller
-from litestar.di import Provide
+from litestar import Controller, Request
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 
 from domain.roles import ROLE_LABELS, Permission, can
+from service.app_types import Services
 from service.store.staff import StaffUser
 from service.web.auth import provide_staff
+
+# what a staff page's handler is given: the request, the services, the signed-in user, the case in the path
+Req = Request[Any, Any, Any]
+Svc = NamedDependency[Services]
+Staff = NamedDependency[StaffUser]
+CaseId = FromPath[int]
 
 
 class StaffController(Controller):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import get, post
 from litestar.response import Redirect, Template
 
 from domain.errors import Conflict
@@ -24,8 +22,10 @@ from service.web import forms
 from service.web.auth import requires
 from service.web.deps import public_link
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.case_page import act, render_case_page
-from service.web.pages.staff.common import StaffController, staff_context
+from service.web.pages.staff import case_forms
+from service.web.pages.staff.case_forms import CaseForm, Ctx
+from service.web.pages.staff.case_page import render_case_page
+from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc, staff_context
 
 
 async def render_payout_page(
@@ -44,56 +44,41 @@ async def render_payout_page(
     return Template("staff_payout_confirm.html", context=context, status_code=status, headers=PRIVATE)
 
 
+async def _answer(c: Ctx, v: dict[str, Any]) -> str:
+    cmd = forms.command(MerchantAnswer, v)
+    return await first_payment.answer(
+        c.services.pool, c.case_id, cmd, ctx=c.services.intake, now=utcnow(), staff=c.staff
+    )
+
+
+def _answered(answer: str) -> str:  # the event the answer wrote
+    return EventKind.MERCHANT_PAID if answer == "pay" else EventKind.MERCHANT_REFUSED
+
+
+FORMS = (CaseForm("/first-payment/answer", "StaffMerchantAnswer", Permission.CASE_WORK, _answer, _answered),)
+
+FirstPaymentForms = case_forms.pages(FORMS)
+
+
 class FirstPaymentPages(StaffController):
     @post(
         "/cases/{case_id:int}/merchant-link",
         operation_id="StaffMerchantLink",
         guards=[requires(Permission.CASE_WORK)],
     )
-    async def merchant_link(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Template:
+    async def merchant_link(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template:
         token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
         url = public_link(request, f"/m/{token}")
         return await render_case_page(
             services, staff, case_id, new_link=url, notice=confirmation(EventKind.MERCHANT_LINK_ISSUED)
         )
 
-    @post(
-        "/cases/{case_id:int}/first-payment/answer",
-        operation_id="StaffMerchantAnswer",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def merchant_answer(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Template | Redirect:
-        async def run(v: dict[str, str]) -> str:
-            cmd = forms.command(MerchantAnswer, v)
-            return await first_payment.answer(
-                services.pool, case_id, cmd, ctx=services.intake, now=utcnow(), staff=staff
-            )
-
-        def done(answer: str) -> str:  # the event the answer wrote
-            return EventKind.MERCHANT_PAID if answer == "pay" else EventKind.MERCHANT_REFUSED
-
-        return await act(request, services, staff, case_id, done, run)
-
     @get(
         "/cases/{case_id:int}/first-payment/payout",
         operation_id="StaffPayoutConfirmPage",
         guards=[requires(Permission.PAYOUT_APPROVE)],
     )
-    async def payout_page(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
-    ) -> Template:
+    async def payout_page(self, services: Svc, staff: Staff, case_id: CaseId) -> Template:
         """What the payout will do (amount, balance before and after, the case); nothing moves here."""
         return await render_payout_page(services, staff, case_id)
 
@@ -102,13 +87,7 @@ class FirstPaymentPages(StaffController):
         operation_id="StaffPayout",
         guards=[requires(Permission.PAYOUT_APPROVE)],
     )
-    async def payout(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Template | Redirect:
+    async def payout(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template | Redirect:
         """Money moves only from the confirmation page's form (confirm=yes and the amount it showed);
         any other post shows that page first."""
         form = await request.form()

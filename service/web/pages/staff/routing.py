@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import post
 from litestar.response import Redirect, Template
 
 from domain.errors import ValidationFailed
@@ -22,8 +20,10 @@ from service.usecases.routing_commands import OverrideRoute
 from service.web import forms
 from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.case_page import act, render_case_page
-from service.web.pages.staff.common import StaffController, staff_context
+from service.web.pages.staff import case_forms
+from service.web.pages.staff.case_forms import CaseForm, Ctx
+from service.web.pages.staff.case_page import render_case_page
+from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc, staff_context
 
 
 async def _over_limit_page(
@@ -43,36 +43,27 @@ async def _over_limit_page(
     return Template("staff_reassign_confirm.html", context=context, headers=PRIVATE)
 
 
+async def _override(c: Ctx, v: dict[str, Any]) -> None:
+    await routing.override(c.services.pool, c.case_id, c.staff, forms.command(OverrideRoute, v), now=utcnow())
+
+
+FORMS = (
+    CaseForm(
+        "/route", "StaffOverrideRoute", Permission.ROUTE_OVERRIDE, _override, EventKind.ROUTE_OVERRIDDEN
+    ),
+)
+
+RoutingForms = case_forms.pages(FORMS)
+
+
 class RoutingPages(StaffController):
-    @post(
-        "/cases/{case_id:int}/route",
-        operation_id="StaffOverrideRoute",
-        guards=[requires(Permission.ROUTE_OVERRIDE)],
-    )
-    async def override_route(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Template | Redirect:
-        async def run(v: dict[str, str]) -> None:
-            cmd = forms.command(OverrideRoute, v)
-            await routing.override(services.pool, case_id, staff, cmd, now=utcnow())
-
-        return await act(request, services, staff, case_id, EventKind.ROUTE_OVERRIDDEN, run)
-
     @post(
         "/cases/{case_id:int}/reassign",
         operation_id="StaffReassignCase",
         guards=[requires(Permission.QUEUE_MANAGE)],
     )
     async def reassign(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId
     ) -> Template | Redirect:
         """A supervisor gives the case to a mediator, with a reason; one at their limit is confirmed first."""
         values = await forms.form_values(request)

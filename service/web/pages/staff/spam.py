@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import post
 from litestar.response import Redirect, Template
 
 from domain.errors import ValidationFailed
 from domain.events import EventKind
 from domain.roles import Permission
-from service.app_types import Services
-from service.store.staff import StaffUser
 from service.usecases import spam
 from service.usecases.casework_commands import MarkSpam
 from service.usecases.clock import utcnow
 from service.web import forms
 from service.web.auth import requires
 from service.web.middleware import current_request_id
-from service.web.pages.staff.common import StaffController
+from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc
 
 
 class SpamPages(StaffController):
@@ -28,11 +22,7 @@ class SpamPages(StaffController):
         "/cases/{case_id:int}/spam", operation_id="StaffMarkSpam", guards=[requires(Permission.CASE_DECIDE)]
     )
     async def mark_spam(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
+        self, request: Req, services: Svc, staff: Staff, case_id: CaseId
     ) -> Template | Redirect:
         values = await forms.form_values(request)
         try:
