@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from asyncpg import Pool
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -23,50 +24,38 @@ from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
 from service.usecases.signin_limits import SignInLimits
 from service.web import openapi
-from service.web.api.arbitration import ArbitrationController
-from service.web.api.auth import issue_token, list_tokens, revoke_token
-from service.web.api.cases import CaseController
-from service.web.api.clusters import ClusterController
-from service.web.api.complaints import ComplaintController
-from service.web.api.first_payment import FirstPaymentController
-from service.web.api.health import health
-from service.web.api.intake import record_complaint
-from service.web.api.mediation import MediationController
-from service.web.api.merchants import CaseMerchantController, MerchantController
-from service.web.api.metrics import OpsMetrics, metrics
-from service.web.api.product_testing import ProductTestingController
-from service.web.api.queues import QueueController
-from service.web.api.returns import ReturnsController
-from service.web.api.satisfaction import AppealController
-from service.web.api.spam import SpamController
-from service.web.api.taxonomy import taxonomy
+from service.web.api.metrics import OpsMetrics
 from service.web.csrf import csrf_middleware
 from service.web.deps import provide_services
 from service.web.edge import EdgeRequest, wrap_edge
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
-from service.web.pages.admin import AdminPages, PasswordPages
-from service.web.pages.admin_calendar import CalendarPages
-from service.web.pages.arbitration import ArbitrationPages
-from service.web.pages.case_merchant import CaseMerchantPages
-from service.web.pages.clusters import ClusterPages
-from service.web.pages.favicon import favicon
-from service.web.pages.mediation import MediationPages
-from service.web.pages.merchant_forms import MerchantFormPages
-from service.web.pages.merchant_import import MerchantImportPages
-from service.web.pages.merchant_link import MerchantLinkPages
-from service.web.pages.merchants import MerchantPages
-from service.web.pages.product_testing import ProductTestingPages
-from service.web.pages.public import PublicPages
-from service.web.pages.queues import QueuePages
-from service.web.pages.returns import ReturnPages
-from service.web.pages.satisfaction import SatisfactionPages
-from service.web.pages.staff import STAFF_PAGES
+from service.web.routes import ROUTES
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or Settings.from_env()
-    configure_logging(json=settings.log_json, level=settings.log_level)
+def build_services(settings: Settings, pool: Pool, redis: Redis) -> Services:
+    """What every request reads (app.state.services), built once per process."""
+    return Services(
+        settings=settings,
+        pool=pool,
+        redis=redis,
+        intake=IntakeContext.from_settings(settings),
+        throttle=Throttle.for_tracking(redis, settings),
+        filing=FilingLimits.from_settings(redis, settings),
+        auth_policy=AuthPolicy(),
+        passwords=PasswordCheck(threads=settings.signin_threads, max_in_flight=settings.signin_max_in_flight),
+        signin_limits=SignInLimits(
+            redis,
+            prefix=f"{settings.queue_name}:signin-fail",
+            window_s=settings.signin_window_s,
+            per_client=settings.signin_max_per_client,
+            per_username=settings.signin_max_per_username,
+        ),
+    )
+
+
+def lifespan_of(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The process's servers, pool and Redis client, opened at start-up and closed at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -77,25 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             servers.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
         redis = Redis.from_url(servers.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        app.state.services = Services(
-            settings=settings,
-            pool=pool,
-            redis=redis,
-            intake=IntakeContext.from_settings(settings),
-            throttle=Throttle.for_tracking(redis, settings),
-            filing=FilingLimits.from_settings(redis, settings),
-            auth_policy=AuthPolicy(),
-            passwords=PasswordCheck(
-                threads=settings.signin_threads, max_in_flight=settings.signin_max_in_flight
-            ),
-            signin_limits=SignInLimits(
-                redis,
-                prefix=f"{settings.queue_name}:signin-fail",
-                window_s=settings.signin_window_s,
-                per_client=settings.signin_max_per_client,
-                per_username=settings.signin_max_per_username,
-            ),
-        )
+        app.state.services = build_services(settings, pool, redis)
         try:
             yield
         finally:
@@ -104,49 +75,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await pool.close()
             servers.stop()
 
+    return lifespan
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging(json=settings.log_json, level=settings.log_level)
+
     ops_metrics = OpsMetrics()  # request figures per process, read by GET /metrics
     app = Litestar(
-        route_handlers=[
-            FirstPaymentController,
-            ReturnsController,
-            ReturnPages,
-            QueueController,
-            QueuePages,
-            MediationController,
-            MediationPages,
-            AppealController,
-            SatisfactionPages,
-            ArbitrationController,
-            ArbitrationPages,
-            ProductTestingController,
-            ProductTestingPages,
-            ClusterController,
-            ClusterPages,
-            MerchantController,
-            CaseMerchantController,
-            MerchantPages,
-            MerchantFormPages,
-            MerchantImportPages,
-            CaseMerchantPages,
-            MerchantLinkPages,
-            health,
-            metrics,
-            favicon,
-            taxonomy,
-            issue_token,
-            revoke_token,
-            list_tokens,
-            ComplaintController,
-            CaseController,
-            record_complaint,  # after CaseController: the same path (see its docstring)
-            SpamController,
-            PublicPages,
-            *STAFF_PAGES,
-            AdminPages,
-            PasswordPages,
-            CalendarPages,
-        ],
-        lifespan=[lifespan],
+        route_handlers=list(ROUTES),
+        lifespan=[lifespan_of(settings)],
         state=State({"metrics": ops_metrics}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         # CSRF bound to the staff session (service.web.csrf); the edge (client, Host, body) wraps all below
