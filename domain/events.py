@@ -336,25 +336,13 @@ def staff_label(code: str) -> str:
     return REGISTRY[kind].staff[0] if kind else code
 
 
-def staff_labels(code: str) -> tuple[str, str]:
-    kind = kind_of(code)
-    return REGISTRY[kind].staff if kind else (code, code)
-
-
 def public_label(code: str) -> tuple[str, str] | None:
     """The consumer's (zh, en) label, or None: the event is not shown to the consumer."""
     kind = kind_of(code)
     return REGISTRY[kind].public if kind else None
 
 
-def is_public(code: str) -> bool:
-    return public_label(code) is not None
-
-
 def confirmation(code: str | None) -> str | None:
     """What staff read after an action: `code` is the event kind the action wrote."""
     kind = kind_of(code or "")
     return REGISTRY[kind].confirmation if kind else None
-
-
-PUBLIC_KINDS: frozenset[str] = frozenset(k.value for k, entry in REGISTRY.items() if entry.public)

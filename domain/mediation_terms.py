@@ -151,7 +151,3 @@ def merchant_route_kind(route: str | None, fired: tuple[str, ...]) -> str:
     if route in ("mediation", "arbitration"):
         return route
     return "pending"
-
-
-def merchant_route_note(route: str | None, fired: tuple[str, ...]) -> str:
-    return ROUTE_NOTES[merchant_route_kind(route, fired)]

@@ -115,12 +115,6 @@ class ImportResult:
     updated: int
 
 
-async def import_merchants(pool: asyncpg.Pool, rows: Sequence[SourceRow]) -> int:
-    """Import the rows of a file in one transaction: every row is checked first, and if any is bad
-    domain.merchants.ImportRejected lists them all and nothing is imported. Returns how many were."""
-    return (await import_rows(pool, rows)).created
-
-
 async def import_rows(
     pool: asyncpg.Pool,
     rows: Sequence[SourceRow],

@@ -112,15 +112,6 @@ def command(cls: type[T], values: Mapping[str, Any]) -> T:
         raise ValidationFailed([field_error(*_path(exc))]) from None
 
 
-def read(cls: type[T], values: Mapping[str, Any]) -> tuple[T | None, dict[str, str]]:
-    """The command, or None with the Chinese message of each bad field (for a page that shows the form
-    again). Rules the domain checks on the command still raise ValidationFailed in the use case."""
-    try:
-        return command(cls, values), {}
-    except ValidationFailed as exc:
-        return None, field_messages(exc.errors)
-
-
 async def form_values(request: Request[Any, Any, Any], *, lists: Iterable[str] = ()) -> dict[str, Any]:
     """The submitted form as typed (to show back), without the CSRF token; `lists` are multi-value fields."""
     form = await request.form()
