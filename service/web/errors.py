@@ -18,7 +18,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
 from service.store.db import CONNECTION_ERRORS, connection_lost
-from service.web.forms import body_errors
+from service.web.edge import UnreadableBody
+from service.web.forms import MISSING_BODY, body_errors
 
 log = structlog.get_logger("web")
 
@@ -72,10 +73,11 @@ def validation_failed(request: Request[Any, Any, Any], exc: ValidationFailed) ->
 
 def body_invalid(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """A command body Litestar could not decode: a value of the wrong type is a 422 naming the field, like
-    the domain's own checks; a body that is not an object at all stays a 400."""
+    the domain's own checks; a body that is missing or not an object at all stays a 400."""
     errors = body_errors(exc.extra)
     if errors is None:
-        return http_error(request, exc)
+        missing = isinstance(exc.extra, list) and [e.get("message") for e in exc.extra] == [MISSING_BODY]
+        return http_error(request, UnreadableBody() if missing else exc)
     return validation_failed(request, ValidationFailed(errors))
 
 

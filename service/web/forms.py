@@ -29,6 +29,7 @@ from domain.lifecycle import InvalidTransition
 T = TypeVar("T")
 
 CSRF_FIELD = "_csrf_token"
+MISSING_BODY = "'data'"  # what Litestar says of a required body that was not sent
 
 # what msgspec says → (code, zh, en); the field comes from where it says it
 _EXPECTED = {
@@ -77,7 +78,7 @@ def _join(parent: str, name: str) -> str:
 
 def body_errors(extra: object) -> list[FieldError] | None:
     """The field errors of Litestar's body validation (`ValidationException.extra`), or None when the body
-    as a whole is unreadable (not an object, malformed JSON): that stays a 400."""
+    as a whole is unreadable (missing, not an object, malformed JSON): that stays a 400."""
     if not isinstance(extra, list) or not extra:
         return None
     errors: list[FieldError] = []
@@ -85,7 +86,7 @@ def body_errors(extra: object) -> list[FieldError] | None:
         if not isinstance(item, dict) or item.get("source") != "body":
             return None
         key, message = str(item.get("key") or ""), str(item.get("message") or "")
-        if key in ("", "data") and message.startswith("Expected `object"):
+        if key in ("", "data") and (message == MISSING_BODY or message.startswith("Expected `object")):
             return None
         errors.append(field_error(key, message))
     return errors

@@ -311,3 +311,15 @@ async def test_the_queue_filters_and_counts_down(
     assert dues == sorted(dues)  # nearest deadline first
     assert (await client.get("/api/v1/cases?status=bogus", headers=h)).status_code == 422
     assert (await client.get("/api/v1/cases?limit=0", headers=h)).status_code == 400
+
+
+async def test_a_command_body_that_is_missing_is_400_and_one_missing_a_field_is_422(
+    client: Client, staff: dict[str, Staff]
+) -> None:
+    headers = {**staff["supervisor"].headers, "content-type": "application/json"}
+    missing = await client.post(f"/api/v1/cases/{NO_CASE}/reject", content=b"", headers=headers)
+    assert missing.status_code == 400, missing.text
+    assert "JSON" in missing.json()["detail"]
+    wrong = await client.post(f"/api/v1/cases/{NO_CASE}/reject", json={"ground": "abc"}, headers=headers)
+    assert wrong.status_code == 422, wrong.text
+    assert {"field": "ground", "code": "invalid_type"}.items() <= wrong.json()["errors"][0].items()

@@ -19,7 +19,6 @@ from service.usecases.clock import utcnow
 from service.usecases.intake_commands import SubmitComplaint
 from service.web import errors
 from service.web.auth import provide_staff, requires
-from service.web.edge import UnreadableBody
 from service.web.middleware import current_request_id
 
 NOT_AN_OBJECT = FieldError("", "invalid_type", "请求内容应为对象", "Body must be a JSON object")
@@ -27,13 +26,11 @@ NOT_AN_OBJECT = FieldError("", "invalid_type", "请求内容应为对象", "Body
 
 def intake_body_invalid(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """A complaint body that is JSON but not an object (`[]`, `42`, `null`) is the 422 naming the body
-    (field ""), as intake always answered; an empty body is the 400 of unreadable JSON; any other bad
-    body as every command body."""
+    (field ""), as intake always answered; any other bad body (a missing one is a 400) as every command
+    body."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     root = [e for e in extra if isinstance(e, dict) and e.get("key") in ("", "data", None)]
     messages = [str(e.get("message", "")) for e in root]
-    if messages == ["'data'"]:  # no body at all: unreadable, like malformed JSON
-        return errors.http_error(request, UnreadableBody())
     if messages and all(m.startswith("Expected `object`") for m in messages):
         return errors.validation_failed(request, ValidationFailed([NOT_AN_OBJECT]))
     return errors.body_invalid(request, exc)
