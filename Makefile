@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install dev test test-clock check lint format bench clean lock
+.PHONY: install dev test test-clock check lint format bench clean lock i18n
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -24,6 +24,18 @@ check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python -m service.i18n_check
+
+## make i18n: the message ids of the code and templates into service/locales/messages.pot, merged into each
+## locale's messages.po (new ids come in empty: translate them; `make check` lists any left), and the
+## catalog of the code's own (Chinese, English) texts regenerated. The .po files are read as they are: no compile step.
+I18N_KEYWORDS := --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-by-file \
+		--project=quality-disputes --version=0.1 -o service/locales/messages.pot .
+	$(BIN)/python -m service.i18n_check --tables-into service/locales/messages.pot
+	$(BIN)/pybabel update -i service/locales/messages.pot -d service/locales -D messages --no-fuzzy-matching
+	$(BIN)/python -m service.i18n_check --update
 
 ## make test: the checks, then the whole suite (embedded servers unless the URLs are set).
 test: check

@@ -22,6 +22,11 @@ class ValidationFailed(DomainError):
         super().__init__(f"{len(errors)} invalid field(s): {', '.join(e.field for e in errors)}")
         self.errors = errors
 
+    @classmethod
+    def one(cls, field: str, code: str, message: str, message_en: str) -> ValidationFailed:
+        """The refusal of a request with one wrong field."""
+        return cls([FieldError(field, code, message, message_en)])
+
 
 class NotFound(DomainError):
     pass

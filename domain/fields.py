@@ -36,6 +36,10 @@ class Fields:
     def fail(self, field: str, code: str, zh: str, en: str) -> None:
         self.errors.append(FieldError(field, code, zh, en))
 
+    def failed(self, field: str) -> bool:
+        """Whether `field` has an error already (so a rule that depends on it stays quiet)."""
+        return any(e.field == field for e in self.errors)
+
     def done(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
@@ -48,7 +52,9 @@ class Fields:
             self.fail(field, "required", missing, "This field is required")
         return empty
 
-    def text(self, field: str, raw: object, *, required: str | None, max_len: int) -> str | None:
+    def text(
+        self, field: str, raw: object, *, required: str | None, min_len: int = 1, max_len: int
+    ) -> str | None:
         """`required` is the message when missing (None: optional)."""
         if self.absent(field, raw, missing=required, blank=True):
             return None
@@ -58,6 +64,9 @@ class Fields:
         value = unicodedata.normalize("NFC", raw).strip()
         if problem := text_problem(value):
             self.fail(field, "invalid_chars", *problem)
+            return None
+        if len(value) < min_len:
+            self.fail(field, "too_short", f"至少需要{min_len}个字", f"At least {min_len} characters")
             return None
         if len(value) > max_len:
             self.fail(field, "too_long", f"不能超过{max_len}个字", f"At most {max_len} characters")

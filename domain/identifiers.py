@@ -1,4 +1,9 @@
-"""Phone numbers, unified social credit codes and resident ID numbers: validation, normalisation, masking."""
+"""Phone numbers, unified social credit codes and resident ID numbers: validation, normalisation, masking.
+
+Phones are stored normalised: a mainland mobile as its 11 digits, a mainland landline as "0571-87654321",
+any other number (Hong Kong, Macau and Taiwan included) in E.164, "+491701234567". The international
+numbering plans come from `phonenumbers` (pure data, no I/O: the one library the domain reads).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,14 @@ import re
 import unicodedata
 from datetime import date
 
+import phonenumbers
+
 # Mobile: 1[3-9] + 9 digits, optionally behind the country code.
 _MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
 # Landline: Beijing (010) and the 02x cities have 3-digit area codes, every other area code has 4 digits,
 # which is what makes "057187654321" unambiguous. Local numbers never start with 0 or 1.
 _AREA = r"010|02\d|0[3-9]\d\d"
+_MAINLAND_CODE = 86
 _LANDLINE = re.compile(
     rf"(?:\((?P<paren>{_AREA})\)|(?P<area>{_AREA}))-?(?P<number>[2-9]\d{{6,7}})(?:-(?P<ext>\d{{1,6}}))?"
 )
@@ -30,11 +38,16 @@ _COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES_TEXT.split())
 
 
 def normalize_phone(raw: str) -> str | None:
-    """Normalise a mainland mobile or landline number; None when it is neither.
+    """Normalise a mainland mobile or landline number, or an international one; None when it is none.
 
-    "+86 138-1234-5678" → "13812345678", "(0571)87654321" → "0571-87654321".
+    "+86 138-1234-5678" → "13812345678", "(0571)87654321" → "0571-87654321",
+    "+49 170 1234567" and "0049 170 1234567" → "+491701234567".
     """
     text = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw))  # full-width digits and stray spaces
+    return _mainland(text) or _international(text)
+
+
+def _mainland(text: str) -> str | None:
     mobile = _MOBILE.fullmatch(text.replace("-", ""))
     if mobile:
         return mobile.group(1)
@@ -43,6 +56,40 @@ def normalize_phone(raw: str) -> str | None:
         return None
     phone = f"{landline['paren'] or landline['area']}-{landline['number']}"
     return f"{phone}-{landline['ext']}" if landline["ext"] else phone
+
+
+# What an international number is written with: "+" (or "00") then digits, dashes, dots and brackets; the
+# library would also take letters ("1-800-FLOWERS") and extensions, which a consumer's own number has not.
+_INTERNATIONAL = re.compile(r"(?:\+|00)(?P<rest>[\d().-]{4,24})")
+
+
+def _international(text: str) -> str | None:
+    """E.164 for a number its country's numbering plan allows; a +86 number as a mainland one."""
+    written = _INTERNATIONAL.fullmatch(text)
+    if not written:
+        return None
+    try:
+        number = phonenumbers.parse("+" + written["rest"], None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if number.country_code == _MAINLAND_CODE:  # a landline written "+86 571 8765 4321"
+        return _mainland(f"0{number.national_number}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_region(phone: str) -> str:
+    """Where a normalised number belongs: "CN" for the mainland, else its region ("HK", "DE", "GB" …;
+    "ZZ" for a number of no region, such as a satellite phone)."""
+    if not phone.startswith("+"):
+        return "CN"
+    return phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)) or "ZZ"
+
+
+def is_mainland_mobile(phone: str) -> bool:
+    """Whether a normalised number is a mainland mobile, the only kind the SMS gateway reaches."""
+    return len(phone) == 11 and phone.isdigit() and phone.startswith("1")
 
 
 def normalize_uscc(raw: str) -> str:
@@ -81,9 +128,16 @@ def valid_id_number(code: str) -> bool:
 
 
 def mask_phone(phone: str) -> str:
-    """Mobile "13812345678" → "138****5678"; landline "0571-87654321" → "0571-****4321" (no extension)."""
-    if len(phone) == 11 and phone.isdigit():
+    """Mobile "13812345678" → "138****5678"; landline "0571-87654321" → "0571-****4321" (no extension);
+    international "+491701234567" → "+49 ******4567" (the country code kept)."""
+    if is_mainland_mobile(phone):
         return f"{phone[:3]}****{phone[-4:]}"
+    if phone.startswith("+"):
+        try:
+            country = str(phonenumbers.parse(phone, None).country_code)
+        except phonenumbers.NumberParseException:  # not a stored number: hide all but its end
+            return _keep_last4(phone)
+        return f"+{country} {_keep_last4(phone[1 + len(country) :])}"
     parts = phone.split("-")
     if len(parts) >= 2:
         return f"{parts[0]}-{_keep_last4(parts[1])}"

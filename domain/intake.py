@@ -17,12 +17,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain import identifiers
+from domain import identity_documents as id_documents
 from domain.errors import FieldError, ValidationFailed
-from domain.fields import text_problem
-from domain.money import parse_yuan
+from domain.fields import Fields
+from domain.identity_documents import IdType
+from domain.money import MAX_AMOUNT_FEN
 from domain.taxonomy import CHANNELS, REQUEST_KINDS, Taxonomy
 
-MAX_AMOUNT_FEN = 1_000_000_000  # 10,000,000 yuan: far above any consumer purchase, below any overflow
 OLDEST_PURCHASE_YEARS = 30
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 5000
 VIOLATION_MAX = 2000
@@ -39,6 +40,7 @@ class Consumer:
     address: str
     id_number: str | None
     email: str | None = None  # optional: notices by e-mail when given
+    id_type: str | None = None  # domain.identity_documents.IdType, given with id_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +84,12 @@ class ComplaintDraft:
     received_on: date | None = None  # entered by staff (letter, transfer, phone, counter); None: today
 
 
-class _Reader:
-    """Reads fields from a nested mapping, collecting every error instead of stopping at the first."""
+class _Reader(Fields):
+    """Reads a nested body: its sections, then their entries by dotted path ("consumer.name")."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()
         self.data = data
-        self.errors: list[FieldError] = []
-
-    def fail(self, field: str, code: str, zh: str, en: str) -> None:
-        self.errors.append(FieldError(field, code, zh, en))
 
     def section(self, name: str, *, required: bool) -> Mapping[str, Any] | None:
         value = self.data.get(name)
@@ -103,32 +102,18 @@ class _Reader:
             return None
         return value
 
-    def text(
+    def entry(
         self, source: Mapping[str, Any] | None, path: str, *, required: bool, min_len: int = 1, max_len: int
     ) -> str | None:
-        key = path.rsplit(".", 1)[-1]
-        raw = None if source is None else source.get(key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if required:
-                self.fail(path, "required", "此项必填", "This field is required")
-            return None
-        if not isinstance(raw, str):
-            self.fail(path, "invalid_type", "应为文字", "Must be text")
-            return None
-        value = unicodedata.normalize("NFC", raw).strip()
-        if problem := text_problem(value):
-            self.fail(path, "invalid_chars", *problem)
-            return None
-        if len(value) < min_len:
-            self.fail(path, "too_short", f"至少需要{min_len}个字", f"At least {min_len} characters")
-            return None
-        if len(value) > max_len:
-            self.fail(path, "too_long", f"不能超过{max_len}个字", f"At most {max_len} characters")
-            return None
-        return value
+        raw = None if source is None else source.get(path.rsplit(".", 1)[-1])
+        missing = "此项必填" if required else None
+        return self.text(path, raw, required=missing, min_len=min_len, max_len=max_len)
 
-    def code(self, path: str, allowed: frozenset[str], *, required: bool) -> str | None:
-        value = self.text(self.data, path, required=required, max_len=64)
+    def choice(
+        self, path: str, allowed: frozenset[str], *, required: bool, source: Mapping[str, Any] | None = None
+    ) -> str | None:
+        """A code of `allowed`, read from `source` (default: the body's top level)."""
+        value = self.entry(self.data if source is None else source, path, required=required, max_len=64)
         if value is not None and value not in allowed:
             self.fail(path, "unknown_code", "不是可选的选项", "Not one of the allowed codes")
             return None
@@ -136,27 +121,17 @@ class _Reader:
 
     def money(self, path: str) -> int | None:
         raw = self.data.get(path)
-        if raw is None or raw == "":
-            self.fail(path, "required", "请填写金额", "This field is required")
+        return self.yuan(path, raw, missing="请填写金额", max_fen=MAX_AMOUNT_FEN, allow_int=False)
+
+    def day(self, path: str, *, required: bool) -> date | None:
+        raw = self.entry(self.data, path, required=required, max_len=10)
+        if raw is None:
             return None
-        if not isinstance(raw, str):
-            self.fail(
-                path, "invalid_type", '金额应写成文字，如 "399.00"', 'Must be a decimal string, e.g. "399.00"'
-            )
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.fail(path, "invalid_date", "日期格式应为 年-月-日，如 2026-11-01", "Use YYYY-MM-DD")
             return None
-        fen = parse_yuan(raw)
-        if fen is None:
-            self.fail(
-                path,
-                "invalid_amount",
-                "金额格式不正确：以元为单位，最多两位小数",
-                "Yuan, at most two decimals",
-            )
-            return None
-        if fen > MAX_AMOUNT_FEN:
-            self.fail(path, "too_large", "金额过大，请核对", "Amount is implausibly large")
-            return None
-        return fen
 
     def flag(self, source: Mapping[str, Any] | None, path: str) -> bool:
         raw = None if source is None else source.get(path.rsplit(".", 1)[-1])
@@ -176,27 +151,28 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
         )
     r = _Reader(data)
     consumer, merchant, platform = _consumer(r), _merchant(r), _platform(r)
-    subdistrict = r.code("subdistrict", taxonomy.codes("subdistricts"), required=False)
-    quality_domain = r.code("quality_domain", taxonomy.codes("quality_domains"), required=True)
-    category = r.code("category", taxonomy.codes("categories"), required=True)
-    problem_type = r.code("problem_type", taxonomy.codes("problem_types"), required=True)
+    subdistrict = r.choice("subdistrict", taxonomy.codes("subdistricts"), required=False)
+    quality_domain = r.choice("quality_domain", taxonomy.codes("quality_domains"), required=True)
+    category = r.choice("category", taxonomy.codes("categories"), required=True)
+    problem_type = r.choice("problem_type", taxonomy.codes("problem_types"), required=True)
     purchase_date = _purchase_date(r, today)
     amount_paid = r.money("amount_paid")
     claim_amount = r.money("claim_amount")
     requests = _requests(r)
-    description = r.text(data, "description", required=True, min_len=DESCRIPTION_MIN, max_len=DESCRIPTION_MAX)
+    description = r.entry(
+        data, "description", required=True, min_len=DESCRIPTION_MIN, max_len=DESCRIPTION_MAX
+    )
     consents_raw = r.section("consents", required=False)
     consents = Consents(
         mediation=r.flag(consents_raw, "consents.mediation"),
         entrusted_mediation=r.flag(consents_raw, "consents.entrusted_mediation"),
         publish=r.flag(consents_raw, "consents.publish"),
     )
-    violation = r.text(data, "reports_violation", required=False, max_len=VIOLATION_MAX)
-    channel = r.code("channel", frozenset(CHANNELS), required=False) or "web"
+    violation = r.entry(data, "reports_violation", required=False, max_len=VIOLATION_MAX)
+    channel = r.choice("channel", frozenset(CHANNELS), required=False) or "web"
     received_on = _received_on(r, channel, today)
 
-    if r.errors:
-        raise ValidationFailed(r.errors)
+    r.done()
     assert consumer and merchant  # guaranteed by no errors
     assert quality_domain and category and problem_type and purchase_date and description
     assert amount_paid is not None and claim_amount is not None and requests
@@ -222,33 +198,38 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
 
 def _consumer(r: _Reader) -> Consumer | None:
     consumer = r.section("consumer", required=True)
-    name = r.text(consumer, "consumer.name", required=True, max_len=50)
+    name = r.entry(consumer, "consumer.name", required=True, max_len=50)
     phone = _phone(r, consumer, "consumer.phone", required=True)
-    address = r.text(consumer, "consumer.address", required=True, min_len=5, max_len=200)
-    id_number = r.text(consumer, "consumer.id_number", required=False, max_len=18)
-    if id_number is not None:
-        id_number = id_number.upper()
-        if not identifiers.valid_id_number(id_number):
-            r.fail(
-                "consumer.id_number",
-                "invalid_id_number",
-                "身份证号码不正确",
-                "Not a valid resident ID number",
-            )
-            id_number = None
-    email = r.text(consumer, "consumer.email", required=False, max_len=254)
+    address = r.entry(consumer, "consumer.address", required=True, min_len=5, max_len=200)
+    id_type, id_number = _identity(r, consumer)
+    email = r.entry(consumer, "consumer.email", required=False, max_len=254)
     if email is not None and not EMAIL.match(email):
         r.fail("consumer.email", "invalid_email", "电子邮箱格式不正确", "Not an e-mail address")
         email = None
     if name and phone and address:
-        return Consumer(name, phone, address, id_number, email)
+        return Consumer(name, phone, address, id_number, email, id_type)
     return None
+
+
+def _identity(r: _Reader, consumer: Mapping[str, Any] | None) -> tuple[str | None, str | None]:
+    """The identity document, when a number is given: its type (居民身份证 when none is named, as before
+    the types existed) and the number in that type's format. A type without a number is nothing given."""
+    kind = r.choice("consumer.id_type", frozenset(IdType), required=False, source=consumer)
+    raw = r.entry(consumer, "consumer.id_number", required=False, max_len=id_documents.NUMBER_MAX)
+    if raw is None or r.failed("consumer.id_type"):
+        return None, None
+    id_type = IdType(kind) if kind else IdType.RESIDENT_ID
+    number = id_documents.normalize_number(raw)
+    if problem := id_documents.number_problem(id_type, number):
+        r.fail("consumer.id_number", *problem)
+        return None, None
+    return id_type.value, number
 
 
 def _merchant(r: _Reader) -> MerchantRef | None:
     merchant = r.section("merchant", required=True)
-    name = r.text(merchant, "merchant.name", required=True, min_len=2, max_len=100)
-    address = r.text(merchant, "merchant.address", required=True, min_len=5, max_len=200)
+    name = r.entry(merchant, "merchant.name", required=True, min_len=2, max_len=100)
+    address = r.entry(merchant, "merchant.address", required=True, min_len=5, max_len=200)
     uscc = _uscc(r, merchant, "merchant.uscc")
     phone = _phone(r, merchant, "merchant.phone", required=False)
     return MerchantRef(name, address, uscc, phone) if name and address else None
@@ -258,13 +239,13 @@ def _platform(r: _Reader) -> PlatformRef | None:
     platform = r.section("platform", required=False)
     if platform is None:
         return None
-    name = r.text(platform, "platform.name", required=True, min_len=2, max_len=100)
+    name = r.entry(platform, "platform.name", required=True, min_len=2, max_len=100)
     uscc = _uscc(r, platform, "platform.uscc")
     return PlatformRef(name, uscc) if name is not None else None
 
 
 def _phone(r: _Reader, source: Mapping[str, Any] | None, path: str, *, required: bool) -> str | None:
-    raw = r.text(source, path, required=required, max_len=30)
+    raw = r.entry(source, path, required=required, max_len=30)
     if raw is None:
         return None
     phone = identifiers.normalize_phone(raw)
@@ -272,14 +253,15 @@ def _phone(r: _Reader, source: Mapping[str, Any] | None, path: str, *, required:
         r.fail(
             path,
             "invalid_phone",
-            "电话号码格式不正确：手机号11位，或座机如 0571-87654321",
-            "Not a mainland mobile (11 digits) or landline (e.g. 0571-87654321) number",
+            "电话号码格式不正确：手机号11位，座机如 0571-87654321，境外号码以 + 和国家或地区代码开头",
+            "Not a mainland mobile (11 digits) or landline (e.g. 0571-87654321), nor a number abroad"
+            " starting with + and its country code",
         )
     return phone
 
 
 def _uscc(r: _Reader, source: Mapping[str, Any] | None, path: str) -> str | None:
-    raw = r.text(source, path, required=False, max_len=30)
+    raw = r.entry(source, path, required=False, max_len=30)
     if raw is None:
         return None
     code = identifiers.normalize_uscc(unicodedata.normalize("NFKC", raw))
@@ -297,13 +279,8 @@ def _uscc(r: _Reader, source: Mapping[str, Any] | None, path: str) -> str | None
 
 
 def _purchase_date(r: _Reader, today: date) -> date | None:
-    raw = r.text(r.data, "purchase_date", required=True, max_len=10)
-    if raw is None:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        r.fail("purchase_date", "invalid_date", "日期格式应为 年-月-日，如 2026-11-01", "Use YYYY-MM-DD")
+    day = r.day("purchase_date", required=True)
+    if day is None:
         return None
     if day > today:
         r.fail(
@@ -320,9 +297,11 @@ def _received_on(r: _Reader, channel: str, today: date) -> date | None:
     """The day a letter, transfer, call or counter visit arrived; web submissions are received when
     submitted, so they carry no date of their own."""
     before = len(r.errors)
-    raw = r.text(r.data, "received_on", required=False, max_len=10)
-    if raw is None:
-        if channel in RECEIVED_ON_REQUIRED and len(r.errors) == before:
+    day = r.day("received_on", required=False)
+    if len(r.errors) > before:
+        return None
+    if day is None:
+        if channel in RECEIVED_ON_REQUIRED:
             r.fail(
                 "received_on",
                 "required",
@@ -337,11 +316,6 @@ def _received_on(r: _Reader, channel: str, today: date) -> date | None:
             "网上投诉以提交时间为收到时间，不能另填收到日期",
             "A web submission is received when it is submitted",
         )
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        r.fail("received_on", "invalid_date", "日期格式应为 年-月-日，如 2026-11-01", "Use YYYY-MM-DD")
         return None
     earliest = today - timedelta(days=RECEIVED_ON_MAX_DAYS_BACK)
     if day > today:

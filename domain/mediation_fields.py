@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 
 from domain.fields import Fields
+from domain.money import MAX_AMOUNT_FEN
 
-MAX_AMOUNT_FEN = 1_000_000_000  # ten million yuan: above any consumer dispute, below any overflow
 ANSWER_WINDOW_DAYS = 365  # an answer deadline further away than this is a typing error
 FUTURE_SLACK = timedelta(minutes=10)  # a contact "now" typed on a clock a little ahead is not the future
 ID_MAX = 2**63

@@ -123,21 +123,6 @@ def _body(data: object) -> Mapping[str, Any]:
     return data
 
 
-def _date(r: _Reader, path: str, *, required: bool) -> date | None:
-    raw = r.text(r.data, path, required=required, max_len=10)
-    if raw is None:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        r.fail(path, "invalid_date", "日期格式应为 年-月-日，如 2026-11-01", "Use YYYY-MM-DD")
-        return None
-
-
-def _failed(r: _Reader, path: str) -> bool:
-    return any(e.field == path for e in r.errors)
-
-
 def _positive_id(r: _Reader, path: str) -> int | None:
     raw = r.data.get(path)
     if raw is None or raw == "":
@@ -152,25 +137,25 @@ def _positive_id(r: _Reader, path: str) -> int | None:
 
 def _parse_merchant(r: _Reader, subdistricts: frozenset[str]) -> MerchantDraft | None:
     data = r.data
-    name = r.text(data, "name", required=True, min_len=NAME_MIN, max_len=NAME_MAX)
+    name = r.entry(data, "name", required=True, min_len=NAME_MIN, max_len=NAME_MAX)
     uscc = _uscc(r, data, "uscc")
-    address = r.text(data, "address", required=True, min_len=ADDRESS_MIN, max_len=ADDRESS_MAX)
-    subdistrict = r.code("subdistrict", subdistricts, required=False)
-    kind = r.text(data, "kind", required=False, max_len=64)
+    address = r.entry(data, "address", required=True, min_len=ADDRESS_MIN, max_len=ADDRESS_MAX)
+    subdistrict = r.choice("subdistrict", subdistricts, required=False)
+    kind = r.entry(data, "kind", required=False, max_len=64)
     if kind is not None and kind not in KINDS:
         r.fail("kind", "unknown_code", f"类型应为以下代码之一：{KIND_CODES_ZH}", f"One of: {KIND_CODES_EN}")
         kind = None
-    elif kind is None and not _failed(r, "kind"):
+    elif kind is None and not r.failed("kind"):
         kind = "shop"
     parent_id = _positive_id(r, "parent_id")
-    contact_name = r.text(data, "contact_name", required=False, max_len=CONTACT_NAME_MAX)
+    contact_name = r.entry(data, "contact_name", required=False, max_len=CONTACT_NAME_MAX)
     contact_phone = _phone(r, data, "contact_phone", required=False)
-    contact_email = r.text(data, "contact_email", required=False, max_len=EMAIL_MAX)
+    contact_email = r.entry(data, "contact_email", required=False, max_len=EMAIL_MAX)
     if contact_email is not None and not _EMAIL.fullmatch(contact_email):
         r.fail("contact_email", "invalid_email", "电子邮箱格式不正确", "Not an e-mail address")
         contact_email = None
-    ends_on = _date(r, "ends_on", required=False)
-    if kind in DATED_KINDS and ends_on is None and not _failed(r, "ends_on"):
+    ends_on = r.day("ends_on", required=False)
+    if kind in DATED_KINDS and ends_on is None and not r.failed("ends_on"):
         r.fail(
             "ends_on",
             "required",
@@ -220,8 +205,8 @@ def parse_commitment(data: Mapping[str, Any], categories: frozenset[str]) -> Com
     cap = r.money("per_claim_cap")
     if cap == 0:
         r.fail("per_claim_cap", "not_positive", "每笔赔付上限应大于零", "The cap must be more than zero")
-    active_from = _date(r, "active_from", required=True)
-    active_until = _date(r, "active_until", required=False)
+    active_from = r.day("active_from", required=True)
+    active_until = r.day("active_until", required=False)
     if active_from and active_until and active_until < active_from:
         r.fail(
             "active_until",
@@ -253,7 +238,7 @@ def _codes(r: _Reader, path: str, allowed: frozenset[str], *, required: bool) ->
 def parse_agreement(data: Mapping[str, Any]) -> AgreementDraft:
     """Validate a merchant's published arbitration clause (one signed for a case belongs to the case)."""
     r = _Reader(_body(data))
-    kind = r.text(r.data, "kind", required=False, max_len=20) or "published"
+    kind = r.entry(r.data, "kind", required=False, max_len=20) or "published"
     if kind != "published":
         r.fail(
             "kind",
@@ -262,11 +247,11 @@ def parse_agreement(data: Mapping[str, Any]) -> AgreementDraft:
             "Only a published clause belongs to the merchant; a written or implied agreement "
             "belongs to its case",
         )
-    institution = r.text(
+    institution = r.entry(
         r.data, "institution", required=True, min_len=INSTITUTION_MIN, max_len=INSTITUTION_MAX
     )
-    signed_on = _date(r, "signed_on", required=False)
-    note = r.text(r.data, "note", required=False, max_len=NOTE_MAX)
+    signed_on = r.day("signed_on", required=False)
+    note = r.entry(r.data, "note", required=False, max_len=NOTE_MAX)
     if r.errors:
         raise ValidationFailed(r.errors)
     assert institution

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+MAX_AMOUNT_FEN = 1_000_000_000  # ten million yuan: above any consumer dispute, below any overflow
 _YUAN = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
 # what people type around the figure: "¥350", "350元", "人民币350元", "350 元" all mean 350.00 yuan
 _CURRENCY_PREFIX = ("人民币", "RMB", "¥")

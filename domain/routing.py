@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.first_payment_rules import (
-    HOLDER_KINDS,
     commitment_rule,
     counter_lease_expired_rule,
     exhibition_ended_rule,
@@ -36,7 +35,6 @@ from domain.first_payment_rules import (
 )
 from domain.routing_facts import (
     ROUTE_LABELS,
-    Agreement,
     Commitment,
     Route,
     RoutingDecision,
@@ -48,11 +46,10 @@ from domain.routing_facts import (
     named,
 )
 
+# The vocabulary callers read a decision in; the other types (Agreement …) come from domain.routing_facts.
 __all__ = [
-    "HOLDER_KINDS",
     "ROUTE_LABELS",
     "RULES",
-    "Agreement",
     "Commitment",
     "Route",
     "RoutingDecision",

@@ -14,11 +14,12 @@ from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
 from domain.events import confirmation
+from service import i18n
 from service.adapters.throttle import FilingLimits, Throttle
 from service.app_types import Services
 from service.logs import configure_logging
 from service.settings import Settings
-from service.store.db import create_pool
+from service.store.db import create_pool, create_read_pool
 from service.store.embedded import EmbeddedServers, ensure_servers
 from service.usecases.auth import AuthPolicy, PasswordCheck
 from service.usecases.intake import IntakeContext
@@ -30,15 +31,17 @@ from service.web.deps import provide_services
 from service.web.edge import EdgeRequest, wrap_edge
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
+from service.web.pages.stylesheet import STAFF_CSS_URL
 from service.web.routes import ROUTES
 
 
-def build_services(settings: Settings, pool: Pool, redis: Redis) -> Services:
+def build_services(settings: Settings, pool: Pool, redis: Redis, read_pool: Pool | None = None) -> Services:
     """What every request reads (app.state.services), built once per process."""
     return Services(
         settings=settings,
         pool=pool,
         redis=redis,
+        read_pool=read_pool or pool,
         intake=IntakeContext.from_settings(settings),
         throttle=Throttle.for_tracking(redis, settings),
         filing=FilingLimits.from_settings(redis, settings),
@@ -65,17 +68,26 @@ def lifespan_of(settings: Settings) -> Callable[[Litestar], AbstractAsyncContext
         pool = await create_pool(
             servers.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
+        read_pool = await create_read_pool(settings.database_read_url)
         redis = Redis.from_url(servers.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        app.state.services = build_services(settings, pool, redis)
+        app.state.services = build_services(settings, pool, redis, read_pool)
         try:
             yield
         finally:
             app.state.services.passwords.close()
             await redis.aclose()
+            if read_pool is not None:
+                await read_pool.close()
             await pool.close()
             servers.stop()
 
     return lifespan
+
+
+def _template_engine(templates: JinjaTemplateEngine) -> None:
+    # confirmation(done=<event kind>); the workbench stylesheet's versioned URL
+    templates.engine.globals.update(confirmation=confirmation, staff_css_url=STAFF_CSS_URL)
+    i18n.install(templates.engine)  # public pages in the consumer's language (service.i18n)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -96,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=settings.templates_dir,
             engine=JinjaTemplateEngine,
-            engine_callback=lambda t: t.engine.globals.update(confirmation=confirmation),  # done=<event kind>
+            engine_callback=_template_engine,
         ),
         openapi_config=openapi.config(
             title="质量争议处理服务 Quality Disputes API",

@@ -19,6 +19,7 @@ class Services:
     settings: Settings
     pool: asyncpg.Pool
     redis: Redis
+    read_pool: asyncpg.Pool  # statistics and indicators: a replica's (DATABASE_READ_URL) or `pool` itself
     intake: IntakeContext
     throttle: Throttle
     filing: FilingLimits

@@ -19,14 +19,22 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 SOURCE = "zh_CN"  # the language the message ids are written in
 LOCALES = ("zh_CN", "en")  # what a consumer can choose, in the order the switch shows them
 LABELS: Mapping[str, str] = {"zh_CN": "中文", "en": "English"}
+PAIRS_FILE = "pairs.po"  # generated from the code's (zh, en) texts: python -m service.i18n_check --update
 COOKIE = "lang"  # remembers the switch for a year
 HTML_LANG: Mapping[str, str] = {"zh_CN": "zh-CN", "en": "en"}
+
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese character or CJK / full-width punctuation: what an English page must not show."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 def normalize(value: str | None) -> str | None:
@@ -73,11 +81,20 @@ def choose(query: str | None, cookie: str | None, accept_language: str | None) -
 @cache
 def translations(locale: str) -> NullTranslations:
     """The catalog of one locale; the source language (and any unknown one) translates to itself."""
-    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    folder = LOCALES_DIR / locale / "LC_MESSAGES"
+    path = folder / f"{DOMAIN}.po"
     if locale == SOURCE or not path.exists():
         return NullTranslations()
     with path.open("rb") as po:
         catalog = read_po(po, locale=locale)
+    if (folder / PAIRS_FILE).exists():  # the code's own (zh, en) texts, where messages.po has none
+        with (folder / PAIRS_FILE).open("rb") as po:
+            for message in read_po(po, locale=locale):
+                mine = catalog.get(message.id) if message.id else None
+                if message.id and (mine is None or not mine.string or mine.fuzzy):
+                    if mine is not None:
+                        del catalog[message.id]  # assigning over an entry would keep its empty text
+                    catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
@@ -90,6 +107,49 @@ def gettext(locale: str, message: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def N_(message: str) -> str:
+    """Marks a message id for `pybabel extract` where it is defined (a table of texts); translated where
+    it is shown (`|tr` in a template, `gettext` in code)."""
+    return message
+
+
 def ngettext(locale: str, singular: str, plural: str, n: int, **fields: object) -> str:
     text = translations(locale).ngettext(singular, plural, n)
     return text.format(n=n, **fields)
+
+
+# Jinja: `{{ _('…') }}` and `{% trans %}` translate to the page's `locale` (a context variable that public
+# pages set, service.web.pages.language); a page without one (every staff page) stays in the source.
+@pass_context
+def _page_gettext(context: Context, message: str) -> str:
+    return translations(str(context.get("locale") or SOURCE)).gettext(message)
+
+
+@pass_context
+def _page_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(str(context.get("locale") or SOURCE)).ngettext(singular, plural, n)
+
+
+@pass_context
+def _page_translate(context: Context, text: object) -> object:
+    """`{{ value|tr }}`: a text the code made (a status, a label) in the page's language, if the catalog
+    has it; anything else (a name the consumer typed, a number) as it is."""
+    if not isinstance(text, str) or not text:
+        return text
+    return translations(str(context.get("locale") or SOURCE)).gettext(text)
+
+
+@pass_context
+def _page_pick(context: Context, zh: str, en: str | None) -> str:
+    """`{{ bi(label.zh, label.en) }}`: a label that carries both languages (the taxonomy), in the page's."""
+    return en if en and context.get("locale") == "en" else zh
+
+
+def install(env: Environment) -> None:
+    """Jinja's i18n extension on `env`, translating per page (new-style: `_('…%(n)s', n=3)`)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.filters["tr"] = _page_translate
+    env.globals["bi"] = _page_pick
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True
+    )

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None  # None: start an embedded PostgreSQL under data_dir
+    database_read_url: str | None = None  # a streaming replica for statistics and indicators; None: primary
     redis_url: str | None = None  # None: start an embedded Redis under data_dir
     data_dir: Path = ROOT / ".data"
     templates_dir: Path = ROOT / "templates"
@@ -56,6 +57,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     smtp_timeout_s: float = 20.0
+    # the SMS channel (service/adapters/channels/sms.py: Kannel's sendsms); unset URL: not configured
+    sms_gateway_url: str | None = None  # e.g. http://127.0.0.1:13013/cgi-bin/sendsms
+    sms_user: str = ""
+    sms_password: str = ""
+    sms_sender: str = ""  # the sender id shown on the phone (empty: the gateway's default)
+    sms_dlr_base_url: str | None = None  # where Kannel reaches our delivery-report endpoint; None: public
+    sms_reachable_regions: tuple[str, ...] = ("CN",)  # ISO regions of the numbers the gateway reaches
+    sms_timeout_s: float = 10.0
+    notify_both: bool = True  # a consumer with e-mail and phone gets both; False: the preferred one only
     job_timeout_s: float | None = None  # None: workers.main.JOB_TIMEOUT_S; tests/faults set a short one
     trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs whose X-Forwarded-* we believe (web/client.py)
     allowed_hosts: tuple[str, ...] = ()  # empty: any Host; set: other Host headers answer 400
@@ -63,7 +73,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     body_timeout_s: float = 30.0  # longest wait for the next piece of a request body
     max_connections_per_client: int = 64  # open connections per client address (0: no cap)
     notify_senders: int = 4  # notices sent side by side by each worker (each holds a pooled connection)
-    notify_rate_per_s: dict[str, float] = msgspec.field(default_factory=lambda: {"email": 20.0})  # by channel
+    notify_rate_per_s: dict[str, float] = msgspec.field(default_factory=lambda: {"email": 20.0, "sms": 10.0})
     metrics_token: str | None = None  # unset: GET /metrics answers 404
 
     @property
@@ -77,6 +87,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         log_json = env.get("LOG_JSON")
         values: dict[str, object] = {
             "database_url": env.get("DATABASE_URL") or None,
+            "database_read_url": env.get("DATABASE_READ_URL") or None,
             "redis_url": env.get("REDIS_URL") or None,
             "data_dir": data_dir,
             "secret_key": env.get("SECRET_KEY") or _local_secret(data_dir),
@@ -104,6 +115,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "smtp_starttls": _flag(env.get("SMTP_STARTTLS")),
             "smtp_ssl": _flag(env.get("SMTP_SSL")),
             "smtp_timeout_s": float(env.get("SMTP_TIMEOUT_S", "20")),
+            "sms_gateway_url": env.get("SMS_GATEWAY_URL") or None,
+            "sms_user": env.get("SMS_USER", ""),
+            "sms_password": env.get("SMS_PASSWORD", ""),
+            "sms_sender": env.get("SMS_SENDER", ""),
+            "sms_dlr_base_url": env.get("SMS_DLR_BASE_URL") or None,
+            "sms_reachable_regions": _list(env.get("SMS_REACHABLE_REGIONS", "CN")),
+            "sms_timeout_s": float(env.get("SMS_TIMEOUT_S", "10")),
+            "notify_both": env.get("NOTIFY_BOTH", "true").lower() in {"1", "true", "yes"},
             "job_timeout_s": float(env["DISPUTES_JOB_TIMEOUT_S"])
             if env.get("DISPUTES_JOB_TIMEOUT_S")
             else None,
@@ -121,8 +140,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _notify_rates(env: Mapping[str, str]) -> dict[str, float]:
-    """NOTIFY_RATE_<CHANNEL>: notices a second per worker for each channel (0: unlimited); e-mail 20."""
-    rates = {"email": 20.0, "log": 0.0}
+    """NOTIFY_RATE_<CHANNEL>: notices a second per worker and channel (0: unlimited); e-mail 20, SMS 10."""
+    rates = {"email": 20.0, "sms": 10.0, "log": 0.0}
     prefix = "NOTIFY_RATE_"
     rates.update({k.removeprefix(prefix).lower(): float(v) for k, v in env.items() if k.startswith(prefix)})
     return rates

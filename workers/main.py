@@ -21,7 +21,7 @@ from domain.errors import NotFound
 from service.adapters.channels import configured_channels
 from service.metrics import JobCounts
 from service.settings import Settings
-from service.store.db import CONNECT_TIMEOUT_S, connection_lost, create_pool
+from service.store.db import CONNECT_TIMEOUT_S, connection_lost, create_pool, create_read_pool
 from service.usecases import (
     casework,
     clusters,
@@ -34,7 +34,7 @@ from service.usecases import (
 )
 from service.usecases.clock import utcnow
 from workers import notifications as notices_jobs
-from workers.returns import monthly_return_job
+from workers.returns import indicator_rollups_job, monthly_return_job
 
 log = structlog.get_logger("worker")
 BACKOFF_S = (10, 60, 300)
@@ -256,6 +256,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         # the jobs' connections, plus one for each notice sender and one for the event reader
         pool_size = settings.db_pool_max + max(1, settings.notify_senders) + 1
         ctx["pool"] = await create_pool(database_url, min_size=1, max_size=pool_size)
+        ctx["read_pool"] = await create_read_pool(settings.database_read_url)  # None: read the primary
         ctx["queue_name"] = settings.queue_name
         ctx["settings"] = settings
         ctx["channels"] = configured_channels(settings)
@@ -277,6 +278,8 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         if "job_counts" in ctx:
             with contextlib.suppress(Exception):  # figures only: never fail a shutdown over them
                 await ctx["job_counts"].flush(ctx["pool"], utcnow())
+        if ctx.get("read_pool") is not None:
+            await ctx["read_pool"].close()
         if "pool" in ctx:
             await ctx["pool"].close()
 
@@ -286,6 +289,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         _cron(clusters_job, queue, 300, minute={5}),
         _cron(notices_job, queue, 300, second={0}),
         _cron(monthly_return_job, queue, 1800, minute={10}),
+        _cron(indicator_rollups_job, queue, 1800, minute={20}),
     ]
     return ResilientWorker(
         functions=[func(_counted(route_case_job), name="route_case_job")],

@@ -68,6 +68,7 @@ async def read_events_once(ctx: dict[str, Any], horizon: event_notices.EventHori
         channels=ctx["channels"],
         base_url=settings.public_base_url,
         upto=upto,
+        both=settings.notify_both,
     )
 
 

@@ -10,6 +10,7 @@ import msgspec
 
 from domain.satisfaction import level_of
 from service.store import surveys
+from service.store.rows import from_attrs
 from service.store.surveys import AppealRow
 
 RECENT_DAYS = 90  # decided requests listed beside the open ones
@@ -53,24 +54,7 @@ class AppealView(msgspec.Struct):
 
     @classmethod
     def of(cls, r: AppealRow) -> AppealView:
-        a = r.appeal
-        return cls(
-            id=a.id,
-            case_id=a.case_id,
-            tracking_no=r.tracking_no,
-            merchant_name=r.merchant_name,
-            case_status=r.case_status,
-            kind=a.kind,
-            reason=a.reason,
-            requested_at=a.requested_at,
-            score=r.score,
-            answers={q: level_of(p) for q, p in r.points.items()},
-            comment=r.comment,
-            decided_at=a.decided_at,
-            decision=a.decision,
-            decision_reason=a.decision_reason,
-            decided_by=a.decided_by,
-        )
+        return from_attrs(cls, r.appeal, r, answers={q: level_of(p) for q, p in r.points.items()})
 
 
 class AppealList(msgspec.Struct):

@@ -20,6 +20,7 @@ from domain.money import format_yuan
 from domain.taxonomy import REQUEST_KINDS
 from service.store import arbitration as store
 from service.store import cases, product_tests, reference, staff
+from service.store.rows import from_row
 from service.usecases.clock import local_date, local_time
 
 
@@ -253,27 +254,18 @@ async def bundle(pool: asyncpg.Pool, case_id: int) -> ArbitrationBundle:
         names = {f"staff:{k}": v for k, v in (await staff.names(conn, staff_ids)).items()}
     requests = [REQUEST_KINDS[r][0] for r in c["requests"] if r in REQUEST_KINDS]
     claim = format_yuan(c["claim_amount_fen"])
-    return ArbitrationBundle(
+    return from_row(  # the case's own columns as they are, the rest worded for the institution
+        ArbitrationBundle,
+        c,
         case_id=c["id"],
-        tracking_no=c["tracking_no"],
-        status=c["status"],
         status_label=STATUS_LABELS[Status(c["status"])][0],
         received_at=local_time(c["received_at"]),
-        accepted_on=c["accepted_on"],
-        consumer_name=c["consumer_name"],
-        merchant_name=c["merchant_name"],
-        merchant_address=c["merchant_address"],
-        merchant_uscc=c["merchant_uscc"],
-        platform_name=c["platform_name"],
         quality_domain_label=taxonomy.label("quality_domains", c["quality_domain"]),
-        category=c["category"],
         category_label=taxonomy.label("categories", c["category"]),
         problem_type_label=taxonomy.label("problem_types", c["problem_type"]),
-        purchase_date=c["purchase_date"],
         amount_paid=format_yuan(c["amount_paid_fen"]),
         claim_amount=claim,
         requests=requests,
-        description=c["description"],
         consumer_position=[
             BundleStatement("事实与理由", c["description"]),
             BundleStatement("请求事项", "、".join(requests) or "—"),

@@ -75,6 +75,7 @@ class CaseConsumer(msgspec.Struct):
     phone: str
     address: str
     id_number: str | None
+    id_type: str | None = None  # domain.identity_documents.IdType, with id_number
 
 
 class CaseRouteRule(msgspec.Struct):
@@ -253,7 +254,11 @@ def _own_fields(c: asyncpg.Record) -> dict[str, Any]:
     return {
         **{k: c[k] for k in _OWN},
         "consumer": CaseConsumer(
-            c["consumer_name"], c["consumer_phone"], c["consumer_address"], c["consumer_id_number"]
+            c["consumer_name"],
+            c["consumer_phone"],
+            c["consumer_address"],
+            c["consumer_id_number"],
+            c["consumer_id_type"],
         ),
         "merchant": {
             "name": c["merchant_name"],

@@ -3,6 +3,7 @@ case's rule set cites (a rejection notice reads them too)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -15,6 +16,9 @@ from service.store import mediation as store
 from service.store import reference
 from service.usecases.clock import local_date, local_time, utcnow
 
+# a store function listing one kind of a case's records, oldest first (store.settlements, ...)
+RowsOfCase = Callable[[asyncpg.Connection, int], Awaitable[list[asyncpg.Record]]]
+
 
 async def citations(pool: asyncpg.Pool, rule_set_id: str) -> Citations:
     """What the rule set's notices cite (a rejection notice reads it too)."""
@@ -25,12 +29,8 @@ async def citations(pool: asyncpg.Pool, rule_set_id: str) -> Citations:
 async def settlement_document(pool: asyncpg.Pool, case_id: int) -> dict[str, Any]:
     """The 调解书: parties, facts, terms, the performance deadline, the mediator. NotFound without one."""
     async with pool.acquire() as conn:
-        row = await case_record(conn, case_id)
-        settlements = await store.settlements(conn, case_id)
-        if not settlements:
-            raise NotFound(f"settlement of case {case_id}")
+        row, current = await _case_and_current(conn, case_id, store.settlements, "settlement")
         mediator = await mediator_name(conn, row)
-    current = settlements[-1]
     s = settlement_view(current, mediator)
     issued = local_time(current["issued_at"]).date() if current["issued_at"] else None
     return {"c": row, "s": s, "signed_on": issued or s.created_at.date(), "draft": s.status == "draft"}
@@ -39,12 +39,9 @@ async def settlement_document(pool: asyncpg.Pool, case_id: int) -> dict[str, Any
 async def termination_document(pool: asyncpg.Pool, case_id: int) -> dict[str, Any]:
     """终止调解告知书 to both parties: the ground, the facts, what remains. NotFound without a termination."""
     async with pool.acquire() as conn:
-        row = await case_record(conn, case_id)
-        terminations = await store.terminations(conn, case_id)
-        if not terminations:
-            raise NotFound(f"termination of case {case_id}")
+        row, current = await _case_and_current(conn, case_id, store.terminations, "termination")
         cites = await reference.citations(conn, row["rule_set_id"])
-    t = termination_view(terminations[-1], local_date(utcnow()), cites)
+    t = termination_view(current, local_date(utcnow()), cites)
     return {
         "c": row,
         "t": t,
@@ -52,3 +49,14 @@ async def termination_document(pool: asyncpg.Pool, case_id: int) -> dict[str, An
         "received_at_local": local_time(row["received_at"]),
         "remaining_routes": [zh for zh, _ in terms.REMAINING_ROUTES],
     }
+
+
+async def _case_and_current(
+    conn: asyncpg.Connection, case_id: int, documents: RowsOfCase, what: str
+) -> tuple[asyncpg.Record, asyncpg.Record]:
+    """The case and its current settlement or termination (the list's last); NotFound without one."""
+    row = await case_record(conn, case_id)
+    found = await documents(conn, case_id)
+    if not found:
+        raise NotFound(f"{what} of case {case_id}")
+    return row, found[-1]

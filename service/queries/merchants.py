@@ -16,6 +16,7 @@ from domain.merchants import KINDS, commitment_state
 from domain.money import format_yuan
 from service.store import cases, merchants
 from service.store.merchants import Agreement, Commitment, Merchant, MerchantFilter, Suggestion
+from service.store.rows import from_attrs
 
 # --- what the pages read -------------------------------------------------------------------------------
 
@@ -154,19 +155,12 @@ class MerchantSummary(msgspec.Struct):
 
     @classmethod
     def of(cls, m: Merchant) -> MerchantSummary:
-        return cls(
-            id=m.id,
-            name=m.name,
-            uscc=m.uscc,
-            address=m.address,
-            subdistrict=m.subdistrict,
-            kind=m.kind,
+        return from_attrs(
+            cls,
+            m,
             kind_label=KINDS[m.kind][0],
             parent=ParentRef.of(m),
-            verified=m.verified,
-            ends_on=m.ends_on,
             deposit_balance=format_yuan(m.deposit_balance_fen),
-            topup_overdue_since=m.topup_overdue_since,
         )
 
 
@@ -193,13 +187,10 @@ class MerchantView(MerchantSummary):
     @classmethod
     def of_file(cls, f: MerchantFile, today: date) -> MerchantView:
         m = f.merchant
-        return cls(
-            **msgspec.structs.asdict(MerchantSummary.of(m)),
-            contact_name=m.contact_name,
-            contact_phone=m.contact_phone,
-            contact_email=m.contact_email,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
+        return from_attrs(  # the summary's worded fields first, then the file's own
+            cls,
+            MerchantSummary.of(m),
+            m,
             commitments=[CommitmentView.of(c, today) for c in f.commitments],
             agreements=[ArbitrationClauseView.of(a) for a in f.agreements],
         )

@@ -14,6 +14,7 @@ import msgspec
 from domain.calendar import WorkCalendar, working_days_between
 from service.store import queues as store
 from service.store import reference
+from service.store.rows import from_row
 from service.store.staff import StaffUser
 
 _DAY = timedelta(days=1)
@@ -137,17 +138,9 @@ async def workbench(pool: asyncpg.Pool, actor: StaffUser, *, today: date, per_qu
 
 
 def _item(r: asyncpg.Record, calendar: WorkCalendar, today: date) -> WorkItem:
-    return WorkItem(
-        id=r["id"],
-        tracking_no=r["tracking_no"],
-        queue=r["queue"],
-        status=r["status"],
-        paused=r["paused"],
-        merchant_name=r["merchant_name"],
-        category=r["category"],
-        subdistrict=r["subdistrict"],
-        received_at=r["received_at"],
-        mediation_due=r["mediation_due"],
+    return from_row(
+        WorkItem,
+        r,
         provisional=r["mediation_due_provisional"],
         working_days_left=working_days_left(calendar, today, r["mediation_due"], r["paused"]),
     )

@@ -6,7 +6,7 @@ from datetime import date
 
 import asyncpg
 
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 async def usable_agreements(
@@ -15,8 +15,7 @@ async def usable_agreements(
     return list(await conn.fetch(SQL["arbitration_agreements_usable"], case_id, merchant_id))
 
 
-async def agreement(conn: asyncpg.Connection, agreement_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["arbitration_agreements_by_id"], agreement_id)
+agreement = one_row("arbitration_agreements_by_id", int)
 
 
 async def add_agreement(
@@ -45,8 +44,7 @@ async def add_referral(
     return inserted is not None
 
 
-async def referral(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["arbitration_referrals_for_case"], case_id)
+referral = one_row("arbitration_referrals_for_case", int)
 
 
 async def record_award(

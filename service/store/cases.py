@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from domain.intake import ComplaintDraft
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,7 @@ class Registration:
     idempotency: tuple[str, str, bytes, int] | None = None  # scope, key, body hash, TTL (s)
     entered_at: datetime | None = None  # when it was entered (the event's time); None: received_at
     duplicate: tuple[str, int] | None = None  # domain.intake.duplicate_key, and its window (s)
+    locale: str = "zh_CN"  # the consumer's language (service.i18n.LOCALES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registrat
         r.entered_at or r.received_at,
         dup_key,
         dup_window_s,
+        r.locale,
+        consumer.id_type,
     )
     assert row is not None
     fresh, dup_took, dup_answer, *case = row
@@ -148,12 +151,10 @@ async def exists(conn: asyncpg.Connection, case_id: int) -> bool:
     return found
 
 
-async def by_tracking_no(conn: asyncpg.Connection, tracking_no: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["cases_by_tracking_no"], tracking_no)
-
-
-async def lock(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["cases_lock"], case_id)
+# the case row by its key; `lock` takes the row lock (FOR UPDATE) and returns only its id and status
+by_id = one_row("cases_by_id", int)
+by_tracking_no = one_row("cases_by_tracking_no", str)
+lock = one_row("cases_lock", int)
 
 
 async def add_event(
@@ -170,6 +171,19 @@ async def add_event(
         SQL["case_events_insert"], case_id, kind, actor, at, dict(payload or {}), request_id
     )
     return event_id
+
+
+async def add_system_event(
+    conn: asyncpg.Connection,
+    case_id: int,
+    kind: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    at: datetime,
+    request_id: str | None = None,
+) -> int:
+    """`add_event` by the system: a job or a rule did it, not a person."""
+    return await add_event(conn, case_id, kind, actor="system", at=at, payload=payload, request_id=request_id)
 
 
 async def has_event(conn: asyncpg.Connection, case_id: int, kind: str) -> bool:
@@ -234,10 +248,6 @@ async def list_for_staff(conn: asyncpg.Connection, f: CaseFilter) -> list[asyncp
             f.offset,
         )
     )
-
-
-async def by_id(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["cases_by_id"], case_id)
 
 
 async def decide(
@@ -340,8 +350,7 @@ async def referrals(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Reco
     return list(await conn.fetch(SQL["enforcement_referrals_for_case"], case_id))
 
 
-async def evidence_item(conn: asyncpg.Connection, case_id: int, evidence_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["evidence_item"], case_id, evidence_id)
+evidence_item = one_row("evidence_item", int, int)
 
 
 async def close(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.clusters import ClusterCandidate, ClusterPolicy
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 async def cluster_policy(conn: asyncpg.Connection, day: date) -> ClusterPolicy:
@@ -63,8 +63,7 @@ async def grow_alert(
     return row["count"] if row else None
 
 
-async def lock_alert(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["cluster_alerts_lock"], alert_id)
+lock_alert = one_row("cluster_alerts_lock", int)
 
 
 async def decide_alert(

@@ -82,6 +82,14 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
     return pool
 
 
+READ_POOL_MAX = 4  # statistics and indicators only: two connections a snapshot, two snapshots at a time
+
+
+async def create_read_pool(url: str | None) -> asyncpg.Pool | None:
+    """The pool on a streaming replica (DATABASE_READ_URL) for statistics reads; None without one."""
+    return await create_pool(url, min_size=1, max_size=READ_POOL_MAX) if url else None
+
+
 async def connect(url: str, *, connect_timeout: float = CONNECT_TIMEOUT_S) -> asyncpg.Connection:
     conn = await asyncpg.connect(url, timeout=connect_timeout)
     await init_connection(conn)

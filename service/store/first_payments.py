@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import asyncpg
 
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 async def open_flow(
@@ -19,12 +19,8 @@ async def open_flow(
     )
 
 
-async def get(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["first_payments_get"], case_id)
-
-
-async def lock(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["first_payments_lock"], case_id)
+get = one_row("first_payments_get", int)
+lock = one_row("first_payments_lock", int)  # the same row, FOR UPDATE
 
 
 async def set_state(
@@ -78,8 +74,7 @@ async def add_token(
     await conn.execute(SQL["merchant_tokens_insert"], token_hash, merchant_id, case_id, expires_at)
 
 
-async def token(conn: asyncpg.Connection, token_hash: bytes, now: datetime) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["merchant_tokens_lookup"], token_hash, now)
+token = one_row("merchant_tokens_lookup", bytes, datetime)
 
 
 async def merchant_cases(

@@ -10,7 +10,7 @@ import asyncpg
 from domain.calendar import Unit
 from domain.mediation import ContactInput, SessionInput
 from domain.mediation_offers import OfferInput
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +151,7 @@ async def add_settlement(
     return settlement_id
 
 
-async def lock_current_settlement(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["settlements_lock_current"], case_id)
+lock_current_settlement = one_row("settlements_lock_current", int)
 
 
 async def issue_settlement(
@@ -266,12 +265,8 @@ async def recusals(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Recor
     return list(await conn.fetch(SQL["recusals_for_case"], case_id))
 
 
-async def open_recusal(conn: asyncpg.Connection, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["recusals_open_for_case"], case_id)
-
-
-async def lock_recusal(conn: asyncpg.Connection, recusal_id: int, case_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["recusals_lock"], recusal_id, case_id)
+open_recusal = one_row("recusals_open_for_case", int)
+lock_recusal = one_row("recusals_lock", int, int)  # by recusal id and case id, FOR UPDATE
 
 
 async def decide_recusal(
@@ -298,8 +293,7 @@ async def mediators(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return list(await conn.fetch(SQL["mediation_mediators"]))
 
 
-async def mediator(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["mediation_mediator_by_id"], user_id)
+mediator = one_row("mediation_mediator_by_id", int)
 
 
 async def reopen(conn: asyncpg.Connection, case_id: int, status: str, at: datetime) -> None:

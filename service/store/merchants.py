@@ -11,7 +11,7 @@ import asyncpg
 from domain.merchant_match import Candidate
 from domain.merchants import AgreementDraft, CommitmentDraft, MerchantDraft
 from service.store.rows import from_row
-from service.store.sql import SQL
+from service.store.sql import SQL, one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +128,7 @@ async def insert_from_complaint(
     return merchant_id
 
 
-async def by_id(conn: asyncpg.Connection, merchant_id: int) -> Merchant | None:
-    row = await conn.fetchrow(SQL["merchants_by_id"], merchant_id)
-    return _merchant(row) if row else None
+by_id = one_of("merchants_by_id", int, _merchant)
 
 
 async def exists(conn: asyncpg.Connection, merchant_id: int) -> bool:

@@ -44,6 +44,8 @@ class Notice:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    delivery: str | None = None  # the last delivery report: submitted, buffered, delivered, failed
+    delivery_at: datetime | None = None
 
 
 Contacts = Mapping[str, str | None]  # by a channel's contact field: {"email": …, "phone": …}
@@ -57,6 +59,8 @@ class Recipients:
     assigned_to: int | None
     consumer: Contacts
     merchant: Contacts
+    consumer_locale: str = "zh_CN"
+    acceptance_due: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,8 @@ async def recipients(conn: asyncpg.Connection, case_id: int) -> Recipients | Non
         assigned_to=r["assigned_to"],
         consumer={"email": r["consumer_email"], "phone": r["consumer_phone"]},
         merchant={"email": r["merchant_email"], "phone": r["merchant_phone"]},
+        consumer_locale=r["consumer_locale"],
+        acceptance_due=r["acceptance_due"],
     )
 
 
@@ -123,10 +129,31 @@ async def add_attempt(
 
 
 async def mark_sent(
-    conn: asyncpg.Connection, notice_id: int, at: datetime, *, stored_body: str, sent_body_sha256: str
+    conn: asyncpg.Connection,
+    notice_id: int,
+    at: datetime,
+    *,
+    stored_body: str,
+    sent_body_sha256: str,
+    reference: str | None = None,
 ) -> None:
     """Sent: the body kept from now on is `stored_body` (tokens redacted), with the hash of what was sent."""
-    await conn.execute(SQL["notifications_mark_sent"], notice_id, at, stored_body, sent_body_sha256)
+    await conn.execute(
+        SQL["notifications_mark_sent"], notice_id, at, stored_body, sent_body_sha256, reference
+    )
+
+
+async def record_delivery(
+    conn: asyncpg.Connection, notice_id: int, channel: str, delivery: str, at: datetime, detail: str | None
+) -> bool:
+    """Record a delivery report; False when a final report was already there (this one came late)."""
+    row = await conn.fetchval(SQL["notifications_delivery_report"], notice_id, delivery, at, detail, channel)
+    return row is not None
+
+
+async def delivery_of(conn: asyncpg.Connection, notice_id: int, channel: str) -> asyncpg.Record | None:
+    """(id, status, delivery) of a notice of that channel, locked for the transaction; None: none."""
+    return await conn.fetchrow(SQL["notifications_delivery_of"], notice_id, channel)
 
 
 async def mark_failed_try(

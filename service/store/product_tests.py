@@ -6,7 +6,7 @@ from datetime import date
 
 import asyncpg
 
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 async def add_product_test(
@@ -25,8 +25,7 @@ async def add_product_test(
     return test_id
 
 
-async def product_test(conn: asyncpg.Connection, test_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["product_tests_by_id"], test_id)
+product_test = one_row("product_tests_by_id", int)
 
 
 async def product_tests(conn: asyncpg.Connection, case_id: int) -> list[asyncpg.Record]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 async def policy(conn: asyncpg.Connection, day: date) -> asyncpg.Record:
@@ -16,8 +16,7 @@ async def policy(conn: asyncpg.Connection, day: date) -> asyncpg.Record:
     return row
 
 
-async def merchant(conn: asyncpg.Connection, merchant_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["routing_merchant"], merchant_id)
+merchant = one_row("routing_merchant", int)
 
 
 async def commitments(conn: asyncpg.Connection, merchant_id: int) -> list[asyncpg.Record]:

@@ -8,7 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from domain.roles import Role
-from service.store.sql import SQL
+from service.store.sql import SQL, one_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,7 @@ async def insert(
     return user_id
 
 
-async def by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["staff_users_by_username"], username)
+by_username = one_row("staff_users_by_username", str)
 
 
 async def list_all(conn: asyncpg.Connection) -> list[asyncpg.Record]:
@@ -115,8 +114,7 @@ async def names(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, str]
 # --- the administrator's pages (issue 15) ---------------------------------------------------------------
 
 
-async def by_id(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(SQL["staff_users_by_id"], user_id)
+by_id = one_row("staff_users_by_id", int)
 
 
 async def set_roles(conn: asyncpg.Connection, user_id: int, roles: list[str]) -> bool:

@@ -76,6 +76,17 @@ async def import_snapshot(conn: asyncpg.Connection, snapshot: str) -> None:
     await conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
 
 
+async def wal_position(conn: asyncpg.Connection) -> str:
+    """The primary's current log position, as text."""
+    position: str = await conn.fetchval(SQL["stats_wal_position"])
+    return position
+
+
+async def replica_behind(conn: asyncpg.Connection, position: str) -> bool:
+    """Whether this (read) server is a standby that has not replayed the log up to `position` yet."""
+    return bool(await conn.fetchval(SQL["stats_replica_behind"], position))
+
+
 class Reader:
     """Runs the statistics queries on one or more connections in one snapshot, several at a time.
 

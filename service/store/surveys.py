@@ -13,7 +13,7 @@ import asyncpg
 
 from domain.satisfaction import QUESTIONS, SURVEY_VALID, SurveyState
 from service.store.rows import from_row
-from service.store.sql import SQL
+from service.store.sql import SQL, one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +78,10 @@ async def insert(
     return await conn.fetchval(SQL["surveys_insert"], case_id, token_hash, created_at, expires_at) is not None
 
 
-async def by_token(conn: asyncpg.Connection, token_hash: bytes) -> Survey | None:
-    row = await conn.fetchrow(SQL["surveys_by_token"], token_hash)
-    return _to_survey(row) if row else None
+by_token = one_of("surveys_by_token", bytes, _to_survey)
 
 
-async def for_case(conn: asyncpg.Connection, case_id: int) -> Survey | None:
-    row = await conn.fetchrow(SQL["surveys_for_case"], case_id)
-    return _to_survey(row) if row else None
+for_case = one_of("surveys_for_case", int, _to_survey)
 
 
 async def answer(
@@ -127,14 +123,10 @@ async def add_appeal(
     return appeal_id
 
 
-async def appeal(conn: asyncpg.Connection, appeal_id: int) -> Appeal | None:
-    row = await conn.fetchrow(SQL["appeals_by_id"], appeal_id)
-    return _to_appeal(row) if row else None
+appeal = one_of("appeals_by_id", int, _to_appeal)
 
 
-async def lock_appeal(conn: asyncpg.Connection, appeal_id: int) -> Appeal | None:
-    row = await conn.fetchrow(SQL["appeals_lock"], appeal_id)
-    return _to_appeal(row) if row else None
+lock_appeal = one_of("appeals_lock", int, _to_appeal)
 
 
 async def decide_appeal(
@@ -143,9 +135,7 @@ async def decide_appeal(
     return await conn.fetchval(SQL["appeals_decide"], appeal_id, at, decision, reason, by) is not None
 
 
-async def latest_appeal(conn: asyncpg.Connection, case_id: int) -> Appeal | None:
-    row = await conn.fetchrow(SQL["appeals_latest_for_case"], case_id)
-    return _to_appeal(row) if row else None
+latest_appeal = one_of("appeals_latest_for_case", int, _to_appeal)
 
 
 async def appeals(conn: asyncpg.Connection, *, decided_since: datetime, limit: int) -> list[AppealRow]:

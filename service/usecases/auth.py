@@ -140,15 +140,11 @@ def token_hash(token: str) -> bytes:
 
 def check_password_rules(password: str) -> None:
     if len(password) < PASSWORD_MIN_LENGTH:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "password",
-                    "too_short",
-                    f"密码至少需要{PASSWORD_MIN_LENGTH}个字符",
-                    f"A password needs at least {PASSWORD_MIN_LENGTH} characters",
-                )
-            ]
+        raise ValidationFailed.one(
+            "password",
+            "too_short",
+            f"密码至少需要{PASSWORD_MIN_LENGTH}个字符",
+            f"A password needs at least {PASSWORD_MIN_LENGTH} characters",
         )
 
 
@@ -178,7 +174,7 @@ async def add_user(
             conn, username, display_name or username, hashed, sorted(r.value for r in parsed)
         )
     if user_id is None:
-        raise ValidationFailed([FieldError("username", "taken", "用户名已存在", "That username exists")])
+        raise ValidationFailed.one("username", "taken", "用户名已存在", "That username exists")
     return user_id
 
 
@@ -219,9 +215,7 @@ async def sign_in(
         raise PasswordChangeRequired()
     new_hash = None
     if _hasher.check_needs_rehash(attempt.password_hash):
-        new_hash = await (
-            passwords.hash(password) if passwords else asyncio.to_thread(_hasher.hash, password)
-        )
+        new_hash = await _hash(password, passwords)
     return await _open_session(pool, attempt, kind=kind, now=now, policy=policy, new_hash=new_hash)
 
 
@@ -357,20 +351,23 @@ async def change_temporary_password(
     """
     check_password_rules(new_password)
     if new_password == temporary:
-        raise ValidationFailed(
-            [FieldError("password", "same", "新密码不能与临时密码相同", "The new password must differ")]
+        raise ValidationFailed.one(
+            "password", "same", "新密码不能与临时密码相同", "The new password must differ"
         )
     attempt = await _checked(
         pool, username, temporary, now=now, policy=policy, passwords=passwords, limits=limits, client=client
     )
     if not attempt.must_change_password:
         raise SignInFailed()  # this page only replaces temporary passwords
-    new_hash = await (
-        passwords.hash(new_password) if passwords else asyncio.to_thread(_hasher.hash, new_password)
-    )
+    new_hash = await _hash(new_password, passwords)
     return await _open_session(
         pool, attempt, kind="cookie", now=now, policy=policy, new_hash=new_hash, replaces_temporary=True
     )
+
+
+async def _hash(password: str, passwords: PasswordCheck | None) -> str:
+    """The password's Argon2 hash, in the check's own pool when there is one, else in a thread."""
+    return await (passwords.hash(password) if passwords else asyncio.to_thread(_hasher.hash, password))
 
 
 def temporary_password() -> str:

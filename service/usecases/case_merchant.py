@@ -12,7 +12,7 @@ import asyncpg
 import structlog
 
 from domain import merchant_match
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.events import EventKind
 from domain.lifecycle import Action, Status, apply
 from domain.routing import ROUTE_LABELS, Route, RoutingDecision
@@ -41,8 +41,8 @@ def _merchant_id(raw: object, field: str = "merchant_id") -> int:
     if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
         raw = int(raw.strip())
     if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**63:
-        raise ValidationFailed(
-            [FieldError(field, "invalid_id", "请选择商家（商家编号）", "Choose a merchant (its id)")]
+        raise ValidationFailed.one(
+            field, "invalid_id", "请选择商家（商家编号）", "Choose a merchant (its id)"
         )
     return raw
 
@@ -50,8 +50,8 @@ def _merchant_id(raw: object, field: str = "merchant_id") -> int:
 async def _registry_merchant(conn: asyncpg.Connection, merchant_id: int) -> merchant_store.Merchant:
     found = await merchant_store.by_id(conn, merchant_id)
     if found is None or found.merged_into is not None:
-        raise ValidationFailed(
-            [FieldError("merchant_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id")]
+        raise ValidationFailed.one(
+            "merchant_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id"
         )
     return found
 
@@ -105,15 +105,11 @@ NOTE_MAX = 500
 def _reason(raw: object) -> str:
     clean = raw.strip() if isinstance(raw, str) else ""
     if not clean or len(clean) > NOTE_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "reason",
-                    "required",
-                    f"请写明更换商家的理由（不超过{NOTE_MAX}字）",
-                    f"Say why the merchant changes (at most {NOTE_MAX} characters)",
-                )
-            ]
+        raise ValidationFailed.one(
+            "reason",
+            "required",
+            f"请写明更换商家的理由（不超过{NOTE_MAX}字）",
+            f"Say why the merchant changes (at most {NOTE_MAX} characters)",
         )
     return clean
 
@@ -144,8 +140,8 @@ async def relink(
             )
         target = await _registry_merchant(conn, target_id)
         if target.id == row["merchant_id"]:
-            raise ValidationFailed(
-                [FieldError("merchant_id", "same", "案件已关联该商家", "The case is linked to it already")]
+            raise ValidationFailed.one(
+                "merchant_id", "same", "案件已关联该商家", "The case is linked to it already"
             )
         previous = await merchant_store.by_id(conn, row["merchant_id"]) if row["merchant_id"] else None
         return await _relink_locked(

@@ -67,21 +67,15 @@ async def _detect(conn: asyncpg.Connection, now: datetime, *, only: tuple[int, s
             if count is None:
                 continue
         for case_id in step.new_case_ids:
-            await cases.add_event(
-                conn,
-                case_id,
-                EventKind.CLUSTER_ALERT,
-                actor="system",
-                at=now,
-                payload={
-                    "alert_id": alert_id,
-                    "count": count,
-                    "merchant_id": c.merchant_id,
-                    "category": c.category,
-                    "window_start": window[0].isoformat(),
-                    "window_end": window[1].isoformat(),
-                },
-            )
+            alerted = {
+                "alert_id": alert_id,
+                "count": count,
+                "merchant_id": c.merchant_id,
+                "category": c.category,
+                "window_start": window[0].isoformat(),
+                "window_end": window[1].isoformat(),
+            }
+            await cases.add_system_event(conn, case_id, EventKind.CLUSTER_ALERT, alerted, at=now)
     return raised
 
 

@@ -183,6 +183,7 @@ async def notify_from_events(
     base_url: str = "",
     batch: int = BATCH,
     upto: int | None = None,
+    both: bool = True,
 ) -> int:
     """Read the events after the cursor (up to id `upto`, see EventHorizon), queue their notices through
     `channels`, move the cursor; return notices queued.
@@ -209,6 +210,8 @@ async def notify_from_events(
                     channels=channels,
                     key=str(e.id),
                     to=audience(e.payload) if audience else None,
+                    base_url=base_url,
+                    both=both,
                 )
             )
         if events:

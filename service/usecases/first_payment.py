@@ -281,9 +281,7 @@ async def record_deposit(
     amount, memo = cmd.amount, cmd.memo
     fen = parse_yuan(str(amount)) if amount is not None else None
     if fen is None or fen <= 0:
-        raise ValidationFailed(
-            [FieldError("amount", "invalid_amount", "金额格式不正确", "Yuan, at most two decimals")]
-        )
+        raise ValidationFailed.one("amount", "invalid_amount", "金额格式不正确", "Yuan, at most two decimals")
     clean_memo = memo.strip()[:500] if isinstance(memo, str) and memo.strip() else None
     async with pool.acquire() as conn, conn.transaction():
         if await routing_store.merchant(conn, merchant_id) is None:

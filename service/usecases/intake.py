@@ -17,11 +17,12 @@ from msgspec.structs import replace
 
 from domain import deadlines
 from domain.calendar import Deadline
-from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.errors import Conflict, FieldError, ValidationFailed, one_of
 from domain.events import EventKind
 from domain.evidence import EvidenceProblem, check_file, sniff
 from domain.intake import ComplaintDraft, duplicate_key, parse_complaint
 from domain.tracking import new_access_code
+from service import i18n
 from service.adapters import evidence_files
 from service.adapters.evidence_files import StagedFile
 from service.settings import Settings
@@ -31,6 +32,7 @@ from service.usecases.access import hmac_pads
 from service.usecases.clock import LOCAL_TZ, local_date
 from service.usecases.intake_commands import SubmitComplaint
 from service.usecases.reference_cache import Reference, ReferenceCache
+from service.usecases.sms_reports import CodeTexter, code_texter
 
 IDEMPOTENCY_SCOPE = "complaints"
 DUPLICATE_WINDOW_S = 600  # issue 12: the same complaint again within 10 minutes returns the first receipt
@@ -45,6 +47,7 @@ class IntakeContext:
     idempotency_ttl_s: int
     reference: ReferenceCache = field(default_factory=ReferenceCache)  # per process
     duplicate_window_s: int = DUPLICATE_WINDOW_S
+    text_code: CodeTexter | None = None  # texts the access code when asked (SMS configured), else None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakeContext:
@@ -55,6 +58,7 @@ class IntakeContext:
             evidence_max_files=settings.evidence_max_files,
             evidence_max_bytes=settings.evidence_max_bytes,
             idempotency_ttl_s=settings.idempotency_ttl_s,
+            text_code=code_texter(settings),
         )
 
 
@@ -153,8 +157,14 @@ async def submit_complaint(
             raise ValidationFailed(errors)
         for f in files:
             evidence_files.commit(ctx.evidence_dir, f)  # content-addressed: safe before the commit
-        filing = _Filing(draft, ctx, now, files, idempotency_key, request_id, code_choice, recorded_by)
-        return await _register(pool, filing)
+        locale = body["locale"] if one_of(body.get("locale"), i18n.LOCALES) else i18n.SOURCE
+        filing = _Filing(
+            draft, ctx, now, files, idempotency_key, request_id, code_choice, recorded_by, locale
+        )
+        receipt = await _register(pool, filing)
+        if body.get("send_code_by_sms") is True and ctx.text_code and not receipt.already_filed:
+            await ctx.text_code(pool, receipt.case_id, receipt.access_code, now)  # asked for on the form
+        return receipt
     finally:
         for f in files:
             f.discard()
@@ -182,6 +192,7 @@ class _Filing:
     request_id: str | None
     code_choice: Callable[[str], str]
     recorded_by: StaffUser | None
+    locale: str = "zh_CN"  # the consumer's language, for the notices written to them
 
 
 async def _register(pool: asyncpg.Pool, filing: _Filing) -> Receipt:
@@ -239,6 +250,7 @@ async def _register_once(pool: asyncpg.Pool, filing: _Filing, ref: Reference) ->
         idempotency=(IDEMPOTENCY_SCOPE, idem.key, body_hash, ctx.idempotency_ttl_s) if idem else None,
         entered_at=now,
         duplicate=(duplicate_key(draft, ctx.secret_key.encode()), ctx.duplicate_window_s),
+        locale=filing.locale,
     )
     return await _write(pool, filing, registration, answer, body_hash)
 

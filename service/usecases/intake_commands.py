@@ -7,14 +7,20 @@ JSON type is refused before it with the same 422 body. Unknown fields are ignore
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
 from service.usecases.wire_types import LocalDate, Yuan
 
-Phone = Annotated[str, Meta(description="Mainland mobile (11 digits) or landline", examples=["13812345678"])]
+Phone = Annotated[
+    str,
+    Meta(
+        description="Mainland mobile (11 digits) or landline, or a number abroad in E.164 (+ country code)",
+        examples=["13812345678", "+447911123456"],
+    ),
+]
 Uscc = Annotated[str, Meta(description="Unified social credit code, 18 characters (optional)")]
 Address = Annotated[str, Meta(description="Postal address, at least 5 characters")]
 Code = Annotated[str, Meta(description="A code of GET /api/v1/taxonomy")]
@@ -26,7 +32,17 @@ class ComplaintConsumer(msgspec.Struct, forbid_unknown_fields=False):
     name: Annotated[str, Meta(description="Full name", examples=["张三"])] | None = None
     phone: Phone | None = None
     address: Address | None = None
-    id_number: Annotated[str, Meta(description="Resident ID number (optional)")] | None = None
+    id_number: Annotated[str, Meta(description="Identity document number (optional)")] | None = None
+    id_type: (
+        Annotated[
+            str,
+            Meta(
+                description="The document of id_number: resident_id (default), passport, hk_macau_permit, "
+                "taiwan_permit, foreign_permanent_resident"
+            ),
+        ]
+        | None
+    ) = None
     email: Annotated[str, Meta(description="E-mail for notices (optional)")] | None = None
 
 
@@ -78,6 +94,14 @@ class SubmitComplaint(msgspec.Struct, forbid_unknown_fields=False):
         None
     )
     received_on: LocalDate | None = None  # staff: the day a letter, transfer, call or visit arrived
+    send_code_by_sms: Annotated[bool, Meta(description="Text the access code to the phone too")] | None = None
+    locale: (
+        Annotated[
+            Literal["zh_CN", "en"],
+            Meta(description="The consumer's language for notices; absent: from Accept-Language, else zh_CN"),
+        ]
+        | None
+    ) = None
 
     def body(self) -> dict[str, Any]:
         """The complaint as the domain's parser reads it (an absent field is None)."""

@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 from domain import merchant_match
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.events import EventKind
 from domain.merchant_names import normalize
 from domain.merchants import (
@@ -49,19 +49,15 @@ async def _check_parent(conn: asyncpg.Connection, parent_id: int | None) -> None
         return
     parent = await merchants.by_id(conn, parent_id)
     if parent is None:
-        raise ValidationFailed(
-            [FieldError("parent_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id")]
+        raise ValidationFailed.one(
+            "parent_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id"
         )
     if parent.kind not in HOST_KINDS:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "parent_id",
-                    "not_a_host",
-                    "所属平台或市场应为电商平台、商场/市场、展销会或柜台出租者",
-                    "The parent must be a platform, market, trade fair or counter lessor",
-                )
-            ]
+        raise ValidationFailed.one(
+            "parent_id",
+            "not_a_host",
+            "所属平台或市场应为电商平台、商场/市场、展销会或柜台出租者",
+            "The parent must be a platform, market, trade fair or counter lessor",
         )
 
 
@@ -326,20 +322,20 @@ async def merge_in(
     if isinstance(into_id, str) and into_id.strip().isascii() and into_id.strip().isdigit():
         into_id = int(into_id.strip())
     if not isinstance(into_id, int) or isinstance(into_id, bool) or into_id <= 0:
-        raise ValidationFailed(
-            [FieldError("into_id", "invalid_id", "请填写要并入的商家编号", "The merchant to merge into")]
+        raise ValidationFailed.one(
+            "into_id", "invalid_id", "请填写要并入的商家编号", "The merchant to merge into"
         )
     if into_id == merchant_id:
-        raise ValidationFailed(
-            [FieldError("into_id", "self", "不能并入自身", "A merchant cannot be merged into itself")]
+        raise ValidationFailed.one(
+            "into_id", "self", "不能并入自身", "A merchant cannot be merged into itself"
         )
     source = await merchants.by_id(conn, merchant_id)
     if source is None:
         raise NotFound(f"merchant {merchant_id}")
     target = await merchants.by_id(conn, into_id)
     if target is None or target.merged_into is not None:
-        raise ValidationFailed(
-            [FieldError("into_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id")]
+        raise ValidationFailed.one(
+            "into_id", "unknown_merchant", "没有这个编号的商家", "No merchant with this id"
         )
     if source.verified or source.merged_into is not None:
         raise merchant_match.LinkRefused(

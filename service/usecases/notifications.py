@@ -9,6 +9,7 @@ notice is 'failed' — a state staff see on the case page and in the failed list
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -17,14 +18,17 @@ from datetime import datetime
 import asyncpg
 import structlog
 
-from domain import notices
+from domain import notices, sms_texts
 from domain.errors import NotFound
 from domain.events import EventKind
 from domain.notices import Party
-from service.adapters.channels import Channels, DeliveryError, Message, RateLimits, recorded_only
+from domain.tracking import ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH
+from service import i18n
+from service.adapters.channels import Channels, DeliveryError, Message, RateLimits, Route, recorded_only
 from service.store import cases
 from service.store import notifications as store
 from service.store.notifications import Contacts, Notice
+from service.usecases import notice_language
 
 log = structlog.get_logger("notifications")
 
@@ -33,6 +37,16 @@ ERROR_MAX = 500
 # survey and merchant links carry their credential in the path; a delivered notice no longer needs it
 _LINK_TOKEN = re.compile(r"(/(?:survey|m)/)[A-Za-z0-9_-]{8,}")
 REDACTED = "[已隐去]"
+_ACCESS_CODE = re.compile(rf"(?<![A-Za-z0-9])[{ACCESS_CODE_ALPHABET}]{{{ACCESS_CODE_LENGTH}}}(?![A-Za-z0-9])")
+ONCE_PER_CASE = frozenset({"complaint_registered"})
+
+
+def redact(template: str, body: str) -> str:
+    """The body to keep once sent: link tokens, and the access code of the one text that carries it."""
+    body = redact_link_tokens(body)
+    if template == sms_texts.REGISTERED_WITH_CODE:
+        body = _ACCESS_CODE.sub(REDACTED, body)
+    return body
 
 
 def redact_link_tokens(body: str) -> str:
@@ -52,27 +66,121 @@ async def queue_notification(
     now: datetime | None = None,
     contacts: Contacts | None = None,
     channels: Channels | None = None,
+    locale: str = i18n.SOURCE,
+    base_url: str = "",
+    both: bool = True,
 ) -> int | None:
-    """Queue a notice in the caller's transaction; its id, or None when the dedupe key was queued before.
-
-    The channel is the preferred one of `channels` that reaches the recipient's `contacts` and carries the
-    body; without contacts (staff) or channels it is one that needs neither, the log. `now` (default: the
-    database's clock) is when it was created and first becomes due.
-    """
-    subject, body = notices.render(template, fields)
-    route = (channels or recorded_only()).route(contacts or {}, body)
-    return await store.insert(
+    """Queue a notice in the caller's transaction; the first id queued, or None when its dedupe key was
+    queued before. See `queue_notices`."""
+    ids = await queue_notices(
         conn,
         case_id=case_id,
         recipient=recipient,
-        channel=route.channel,
-        address=route.address,
         template=template,
-        subject=subject,
-        body=body,
+        fields=fields,
         dedupe_key=dedupe_key,
-        at=now,
+        now=now,
+        contacts=contacts,
+        channels=channels,
+        locale=locale,
+        base_url=base_url,
+        both=both,
     )
+    return ids[0] if ids else None
+
+
+async def queue_notices(
+    conn: asyncpg.Connection,
+    *,
+    case_id: int | None,
+    recipient: str,
+    template: str,
+    fields: Mapping[str, object],
+    dedupe_key: str | None,
+    now: datetime | None = None,
+    contacts: Contacts | None = None,
+    channels: Channels | None = None,
+    locale: str = i18n.SOURCE,
+    base_url: str = "",
+    both: bool = True,
+) -> list[int]:
+    """Queue a notice in the caller's transaction, once per channel that will carry it; the ids queued.
+
+    The channels are those of `channels` that reach the recipient's `contacts` and carry the notice: the
+    preferred one, or (`both`) every one, e.g. e-mail and SMS; a text channel (SMS) carries the notice's
+    short text where it has one. Without contacts (staff), channels, or any that reaches them, it is one
+    that needs neither: the log. A consumer's notice is in `locale`. `now` (default: the database's
+    clock) is when it was created and first becomes due. Each channel's copy has its own dedupe key.
+    """
+    words = notice_language.wording(locale if _party(recipient) == Party.CONSUMER else i18n.SOURCE)
+    subject, body = notices.render(template, fields, translate=words.translate, day=words.day)
+    texts = {**fields, "link": notice_language.tracking_link(base_url, words.locale)}
+    queued = []
+    for index, (route, text) in enumerate(
+        _carriers(
+            channels or recorded_only(), contacts or {}, template, recipient, (body, texts, words), both
+        )
+    ):
+        key = (
+            dedupe_key
+            if dedupe_key is None or (index == 0 and text is None)
+            else f"{dedupe_key}:{route.channel}"
+        )
+        notice_id = await store.insert(
+            conn,
+            case_id=case_id,
+            recipient=recipient,
+            channel=route.channel,
+            address=route.address,
+            template=template,
+            subject=subject,
+            body=body if text is None else text,
+            dedupe_key=key,
+            at=now,
+        )
+        if notice_id is not None:
+            queued.append(notice_id)
+    return queued
+
+
+def _carriers(
+    registry: Channels,
+    contacts: Contacts,
+    template: str,
+    recipient: str,
+    content: tuple[str, Mapping[str, object], notice_language.Wording],
+    both: bool,
+) -> list[tuple[Route, str | None]]:
+    """The routes a notice goes by, each with its short text (None: it carries the full body)."""
+    body, fields, words = content
+    fallback: list[tuple[Route, str | None]] = []
+    chosen: list[tuple[Route, str | None]] = []
+    for channel, route in registry.reaching(contacts):
+        if route.address is None:
+            fallback = fallback or [(route, None)]
+            continue
+        text = None
+        if getattr(channel, "short_text", False):
+            if not sms_texts.has_text(template, _party(recipient)):
+                continue
+            text = sms_texts.render(template, fields, translate=words.translate, day=words.day)
+        fits = getattr(channel, "fits", None)
+        limit = channel.max_chars
+        carried = body if text is None else text
+        if (limit is not None and len(carried) > limit) or (fits is not None and not fits(carried)):
+            continue
+        chosen.append((route, text))
+    if not chosen:
+        if not fallback:
+            raise LookupError(f"no channel reaches contacts {sorted(k for k, v in contacts.items() if v)}")
+        return fallback
+    return chosen if both else chosen[:1]
+
+
+def _party(recipient: str) -> Party:
+    if recipient == "consumer":
+        return Party.CONSUMER
+    return Party.MERCHANT if recipient.startswith("merchant") else Party.STAFF
 
 
 async def notify_case(
@@ -85,14 +193,18 @@ async def notify_case(
     channels: Channels,
     to: Collection[Party] | None = None,
     key: str = "",
+    base_url: str = "",
+    both: bool = True,
 ) -> list[int]:
     """Queue the template for the case's parties (the template's audience unless `to` names them).
 
-    Each party gets the preferred channel of `channels` that reaches its contacts (e-mail when the case
-    has an address and SMTP is configured), else a logged notice; staff always a logged notice — the
-    assigned mediator, or the supervisors while nobody is assigned. `tracking_no` is filled in when the
-    template uses it. Each (template, case, recipient, key) is queued once: pass `key` (an offer id, a
-    date) for a notice that may rightly repeat. Returns the ids queued now.
+    Each party gets the channels of `channels` that reach its contacts (e-mail when the case has an
+    address and SMTP is configured; SMS to a reachable mobile; both when `both`), else a logged notice;
+    staff always a logged notice — the assigned mediator, or the supervisors while nobody is assigned.
+    The consumer's notices are in the language the consumer filed in. `tracking_no` is filled in when
+    the template uses it. Each (template, case, recipient, key) is queued once: pass `key` (an offer id,
+    a date) for a notice that may rightly repeat (registration never does: its key is ignored, so the
+    text with the access code queued at intake stands for it). Returns the ids queued now.
     """
     r = await store.recipients(conn, case_id)
     if r is None:
@@ -101,12 +213,13 @@ async def notify_case(
     if "tracking_no" in notices.template(template).fields:
         values.setdefault("tracking_no", r.tracking_no)
     parties = notices.template(template).audience if to is None else tuple(to)
+    key = "" if template in ONCE_PER_CASE else key
     queued = []
     for party in Party:  # a stable order: consumer, merchant, staff
         if party not in parties:
             continue
         recipient, contacts = _recipient(r, party)
-        notice_id = await queue_notification(
+        queued += await queue_notices(
             conn,
             case_id=case_id,
             recipient=recipient,
@@ -116,9 +229,10 @@ async def notify_case(
             channels=channels,
             dedupe_key=":".join(filter(None, (template, str(case_id), recipient, key))),
             now=now,
+            locale=r.consumer_locale,
+            base_url=base_url,
+            both=both,
         )
-        if notice_id is not None:
-            queued.append(notice_id)
     return queued
 
 
@@ -191,15 +305,16 @@ async def _send_one(
             return None
         if limits is not None:
             await limits.wait(pending.channel)  # the row stays locked meanwhile: other senders skip it
-        error = await _try(channels, pending)
+        error, reference = await _try(channels, pending)
         if error is None:
             await store.add_attempt(conn, pending.id, now, ok=True)
             await store.mark_sent(
                 conn,
                 pending.id,
                 now,
-                stored_body=redact_link_tokens(pending.body),
+                stored_body=redact(pending.template, pending.body),
                 sent_body_sha256=hashlib.sha256(pending.body.encode()).hexdigest(),
+                reference=reference,
             )
             return True
         await store.add_attempt(conn, pending.id, now, ok=False, error=error)
@@ -225,8 +340,9 @@ async def _send_one(
         return False
 
 
-async def _try(channels: Channels, pending: store.Pending) -> str | None:
-    """None when delivered, else the reason (kept short: it is stored and shown to staff)."""
+async def _try(channels: Channels, pending: store.Pending) -> tuple[str | None, str | None]:
+    """(None, the channel's reference) when delivered, else (the reason, None): kept short, it is stored
+    and shown to staff."""
     message = Message(
         id=pending.id,
         recipient=pending.recipient,
@@ -236,19 +352,21 @@ async def _try(channels: Channels, pending: store.Pending) -> str | None:
         body=pending.body,
     )
     try:
-        await channels.channel_for(pending.channel).send(message)
+        delivery = await channels.channel_for(pending.channel).send(message)
     except DeliveryError as exc:
-        return str(exc)[:ERROR_MAX] or "delivery failed"
+        return str(exc)[:ERROR_MAX] or "delivery failed", None
     except Exception as exc:  # a channel's own bug must not stop the batch: record it like any failure
         log.exception("notice channel raised", notice_id=pending.id, channel=pending.channel)
-        return f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
-    return None
+        return f"{type(exc).__name__}: {exc}"[:ERROR_MAX], None
+    return None, delivery.reference
 
 
 async def notifications_for_case(pool: asyncpg.Pool, case_id: int) -> list[Notice]:
-    """A case's notices, oldest first, with their status and tries (for the case page)."""
+    """A case's notices, oldest first, with their status and tries (for the case page). A text with the
+    access code still waiting to go shows it masked: staff never see a consumer's code."""
     async with pool.acquire() as conn:
-        return await store.for_case(conn, case_id)
+        found = await store.for_case(conn, case_id)
+    return [dataclasses.replace(n, body=redact(n.template, n.body)) for n in found]
 
 
 async def failed_notifications(pool: asyncpg.Pool, *, limit: int = 100) -> list[asyncpg.Record]:

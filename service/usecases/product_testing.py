@@ -14,7 +14,7 @@ import asyncpg
 
 from domain import product_testing as rules
 from domain.casework_fields import ID_MAX, CaseworkConflict
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.events import EventKind
 from domain.lifecycle import Action, apply
 from domain.money import format_yuan
@@ -71,12 +71,8 @@ async def start_test(
 
 def _report_id(raw: int | None) -> int | None:
     if raw is not None and not 0 < raw < ID_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "report_evidence_id", "invalid_type", "检验报告应为本案的一份证据材料", "An evidence id"
-                )
-            ]
+        raise ValidationFailed.one(
+            "report_evidence_id", "invalid_type", "检验报告应为本案的一份证据材料", "An evidence id"
         )
     return raw
 
@@ -139,15 +135,8 @@ async def _report_sha256(step: CaseStep, report_id: int | None) -> str | None:
         return None
     item = await cases.evidence_item(step.conn, step.case.id, report_id)
     if item is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "report_evidence_id",
-                    "not_found",
-                    "检验报告应为本案的一份证据材料",
-                    "Not evidence of this case",
-                )
-            ]
+        raise ValidationFailed.one(
+            "report_evidence_id", "not_found", "检验报告应为本案的一份证据材料", "Not evidence of this case"
         )
     sha256: str = item["sha256"]
     return sha256

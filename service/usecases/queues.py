@@ -14,7 +14,7 @@ from datetime import date, datetime
 import asyncpg
 import msgspec
 
-from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.events import EventKind
 from domain.queues import (
     QueueConflict,
@@ -29,6 +29,7 @@ from domain.queues import (
 from service.queries.queues import countdown_calendar, working_days_left
 from service.store import cases, office
 from service.store import queues as store
+from service.store.rows import from_row
 from service.store.staff import StaffUser
 from service.usecases.clock import local_date
 from service.usecases.queue_commands import ReleaseCase
@@ -87,14 +88,8 @@ async def assign_queues_for_unqueued(pool: asyncpg.Pool, *, now: datetime) -> in
         for r in rows:
             queue = choose_queue(rules, r["subdistrict"], r["category"])
             await store.set_queue(conn, r["id"], queue)
-            await cases.add_event(
-                conn,
-                r["id"],
-                EventKind.QUEUED,
-                actor="system",
-                at=now,
-                payload={"queue": queue, "backfill": True},
-            )
+            backfill = {"queue": queue, "backfill": True}
+            await cases.add_system_event(conn, r["id"], EventKind.QUEUED, backfill, at=now)
     return len(rows)
 
 
@@ -121,16 +116,8 @@ async def claim(pool: asyncpg.Pool, queue: str, actor: StaffUser, *, now: dateti
         # the countdown is read after the commit: the locks are held no longer than the claim needs
         today = local_date(now)
         calendar = await countdown_calendar(conn, today, [row["mediation_due"]])
-    return Claimed(
-        id=row["id"],
-        tracking_no=row["tracking_no"],
-        queue=row["queue"],
-        paused=row["paused"],
-        mediation_due=row["mediation_due"],
-        mediation_due_provisional=row["mediation_due_provisional"],
-        working_days_left=working_days_left(calendar, today, row["mediation_due"], row["paused"]),
-        assigned_at=row["assigned_at"],
-    )
+    days_left = working_days_left(calendar, today, row["mediation_due"], row["paused"])
+    return from_row(Claimed, row, working_days_left=days_left)
 
 
 async def _locked(conn: asyncpg.Connection, case_id: int) -> store.LockedCase:
@@ -169,9 +156,7 @@ class OverLimit(QueueConflict):
 def _reassign_reason(value: object, required: bool) -> str | None:
     why = clean_reason(value)
     if required and not why:
-        raise ValidationFailed(
-            [FieldError("reason", "required", "请写明改派原因", "Say why the case is reassigned")]
-        )
+        raise ValidationFailed.one("reason", "required", "请写明改派原因", "Say why the case is reassigned")
     return why
 
 
@@ -271,11 +256,8 @@ async def add_member(
         target = await store.staff_member(conn, target_id)
         check_mediator(target.roles if target else None, target.disabled if target else True)
         added = await store.add_member(conn, queue, target_id)
-        if added and actor is not None and now is not None:
-            await office.add_event(
-                conn, "queue_member_added", actor=actor.actor, at=now,
-                payload={"queue": queue, "user_id": target_id},
-            )  # fmt: skip
+        if added:
+            await _membership_event(conn, "queue_member_added", queue, target_id, actor, now)
         return added
 
 
@@ -290,11 +272,16 @@ async def remove_member(
     async with pool.acquire() as conn, conn.transaction():
         if not await store.remove_member(conn, queue, user_id):
             raise NotFound(f"member {user_id} of queue {queue}")
-        if actor is not None and now is not None:
-            await office.add_event(
-                conn, "queue_member_removed", actor=actor.actor, at=now,
-                payload={"queue": queue, "user_id": user_id},
-            )  # fmt: skip
+        await _membership_event(conn, "queue_member_removed", queue, user_id, actor, now)
+
+
+async def _membership_event(
+    conn: asyncpg.Connection, kind: str, queue: str, user_id: int, by: StaffUser | None, at: datetime | None
+) -> None:
+    """A team change made by a person is an office event; one without an actor (seeding) is not."""
+    if by is not None and at is not None:
+        payload = {"queue": queue, "user_id": user_id}
+        await office.add_event(conn, kind, actor=by.actor, at=at, payload=payload)
 
 
 LIMIT_MAX = 1000
@@ -307,15 +294,11 @@ def parse_limit(value: object) -> int | None:
         return None
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= LIMIT_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "max_open",
-                    "invalid",
-                    f"上限应为1到{LIMIT_MAX}之间的整数；留空则按所在调解组的上限",
-                    f"A whole number from 1 to {LIMIT_MAX}; blank for the queue's limit",
-                )
-            ]
+        raise ValidationFailed.one(
+            "max_open",
+            "invalid",
+            f"上限应为1到{LIMIT_MAX}之间的整数；留空则按所在调解组的上限",
+            f"A whole number from 1 to {LIMIT_MAX}; blank for the queue's limit",
         )
     return int(text)
 

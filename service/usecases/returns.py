@@ -9,8 +9,7 @@ the latest stored returns of the month before and of the same month a year befor
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -22,6 +21,7 @@ from domain.return_figures import build_figures
 from service.store import reference, statistics
 from service.store.staff import StaffUser
 from service.store.statistics import Return, ReturnListItem
+from service.usecases import indicator_rollups
 from service.usecases.clock import local_date, local_time
 from service.usecases.returns_commands import (
     REASON_MAX,
@@ -32,8 +32,9 @@ from service.usecases.returns_commands import (
     MonthlyReturnListItem,
     ProduceReturn,
 )
+from service.usecases.snapshots import READERS, statistics_snapshot
 
-__all__ = ["Return", "ReturnListItem"]
+__all__ = ["READERS", "Return", "ReturnListItem", "statistics_snapshot"]
 
 SYSTEM_ACTOR = "system"
 
@@ -70,35 +71,15 @@ def _check_closed(month: date, now: datetime) -> None:
 # --- the monthly return -----------------------------------------------------------------------------
 
 
-READERS = 2  # connections a month's aggregates are read on side by side, in one snapshot
-READER_WAIT_S = 0.2  # how long to wait for each from a busy pool before reading on fewer
-
-
-@asynccontextmanager
-async def statistics_snapshot(
-    pool: asyncpg.Pool, readers: int = READERS
-) -> AsyncIterator[tuple[asyncpg.Connection, statistics.Reader]]:
-    """One read-only snapshot on up to `readers` connections (the others import the first one's):
-    that first connection, for sequential reads, and a Reader that spreads queries over them all."""
-    async with pool.acquire() as main, main.transaction(isolation="repeatable_read", readonly=True):
-        await statistics.prepare_session(main)
-        conns = [main]
-        async with AsyncExitStack() as others:
-            snapshot = await statistics.export_snapshot(main) if readers > 1 else ""
-            for _ in range(readers - 1):
-                try:
-                    conn = await others.enter_async_context(pool.acquire(timeout=READER_WAIT_S))
-                except TimeoutError:
-                    break  # a busy pool: read on fewer connections rather than hold it up
-                await others.enter_async_context(conn.transaction(isolation="repeatable_read", readonly=True))
-                await statistics.import_snapshot(conn, snapshot)
-                await statistics.prepare_session(conn)
-                conns.append(conn)
-            yield main, statistics.Reader(conns)
-
-
 async def compute(conn: asyncpg.Connection, read: statistics.Reader, month: date) -> dict[str, object]:
     """The figures of a month from the data as it stands (call inside `statistics_snapshot`)."""
+    figures, _ = await _figures_and_counts(conn, read, month)
+    return figures
+
+
+async def _figures_and_counts(
+    conn: asyncpg.Connection, read: statistics.Reader, month: date
+) -> tuple[dict[str, object], ind.MonthCounts]:
     end = ind.add_months(month, 1)
     counts_by_month, tables = await asyncio.gather(
         statistics.month_counts(read, month, end),
@@ -112,17 +93,28 @@ async def compute(conn: asyncpg.Connection, read: statistics.Reader, month: date
         name: ({"month": ind.month_key(base), **stored[base]} if base in stored else None)
         for name, base in bases.items()
     }
-    return build_figures(month, counts, tables, taxonomy, comparisons)
+    return build_figures(month, counts, tables, taxonomy, comparisons), counts
 
 
 async def produce(
-    pool: asyncpg.Pool, month: date, *, actor: str, now: datetime, reason: str | None = None
+    pool: asyncpg.Pool,
+    month: date,
+    *,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    read_pool: asyncpg.Pool | None = None,
 ) -> Return:
     """Compute a month and store it: version 1; unchanged when the figures are the same as the latest
-    version (nothing stored, `created` False); else a restatement listing what changed."""
+    version (nothing stored, `created` False); else a restatement listing what changed. Computed from
+    `read_pool` (a replica, once it has caught up) when given, stored on `pool` (the primary); the month's
+    indicator rollup is stored from the same counts."""
     _check_closed(month, now)
-    async with statistics_snapshot(pool) as (conn, read):
-        figures = await compute(conn, read, month)
+    async with statistics_snapshot(read_pool or pool, primary=pool) as (conn, read):
+        open_month, watermark = await indicator_rollups.horizon(conn)
+        figures, counts = await _figures_and_counts(conn, read, month)
+    if month < open_month:
+        await indicator_rollups.write_back(pool, indicator_rollups.Counted({}, watermark, {month: counts}))
     digest = ind.content_hash(figures)
     async with pool.acquire() as conn, conn.transaction():
         await statistics.lock_month(conn, month)  # two producers of one month take turns
@@ -146,7 +138,13 @@ async def produce(
 
 
 async def produce_return(
-    pool: asyncpg.Pool, month: date, actor: StaffUser, cmd: ProduceReturn, *, now: datetime
+    pool: asyncpg.Pool,
+    month: date,
+    actor: StaffUser,
+    cmd: ProduceReturn,
+    *,
+    now: datetime,
+    read_pool: asyncpg.Pool | None = None,
 ) -> Return:
     """A person asks for a month's return now (the API and the returns page)."""
     reason = (cmd.reason or "").strip()
@@ -154,7 +152,7 @@ async def produce_return(
         raise ValidationFailed(
             [FieldError("reason", "too_long", "说明不能超过500字", "At most 500 characters")]
         )
-    return await produce(pool, month, actor=actor.actor, now=now, reason=reason or None)
+    return await produce(pool, month, actor=actor.actor, now=now, reason=reason or None, read_pool=read_pool)
 
 
 def return_view(r: Return) -> MonthlyReturn:
@@ -173,7 +171,9 @@ def return_view(r: Return) -> MonthlyReturn:
     )
 
 
-async def produce_due(pool: asyncpg.Pool, *, now: datetime) -> Return | None:
+async def produce_due(
+    pool: asyncpg.Pool, *, now: datetime, read_pool: asyncpg.Pool | None = None
+) -> Return | None:
     """The scheduled return: last month's, from 02:00 on the 1st (Asia/Shanghai), once. Run it as often as
     you like: when last month already has a return (or it is not yet due) nothing happens."""
     local = local_time(now)
@@ -183,7 +183,7 @@ async def produce_due(pool: asyncpg.Pool, *, now: datetime) -> Return | None:
     async with pool.acquire() as conn:
         if await statistics.latest_return(conn, month) is not None:
             return None
-    return await produce(pool, month, actor=SYSTEM_ACTOR, now=now, reason="定时生成")
+    return await produce(pool, month, actor=SYSTEM_ACTOR, now=now, reason="定时生成", read_pool=read_pool)
 
 
 async def get(pool: asyncpg.Pool, month: date, version: int | None = None) -> Return:
@@ -283,15 +283,20 @@ def check_range(first: date, last: date, today: date) -> None:
         raise ValidationFailed(errors)
 
 
-async def indicators(pool: asyncpg.Pool, first: date, last: date, *, today: date) -> IndicatorSeries:
-    """Every summary indicator of each month in [first, last], live from the data, with MoM and YoY where
-    the earlier month is not before the first complaint ever received."""
+async def indicators(
+    pool: asyncpg.Pool, first: date, last: date, *, today: date, read_pool: asyncpg.Pool | None = None
+) -> IndicatorSeries:
+    """Every summary indicator of each month in [first, last], with MoM and YoY where the earlier month
+    is not before the first complaint ever received: ended months from their rollups (counted live and
+    stored when missing or stale), the running month live; read from `read_pool` when given."""
     check_range(first, last, today)
     start = max(ind.add_months(first, -12), ind.FIRST_MONTH)
-    async with statistics_snapshot(pool) as (conn, read):
-        counts = await statistics.month_counts(read, start, ind.add_months(last, 1), today=today)
+    async with statistics_snapshot(read_pool or pool) as (conn, read):
         origin = await statistics.first_month(conn)
         definitions = await statistics.definitions(conn, ind.VERSION)
+        counted = await indicator_rollups.read_counts(conn, read, start, ind.add_months(last, 1), today=today)
+    await indicator_rollups.write_back(pool, counted)
+    counts = counted.counts
     current = date(today.year, today.month, 1)
 
     def values_of(month: date) -> dict[str, ind.Value]:

@@ -24,7 +24,8 @@ from domain.errors import FieldError, ValidationFailed
 from domain.events import EventKind
 from domain.ledger import Account
 from domain.lifecycle import Action, CaseState, Status, apply
-from domain.routing import (
+from domain.routing import route
+from domain.routing_facts import (
     ROUTE_LABELS,
     Agreement,
     Commitment,
@@ -32,7 +33,6 @@ from domain.routing import (
     RoutingDecision,
     RoutingFacts,
     RoutingPolicy,
-    route,
 )
 from service.store import cases, first_payments, ledger, outbox, reference
 from service.store import merchants as merchant_store
@@ -99,14 +99,8 @@ async def route_locked(
             await _await_merchant(conn, row, found, now=now, request_id=request_id)
             return "merchant_to_confirm"
         merchant_id = found.merchant_id
-        await cases.add_event(
-            conn,
-            case_id,
-            EventKind.MERCHANT_LINKED,
-            actor="system",
-            at=now,
-            payload=found.payload(),
-            request_id=request_id,
+        await cases.add_system_event(
+            conn, case_id, EventKind.MERCHANT_LINKED, found.payload(), at=now, request_id=request_id
         )
     decision = await decide(conn, row, merchant_id, local_date(now))
     await apply_route(
@@ -326,12 +320,7 @@ async def _await_merchant(
     new = apply(state_of(row), Action.AWAIT_MERCHANT)
     candidates = [s.to_json() for s in found.candidates]
     await merchant_store.await_merchant(conn, row["id"], status=new.status, candidates=candidates, at=now)
-    await cases.add_event(
-        conn,
-        row["id"],
-        EventKind.MERCHANT_TO_CONFIRM,
-        actor="system",
-        at=now,
-        payload={"candidates": candidates},
-        request_id=request_id,
+    to_confirm = {"candidates": candidates}
+    await cases.add_system_event(
+        conn, row["id"], EventKind.MERCHANT_TO_CONFIRM, to_confirm, at=now, request_id=request_id
     )

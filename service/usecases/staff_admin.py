@@ -9,7 +9,7 @@ from datetime import datetime
 
 import asyncpg
 
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.roles import parse_roles
 from service.store import office, staff
 from service.store.staff import StaffUser
@@ -25,9 +25,7 @@ async def administer(
     """Disable (ending its sessions), enable or unlock an account, recorded as an office event;
     False when there is no such account. An administrator may not disable their own account."""
     if action == "disable" and user_id == actor.id:
-        raise ValidationFailed(
-            [FieldError("user", "self", "不能停用自己的账户", "You cannot disable yourself")]
-        )
+        raise ValidationFailed.one("user", "self", "不能停用自己的账户", "You cannot disable yourself")
     apply = {"disable": staff.disable_by_id, "enable": staff.enable, "unlock": staff.unlock}[action]
     async with pool.acquire() as conn, conn.transaction():
         if not await apply(conn, user_id):
@@ -60,18 +58,14 @@ async def change_roles(
     pool: asyncpg.Pool, user_id: int, roles: list[str], *, actor: StaffUser, now: datetime
 ) -> bool:
     if not roles:
-        raise ValidationFailed([FieldError("roles", "required", "请至少选择一个角色", "Choose a role")])
+        raise ValidationFailed.one("roles", "required", "请至少选择一个角色", "Choose a role")
     try:
         parsed = sorted(r.value for r in parse_roles(roles))
     except ValueError as exc:
-        raise ValidationFailed([FieldError("roles", "invalid", "请至少选择一个有效角色", str(exc))]) from exc
+        raise ValidationFailed.one("roles", "invalid", "请至少选择一个有效角色", str(exc)) from exc
     if user_id == actor.id and "admin" not in parsed:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "roles", "self", "不能取消自己的系统管理员角色", "You cannot drop your own admin role"
-                )
-            ]
+        raise ValidationFailed.one(
+            "roles", "self", "不能取消自己的系统管理员角色", "You cannot drop your own admin role"
         )
     async with pool.acquire() as conn, conn.transaction():
         if not await staff.set_roles(conn, user_id, parsed):

@@ -10,6 +10,7 @@ import msgspec
 from domain.acceptance import Citations
 from service.queries import mediation_public
 from service.store import surveys as survey_store
+from service.store.rows import from_attrs
 from service.usecases.wire_types import Yuan
 
 
@@ -56,7 +57,7 @@ class ConsumerCaseView(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, case: ConsumerCaseView) -> ConsumerCaseView:
         """Only the API's fields of the tracking page's fuller view."""
-        return cls(**{f: getattr(case, f) for f in cls.__struct_fields__})
+        return from_attrs(cls, case)
 
 
 class CaseView(ConsumerCaseView, frozen=True, kw_only=True):

@@ -14,6 +14,7 @@ from litestar.datastructures import Cookie
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect
 from litestar.types import Guard
 
 from domain.roles import Permission, can
@@ -43,6 +44,21 @@ def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
         path="/",
         max_age=max_age,
     )
+
+
+def signed_in_redirect(
+    request: Request[Any, Any, Any], services: Services, token: str, target: str
+) -> Redirect:
+    """A page's answer to a sign-in: on to `target`, holding the new session's cookie."""
+    redirect = Redirect(target, status_code=303)
+    redirect.set_cookie(
+        session_cookie(
+            token,
+            max_age=int(services.auth_policy.session_max.total_seconds()),
+            secure=cookies_secure(services.settings.public_base_url, request.url.scheme),
+        )
+    )
+    return redirect
 
 
 def session_cookie_removal(*, secure: bool) -> Cookie:

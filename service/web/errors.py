@@ -17,28 +17,36 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from domain.lifecycle import InvalidTransition
+from service.i18n import N_
 from service.store.db import CONNECTION_ERRORS, connection_lost
 from service.web.edge import UnreadableBody
 from service.web.forms import MISSING_BODY, body_errors
+from service.web.pages import language
 
 log = structlog.get_logger("web")
 
 _PAGE_TEXT = {
-    400: ("请求有误", "提交的内容无法识别，请返回重试。"),
-    403: ("无法完成", "页面已过期或来源无法验证，请刷新页面后重新提交。"),
-    404: ("未找到", "没有找到您要的页面。"),
-    405: ("无法完成", "不支持这种访问方式。"),
-    409: ("请求冲突", "该请求与已有记录冲突。"),
-    413: ("内容过大", "上传的内容超过了大小限制，请减少或压缩文件后重试。"),
-    422: ("内容有误", "请检查填写的内容。"),
-    429: ("操作过于频繁", "请稍后再试。"),
-    500: ("服务暂时出错", "我们已记录此问题。您的投诉如已显示查询号，则已成功保存。请稍后再试。"),
-    503: ("服务暂不可用", "请稍后再试。"),
+    400: (N_("请求有误"), N_("提交的内容无法识别，请返回重试。")),
+    403: (N_("无法完成"), N_("页面已过期或来源无法验证，请刷新页面后重新提交。")),
+    404: (N_("未找到"), N_("没有找到您要的页面。")),
+    405: (N_("无法完成"), N_("不支持这种访问方式。")),
+    409: (N_("请求冲突"), N_("该请求与已有记录冲突。")),
+    413: (N_("内容过大"), N_("上传的内容超过了大小限制，请减少或压缩文件后重试。")),
+    422: (N_("内容有误"), N_("请检查填写的内容。")),
+    429: (N_("操作过于频繁"), N_("请稍后再试。")),
+    500: (N_("服务暂时出错"), N_("我们已记录此问题。您的投诉如已显示查询号，则已成功保存。请稍后再试。")),
+    503: (N_("服务暂不可用"), N_("请稍后再试。")),
 }
 
 
 def _is_api(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in {"/health"}
+
+
+def error_page(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> Template:
+    """The friendly page of a failure, in Chinese: what went wrong and what it means for the visitor."""
+    context = {"status": status, "title": title, "message": message}
+    return Template("error.html", context=context, status_code=status, headers=headers)
 
 
 def _respond(
@@ -49,9 +57,12 @@ def _respond(
         body = {"status_code": status, **body}
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     title, message = _PAGE_TEXT.get(status, _PAGE_TEXT[500] if status >= 500 else _PAGE_TEXT[400])
+    context = {"status": status, "title": title, "message": message}
+    if not request.url.path.startswith("/staff"):  # the public side in its language; staff pages Chinese
+        context |= language.context(request)
     return Template(
         "error.html",
-        context={"status": status, "title": title, "message": message},
+        context=context,
         status_code=status,
         headers=headers,
     )
@@ -95,9 +106,7 @@ def forbidden(request: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
     if _is_api(request):
         body = {"status_code": 403, "detail": exc.message, "detail_en": exc.message_en, "code": exc.code}
         return Response(body, status_code=403, media_type=MediaType.JSON)
-    return Template(
-        "error.html", status_code=403, context={"status": 403, "title": "无法办理", "message": exc.message}
-    )
+    return error_page(403, "无法办理", exc.message)
 
 
 def too_many(request: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Any]:
@@ -113,11 +122,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if exc.status_code == 401 and not _is_api(request):
         return Redirect(f"/staff/login?next={quote(request.url.path)}", status_code=303)
     if exc.status_code == 403 and not _is_api(request) and "CSRF" not in str(exc.detail):
-        return Template(
-            "error.html",
-            status_code=403,
-            context={"status": 403, "title": "没有权限", "message": "您的角色无权查看此页面或执行此操作。"},
-        )
+        return error_page(403, "没有权限", "您的角色无权查看此页面或执行此操作。")
     if exc.status_code >= 500:
         log.error("http error", status=exc.status_code, exc_info=exc)
     body: dict[str, Any] = {"detail": exc.detail}
@@ -208,9 +213,7 @@ def invalid_transition(request: Request[Any, Any, Any], exc: InvalidTransition) 
         return Response(
             {"status_code": 409, "detail": exc.message, "detail_en": exc.message_en}, status_code=409
         )
-    return Template(
-        "error.html", status_code=409, context={"status": 409, "title": "无法执行", "message": exc.message}
-    )
+    return error_page(409, "无法执行", exc.message)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

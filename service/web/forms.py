@@ -6,7 +6,8 @@ and one way to show what was wrong with it.
   (`body_errors`, used by service.web.errors).
 - A page reads its form with `form_values`, builds the command with `command(SomeCommand, values)`
   (blank fields are None, as a JSON client would leave them out) and, on ValidationFailed, shows
-  `field_messages(exc.errors)` beside the fields, or redirects with `error_codes(exc.errors)`.
+  `field_messages(exc.errors)` beside the fields, or redirects with `error_codes(exc.errors)`; a list
+  page with a form on each row shows the row's failure from a `RowForm`.
 - `run_case_form` is the case page's secondary forms: run one, then redirect back to its section with
   `done=<event kind>` or with `<prefix>_error=<form>&<prefix>_fields=<field>.<code>,…` (codes only, never
   text, in the URL, so a crafted link cannot put words on the page).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -128,6 +130,33 @@ def field_messages(errors: Iterable[FieldError]) -> dict[str, str]:
     for e in errors:
         out.setdefault(e.field, e.message)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RowForm:
+    """How one row's form on a list page came back (an alert's decision, an appeal's): the row that failed
+    with its field errors and values, or a conflict's message, and the status the page answers with.
+    `context()` is what the page's template reads (`failed`, `errors`, `values`, `problem`)."""
+
+    failed: int | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+    status_code: int = 200
+
+    @classmethod
+    def invalid(cls, row: int, exc: ValidationFailed, values: Mapping[str, Any]) -> RowForm:
+        return cls(failed=row, errors=field_messages(exc.errors), values=values, status_code=422)
+
+    @classmethod
+    def conflict(cls, problem: str) -> RowForm:
+        return cls(problem=problem, status_code=409)
+
+    def context(self) -> dict[str, Any]:
+        return {"failed": self.failed, "errors": self.errors, "values": self.values, "problem": self.problem}
+
+
+FRESH = RowForm()  # a list page shown with no form sent back (frozen, so one default serves every call)
 
 
 def error_codes(errors: Iterable[FieldError]) -> str:

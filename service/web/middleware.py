@@ -16,7 +16,7 @@ __all__ = ["client_address", "current_request_id", "request_log_middleware", "re
 
 log = structlog.get_logger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-# Pages use no scripts and one inline stylesheet; nothing may frame them.
+# Pages run no scripts; styles are inline or /static/staff.css (same origin); nothing may frame them.
 SECURITY_HEADERS = (
     (
         b"content-security-policy",

@@ -19,6 +19,7 @@ from service.web.api.product_testing import ProductTestingController
 from service.web.api.queues import QueueController
 from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
+from service.web.api.sms_reports import record_sms_report
 from service.web.api.spam import SpamController
 from service.web.api.taxonomy import taxonomy
 from service.web.pages.admin import AdminPages, PasswordPages
@@ -34,10 +35,11 @@ from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
 from service.web.pages.product_testing import ProductTestingPages
 from service.web.pages.public import PublicPages
-from service.web.pages.queues import QueuePages
+from service.web.pages.queues import QueueOverviewPages, QueuePages
 from service.web.pages.returns import ReturnPages
-from service.web.pages.satisfaction import SatisfactionPages
+from service.web.pages.satisfaction import AppealPages, SatisfactionPages
 from service.web.pages.staff import STAFF_PAGES
+from service.web.pages.stylesheet import staff_stylesheet
 
 ROUTES: tuple[Any, ...] = (
     FirstPaymentController,
@@ -45,10 +47,12 @@ ROUTES: tuple[Any, ...] = (
     ReturnPages,
     QueueController,
     QueuePages,
+    QueueOverviewPages,
     MediationController,
     MediationPages,
     AppealController,
     SatisfactionPages,
+    AppealPages,
     ArbitrationController,
     ArbitrationPages,
     ProductTestingController,
@@ -64,7 +68,9 @@ ROUTES: tuple[Any, ...] = (
     MerchantLinkPages,
     health,
     metrics,
+    record_sms_report,
     favicon,
+    staff_stylesheet,
     taxonomy,
     issue_token,
     revoke_token,

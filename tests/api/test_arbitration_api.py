@@ -24,7 +24,7 @@ from tests.support.casework import (
     CASE_WORKERS,
     browser_of,
     case_in,
-    form_token,
+    form_browser,
     new_merchant,
     published_clause,
     statuses_by_role,
@@ -143,8 +143,7 @@ async def test_the_referral_forms_redirect_back_to_the_case(
     client: Client, pool: asyncpg.Pool, staff: dict[str, Staff], settings: Settings
 ) -> None:
     case_id = await case_in(client, pool, staff, "arbitration")
-    async with browser_of(settings, "t_supervisor") as browser:
-        token = await form_token(browser)
+    async with form_browser(settings, "t_supervisor") as (browser, token):
         refer = f"/staff/cases/{case_id}/arbitration/referral"
         r = await browser.post(refer, data={"agreement": "", "_csrf_token": token})
         assert r.status_code == 303

@@ -14,7 +14,7 @@ import asyncpg
 
 from service.settings import Settings
 from tests.support.cases import accepted_and_routed, merchant_with_deposit
-from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.factories import complaint_against, complaint_body
 from tests.support.html import csrf_token
 from tests.support.staff import Client, Staff, signed_in
 
@@ -60,9 +60,7 @@ async def test_a_first_payment_case_shows_its_route_merchant_and_deadlines(
 async def test_a_mediation_case_shows_its_assignee_and_queue(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    case = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州视图调解商店")
-    )
+    case = await accepted_and_routed(client, staff, pool, complaint_against("杭州视图调解商店"))
     seen = await case_view(client, staff, case["case_id"])
     assert seen["route"]["route"] == "mediation" and seen["first_payment"] is None
     assert seen["route"]["fired"] and all(hit["reason"] for hit in seen["route"]["fired"])
@@ -140,9 +138,7 @@ async def test_staff_pages_speak_of_the_consumer_in_the_third_person(
         await browser.__aexit__(None, None, None)
 
     # the routing reasons were written to the consumer ("您已同意调解"); the case page reads them in the third
-    case = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州第三人称商店")
-    )
+    case = await accepted_and_routed(client, staff, pool, complaint_against("杭州第三人称商店"))
     stored = await pool.fetchval("SELECT route_explanation FROM cases WHERE id = $1", case["case_id"])
     assert any("您" in hit["reason"] for hit in stored["fired"])  # the consumer's words, kept as written
     browser = await signed_in(settings, "t_supervisor")

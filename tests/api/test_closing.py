@@ -12,7 +12,7 @@ from domain.errors import ValidationFailed
 from domain.outcomes import validate_close
 from tests.support.cases import accepted_and_routed
 from tests.support.consumer import consumer_view
-from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.factories import complaint_against
 from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -37,9 +37,7 @@ def test_close_validation(args: tuple[Any, ...], field: str) -> None:
 async def test_closing_a_case_paid_by_the_merchant(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    case = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州办结测试店")
-    )
+    case = await accepted_and_routed(client, staff, pool, complaint_against("杭州办结测试店"))
     url = f"/api/v1/cases/{case['case_id']}/close"
     body = {"outcome": "paid_by_merchant", "relief_type": "refund", "relief": "399.00", "note": "商家已退款"}
     assert (await client.post(url, json=body, headers=staff["clerk"].headers)).status_code == 403

@@ -10,7 +10,10 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.settings import Settings
+from tests.support.casework import browser_of
 from tests.support.factories import USCC, complaint_body
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -239,3 +242,50 @@ async def test_openapi_names_every_operation(client: Client) -> None:
     assert {"SubmitComplaint", "GetComplaint", "AddEvidence", "GetTaxonomy", "Health"} <= {
         op["operationId"] for op in operations
     }
+
+
+async def test_a_foreign_resident_files_with_a_number_abroad_an_email_and_a_passport(
+    client: Client, pool: Any
+) -> None:
+    """Issue 16: a +44 mobile (stored in E.164), an e-mail for notices, a passport, an address in Latin
+    script; written again with 0044 it is the same complaint (the duplicate key reads the stored number)."""
+    consumer = {
+        "name": "Jane Smith",
+        "phone": "+44 7911 123456",
+        "email": "jane.smith@example.org",
+        "id_type": "passport",
+        "id_number": "123456789",
+        "address": "Room 1203, No. 88 Wulin Road, Gongshu District, Hangzhou",
+    }
+    body = complaint_body(consumer=consumer, locale="en")
+    r = await submit(client, body)
+    assert r.status_code == 201, r.text
+    case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", r.json()["tracking_no"])
+    columns = "name, phone, email, id_type, id_number, address, locale"
+    stored = await pool.fetchrow(f"SELECT {columns} FROM case_consumers WHERE case_id = $1", case_id)
+    assert dict(stored) == {**consumer, "phone": "+447911123456", "locale": "en"}
+    again = await submit(client, {**body, "consumer": {**consumer, "phone": "0044 7911 123456"}})
+    assert again.status_code == 201, again.text
+    assert (again.json()["tracking_no"], again.json()["already_filed"]) == (r.json()["tracking_no"], True)
+
+    bad = await submit(client, complaint_body(consumer__id_type="passport", consumer__id_number="E1"))
+    assert bad.status_code == 422
+    errors = {e["field"]: e for e in bad.json()["errors"]}
+    assert errors["consumer.id_number"]["code"] == "invalid_passport"
+    assert errors["consumer.id_number"]["message_en"] == "A passport number has 5 to 20 letters or digits"
+
+
+async def test_staff_see_the_document_type_and_the_number(
+    settings: Settings, client: Client, staff: dict[str, Staff], pool: Any
+) -> None:
+    body = complaint_body(consumer__id_type="hk_macau_permit", consumer__id_number="h12345678")
+    tracking_no = (await submit(client, body)).json()["tracking_no"]
+    case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", tracking_no)
+    view = await client.get(f"/api/v1/cases/{case_id}", headers=staff["supervisor"].headers)
+    assert view.status_code == 200, view.text
+    assert view.json()["consumer"]["id_type"] == "hk_macau_permit"
+    assert view.json()["consumer"]["id_number"] == "H12345678"
+    async with browser_of(settings, "t_clerk") as browser:
+        page = await browser.get(f"/staff/cases/{case_id}")
+    assert page.status_code == 200, page.text
+    assert "<dt>港澳居民来往内地通行证号码</dt><dd>H12345678</dd>" in page.text

@@ -147,15 +147,8 @@ async def test_counter_offer_errors_sit_by_their_fields_and_yuan_are_read(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool, today_local: date
 ) -> None:
     case = await mediation_case(client, pool, staff, "杭州反方案提示商店")
-    offer_id = await offer_through_api(
-        client,
-        staff["mediator"],
-        case["case_id"],
-        from_party="merchant",
-        remedy="refund",
-        amount="200",
-        answer_by=(today_local + timedelta(days=3)).isoformat(),
-    )
+    answer_by = (today_local + timedelta(days=3)).isoformat()
+    offer_id = await offer_through_api(client, staff["mediator"], case["case_id"], "refund", "200", answer_by)
     page = await track_page(client, case)
     form: dict[str, Any] = {
         "tracking_no": case["tracking_no"],

@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from service.app import create_app
 from service.settings import Settings
 from tests.support.html import csrf_token
-from tests.support.staff import PASSWORD, Staff
+from tests.support.staff import Staff, login_form
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 KNOWN = {"csrftoken", "qd_session"}
@@ -58,16 +58,7 @@ async def walk(browser: Client, username: str) -> list[str]:
     for path in ("/", "/complaints/new", "/track"):
         await visit("GET", path)
     page = await visit("GET", "/staff/login")
-    login = await visit(
-        "POST",
-        "/staff/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "next": "/staff",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
+    login = await visit("POST", "/staff/login", data=login_form(username, page.text))
     assert login.status_code == 303, login.text
     home = await visit("GET", "/staff")
     assert home.status_code == 200

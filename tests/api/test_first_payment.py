@@ -12,7 +12,7 @@ from service.usecases import first_payment, routing
 from tests.support.cases import accepted_and_routed, merchant_with_commitment, merchant_with_deposit
 from tests.support.clock import today_local
 from tests.support.consumer import consumer_view, track_page
-from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.factories import complaint_against, complaint_body
 from tests.support.html import csrf_token
 from tests.support.staff import Staff
 
@@ -128,9 +128,7 @@ async def test_not_enough_deposit_is_a_clear_refusal(
 async def test_without_a_commitment_the_case_goes_to_mediation(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    case = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州无承诺商店")
-    )
+    case = await accepted_and_routed(client, staff, pool, complaint_against("杭州无承诺商店"))
     seen = await consumer_view(client, case)
     assert seen["route"] == "mediation" and seen["status"] == "mediation"
     created = await pool.fetchrow(
@@ -143,9 +141,7 @@ async def test_without_a_commitment_the_case_goes_to_mediation(
 async def test_a_supervisor_overrides_the_route_with_a_reason(
     client: Client, staff: dict[str, Staff], pool: asyncpg.Pool
 ) -> None:
-    case = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州改道商店")
-    )
+    case = await accepted_and_routed(client, staff, pool, complaint_against("杭州改道商店"))
     url = f"/api/v1/cases/{case['case_id']}/route"
     assert (
         await client.post(
@@ -205,9 +201,7 @@ async def test_the_merchant_answers_through_its_link(
     assert (await consumer_view(client, case))["first_payment_paid"] == "120.00"
     # a link opens only its own merchant's cases; a made-up token opens nothing
     assert (await client.get("/m/not-a-real-token")).status_code == 404
-    other = await accepted_and_routed(
-        client, staff, pool, complaint_body(merchant__uscc=fresh_uscc(), merchant__name="别家商店")
-    )
+    other = await accepted_and_routed(client, staff, pool, complaint_against("别家商店"))
     stolen = await client.post(
         f"{path}/cases/{other['case_id']}/answer",
         data={"answer": "pay", "_csrf_token": csrf_token(page.text)},

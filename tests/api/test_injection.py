@@ -21,10 +21,11 @@ from markupsafe import escape
 
 from service.app import create_app
 from service.settings import Settings
+from tests.support.casework import browser_of
 from tests.support.consumer import form_fields, open_form, track_page
 from tests.support.factories import complaint_body
 from tests.support.html import csrf_token, hidden
-from tests.support.staff import Staff, signed_in
+from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -121,11 +122,8 @@ async def test_the_tracking_page_shows_it_escaped_and_unevaluated(
 async def test_the_staff_case_page_shows_it_escaped_and_unevaluated(
     settings: Settings, hostile: list[dict[str, Any]], staff: dict[str, Staff]
 ) -> None:
-    browser = await signed_in(settings, "t_supervisor")
-    try:
+    async with browser_of(settings, "t_supervisor") as browser:
         page = await browser.get(f"/staff/cases/{hostile[0]['id']}")
-    finally:
-        await browser.__aexit__(None, None, None)
     assert page.status_code == 200
     assert_inert(page.text, MIXED, f"{SQL} 杭州市拱墅区", FORMULAS[0], TEMPLATE, MARKUP)
     assert "{{ 7*7 }}" in page.text  # shown as typed …
@@ -204,11 +202,8 @@ async def test_the_csv_quotes_cells_a_spreadsheet_would_run(returned: tuple[Clie
 async def test_the_report_page_shows_merchant_names_escaped(
     settings: Settings, returned: tuple[Client, dict[str, str]]
 ) -> None:
-    browser = await signed_in(settings, "t_leading_group")
-    try:
+    async with browser_of(settings, "t_leading_group") as browser:
         page = await browser.get(f"/staff/returns/{MONTH}")
-    finally:
-        await browser.__aexit__(None, None, None)
     assert page.status_code == 200, page.text
     assert_inert(page.text, *FORMULAS)
 

@@ -20,7 +20,6 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from domain.events import confirmation
-from service.app import create_app
 from service.queries import mediation as mediation_views
 from service.settings import ROOT, Settings
 from service.usecases.clock import LOCAL_TZ
@@ -28,16 +27,17 @@ from tests.support.cases import NO_CASE, mediation_case, merchant_link
 from tests.support.casework import browser_of, kinds
 from tests.support.consumer import track_page
 from tests.support.html import csrf_token
-from tests.support.mediation import SETTLED, closing, consumer_confirms, offer_through_api, settled_by_refund
+from tests.support.mediation import (
+    SETTLED,
+    closing,
+    consumer_confirms,
+    offer_terms,
+    offer_through_api,
+    settled_by_refund,
+)
 from tests.support.staff import Staff, make_staff, signed_in
 
 Client = AsyncTestClient[Litestar]
-
-
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=create_app(settings)) as c:
-        yield c
 
 
 @pytest.fixture
@@ -162,13 +162,7 @@ async def test_the_record_offers_and_the_wrong_side(
     # the merchant counters by phone
     r = await api.post(
         f"{base}/offers/{offer_id}/answer",
-        json={
-            "answer": "counter",
-            "remedy": "refund",
-            "amount": "350.00",
-            "answer_by": days(6),
-            "note": "折旧",
-        },
+        json={"answer": "counter", **offer_terms("refund", "350.00", days(6), "折旧")},
         headers=med,
     )
     assert r.status_code == 200, r.text
@@ -270,15 +264,9 @@ async def test_consumer_counters_on_the_tracking_page_and_merchant_accepts_on_it
 ) -> None:
     case = await mediation_case(api, pool, staff, "杭州链接调解商店")
     base = f"/api/v1/cases/{case['case_id']}"
+    mediator = staff["mediator"]
     offer_id = await offer_through_api(
-        api,
-        staff["mediator"],
-        case["case_id"],
-        from_party="merchant",
-        remedy="repair",
-        amount="0",
-        answer_by=days(3),
-        note="免费维修",
+        api, mediator, case["case_id"], "repair", "0", days(3), note="免费维修"
     )
     page = await track_page(api, case)
     assert "商家提出以下方案" in page and "免费维修" in page and 'action="/track/offer"' in page
@@ -498,10 +486,7 @@ async def test_the_browser_path_a_call_an_offer_accepted_online_the_settlement_p
         f"{url}/offers",
         data={
             "from_party": "merchant",
-            "remedy": "refund",
-            "amount": "399.00",
-            "answer_by": days(3),
-            "note": "七日内原路退回",
+            **offer_terms("refund", "399.00", days(3), "七日内原路退回"),
             "_csrf_token": token,
         },
     )

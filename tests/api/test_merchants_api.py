@@ -119,19 +119,45 @@ async def test_a_shop_on_a_platform(client: Client, staff: dict[str, Staff]) -> 
     assert fields(r) == {"parent_id": "unknown_merchant"}
 
 
-async def test_bad_fields_are_422_with_every_field(client: Client, staff: dict[str, Staff]) -> None:
-    r = await client.post(
+BAD_BODIES = [
+    (
         "/api/v1/merchants",
-        json={"name": "某", "uscc": "91330105MA2H00001", "kind": "exhibition", "contact_phone": 12},
-        headers=staff["supervisor"].headers,
-    )
-    assert fields(r) == {
-        "name": "too_short",
-        "uscc": "invalid_uscc",
-        "address": "required",
-        "contact_phone": "invalid_type",
-        "ends_on": "required",
-    }
+        {"name": "某", "uscc": "91330105MA2H00001", "kind": "exhibition", "contact_phone": 12},
+        {
+            "name": "too_short",
+            "uscc": "invalid_uscc",
+            "address": "required",
+            "contact_phone": "invalid_type",
+            "ends_on": "required",
+        },
+    ),
+    (
+        "/api/v1/merchants/{id}/commitments",
+        {
+            "scope_requests": [],
+            "scope_categories": ["rockets"],
+            "per_claim_cap": 2000,
+            "active_from": "2026-05-01",
+            "active_until": "2026-04-30",
+        },
+        {
+            "scope_requests": "required",
+            "scope_categories": "unknown_code",
+            "per_claim_cap": "invalid_type",
+            "active_until": "before_start",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "codes"), BAD_BODIES, ids=["merchant", "commitment"])
+async def test_bad_bodies_are_422_with_every_field(
+    client: Client, staff: dict[str, Staff], path: str, body: dict[str, Any], codes: dict[str, str]
+) -> None:
+    """A merchant, or a commitment to one (`{id}`: a merchant registered here)."""
+    m = await create(client, staff)
+    r = await client.post(path.format(id=m["id"]), json=body, headers=staff["supervisor"].headers)
+    assert fields(r) == codes
     assert all(e["message"] and e["message_en"] for e in r.json()["errors"])
 
 
@@ -214,27 +240,6 @@ async def test_add_a_commitment(client: Client, staff: dict[str, Staff]) -> None
     assert got["commitments"] == [c]
 
 
-async def test_a_bad_commitment_is_422(client: Client, staff: dict[str, Staff]) -> None:
-    m = await create(client, staff)
-    r = await client.post(
-        f"/api/v1/merchants/{m['id']}/commitments",
-        json={
-            "scope_requests": [],
-            "scope_categories": ["rockets"],
-            "per_claim_cap": 2000,
-            "active_from": "2026-05-01",
-            "active_until": "2026-04-30",
-        },
-        headers=staff["supervisor"].headers,
-    )
-    assert fields(r) == {
-        "scope_requests": "required",
-        "scope_categories": "unknown_code",
-        "per_claim_cap": "invalid_type",
-        "active_until": "before_start",
-    }
-
-
 async def test_add_a_published_arbitration_clause(client: Client, staff: dict[str, Staff]) -> None:
     m = await create(client, staff)
     h = staff["admin"].headers
@@ -263,21 +268,20 @@ async def browser(settings: Settings, staff: dict[str, Staff]) -> Any:
         yield b
 
 
+async def register_on_page(
+    browser: Client, page: str, name: str, uscc: str, address: str, **more: str
+) -> Any:
+    """The registry page's form for a new merchant, sent with the CSRF token of `page`."""
+    form = {"name": name, "uscc": uscc, "address": address, **more, "_csrf_token": csrf_token(page)}
+    return await browser.post("/staff/merchants", data=form)
+
+
 async def test_pages_register_a_merchant_then_add_to_it(browser: Client, pool: asyncpg.Pool) -> None:
     page = await browser.get("/staff/merchants")
     assert page.status_code == 200 and "商家名录" in page.text and "新增商家" in page.text
     code = fresh_uscc()
-    r = await browser.post(
-        "/staff/merchants",
-        data={
-            "name": "页面登记的商城",
-            "uscc": code,
-            "address": "杭州市拱墅区武林路1号",
-            "kind": "market",
-            "subdistrict": "wulin",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
+    market = {"kind": "market", "subdistrict": "wulin"}
+    r = await register_on_page(browser, page.text, "页面登记的商城", code, "杭州市拱墅区武林路1号", **market)
     assert r.status_code == 303, r.text
     location = r.headers["location"]
     assert re.fullmatch(r"/staff/merchants/\d+\?done=created", location)
@@ -324,25 +328,9 @@ async def test_pages_show_errors_in_chinese(browser: Client) -> None:
     assert 'value="某"' in r.text
 
     taken = fresh_uscc()
-    ok = await browser.post(
-        "/staff/merchants",
-        data={
-            "name": "先登记的店",
-            "uscc": taken,
-            "address": "杭州市拱墅区朝晖路1号",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
+    ok = await register_on_page(browser, page.text, "先登记的店", taken, "杭州市拱墅区朝晖路1号")
     assert ok.status_code == 303
-    r = await browser.post(
-        "/staff/merchants",
-        data={
-            "name": "后登记的店",
-            "uscc": taken,
-            "address": "杭州市拱墅区朝晖路2号",
-            "_csrf_token": csrf_token(page.text),
-        },
-    )
+    r = await register_on_page(browser, page.text, "后登记的店", taken, "杭州市拱墅区朝晖路2号")
     assert r.status_code == 409 and "该统一社会信用代码已登记" in r.text and "查看已登记的商家" in r.text
 
     merchant_id = int(ok.headers["location"].split("/")[-1].split("?")[0])

@@ -3,10 +3,12 @@ stopping and restarting, and the redirects back to the case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 from service.settings import Settings
-from tests.support.casework import CASE_WORKERS, browser_of, case_in, form_token, statuses_by_role
+from tests.support.casework import CASE_WORKERS, case_in, form_browser, statuses_by_role
 from tests.support.staff import Client, Staff
 
 NO_TEST = 999_999_999
@@ -53,17 +55,21 @@ async def test_a_test_stops_and_restarts_the_clock(
     assert again.status_code == 409
 
 
+async def start_from_the_page(browser: Client, case_id: int, token: str) -> Any:
+    """The case page's form that starts a product test."""
+    form = {"lab": "某检测机构", "fee": "50", "_csrf_token": token}
+    return await browser.post(f"/staff/cases/{case_id}/tests", data=form)
+
+
 async def test_the_test_forms_redirect_back_to_the_case(
     client: Client, pool: asyncpg.Pool, staff: dict[str, Staff], settings: Settings
 ) -> None:
     case_id = await case_in(client, pool, staff, "arbitration")
-    async with browser_of(settings, "t_supervisor") as browser:
-        token = await form_token(browser)
-        form = {"lab": "某检测机构", "fee": "50", "_csrf_token": token}
-        r = await browser.post(f"/staff/cases/{case_id}/tests", data=form)
+    async with form_browser(settings, "t_supervisor") as (browser, token):
+        r = await start_from_the_page(browser, case_id, token)
         assert r.status_code == 303 and r.headers["location"].endswith("done=testing_started#work")
         test_id = await pool.fetchval("SELECT id FROM product_tests WHERE case_id = $1", case_id)
-        r = await browser.post(f"/staff/cases/{case_id}/tests", data=form)
+        r = await start_from_the_page(browser, case_id, token)
         assert r.headers["location"].endswith("work_fields=_.not_allowed#work")  # already paused
         finding = {"finding": "合格", "at_fault": "consumer", "_csrf_token": token}
         r = await browser.post(f"/staff/cases/{case_id + 1}/tests/{test_id}/finish", data=finding)
@@ -76,8 +82,6 @@ async def test_only_case_workers_post_test_forms(
     client: Client, pool: asyncpg.Pool, staff: dict[str, Staff], settings: Settings
 ) -> None:
     case_id = await case_in(client, pool, staff, "mediation")
-    async with browser_of(settings, "t_clerk") as browser:
-        token = await form_token(browser)
-        form = {"lab": "某检测机构", "fee": "50", "_csrf_token": token}
-        assert (await browser.post(f"/staff/cases/{case_id}/tests", data=form)).status_code == 403
+    async with form_browser(settings, "t_clerk") as (browser, token):
+        assert (await start_from_the_page(browser, case_id, token)).status_code == 403
         assert not await pool.fetchval("SELECT paused FROM cases WHERE id = $1", case_id)

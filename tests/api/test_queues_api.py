@@ -5,7 +5,6 @@ supervisor's overview."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
-from service.app import create_app
 from service.settings import Settings
 from service.usecases import auth
 from service.usecases.clock import local_date, utcnow
@@ -29,12 +27,6 @@ Client = AsyncTestClient  # type: ignore[type-arg]
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Accounts made here only sign in for these tests: hash cheaply (argon2's defaults take ~0.3 s each)."""
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=create_app(settings)) as c:
-        yield c
 
 
 async def mediator(pool: asyncpg.Pool, api: Client, roles: tuple[str, ...] = ("mediator",)) -> Staff:

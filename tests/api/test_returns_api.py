@@ -16,24 +16,17 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.identifiers import uscc_check_char
-from service.app import create_app
 from service.settings import Settings
 from tests.support.casework import browser_of
 from tests.support.clock import this_month
 from tests.support.html import csrf_token
 from tests.support.staff import ROLES, Staff, signed_in
-from tests.support.statistics import SECRETS, SHEETS, Data, read_xlsx
+from tests.support.statistics import SECRETS, SHEETS, Data, decided, read_xlsx, utc
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 MONTH = "2021-07"
 USCC = "91330105MA2H7777"
 USCC += "0" + uscc_check_char(USCC + "0")
-
-
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=create_app(settings)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -49,28 +42,12 @@ async def july(pool: asyncpg.Pool, staff: dict[str, Staff]) -> Data:
             SECRETS["phone"],
         )
         mine = {"merchant_id": x, "merchant_uscc": USCC, "merchant_name": "统计测试电器"}
-        await data.case(
-            "a",
-            datetime(2021, 7, 5, 2, tzinfo=UTC),
-            **mine,
-            status="closed",
-            route="mediation",
-            decided_at=datetime(2021, 7, 6, 2, tzinfo=UTC),
-            accepted_on=date(2021, 7, 6),
-            mediation_due=date(2021, 9, 30),
-            outcome="settled",
-            closed_at=datetime(2021, 7, 20, 2, tzinfo=UTC),
-            relief_fen=12300,
+        settled = {**mine, "relief_fen": 12300}
+        await data.closed_case(
+            "a", utc(2021, 7, 5), "2021-07-06", "2021-09-30", "settled", "2021-07-20", **settled
         )
-        await data.case(
-            "b",
-            datetime(2021, 7, 8, 2, tzinfo=UTC),
-            **mine,
-            status="first_payment",
-            route="first_payment",
-            decided_at=datetime(2021, 7, 9, 2, tzinfo=UTC),
-            accepted_on=date(2021, 7, 9),
-        )
+        fp = {"status": "first_payment", "route": "first_payment"}
+        await data.case("b", datetime(2021, 7, 8, 2, tzinfo=UTC), **mine, **fp, **decided("2021-07-09"))
         await data.case(
             "c",
             datetime(2021, 7, 9, 2, tzinfo=UTC),

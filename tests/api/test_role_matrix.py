@@ -212,10 +212,12 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/merchants/suggest"),  # the registry's public business data, for the form
         ("POST", "/api/v1/complaints/{tracking_no:str}/evidence"),
         ("GET", "/api/v1/taxonomy"),
+        ("GET", "/api/v1/sms/reports"),  # Kannel's delivery reports: the HMAC in `sig` is the credential
         ("GET", "/complaints/new"),
         ("POST", "/complaints/new"),
         ("GET", "/health"),
         ("GET", "/favicon.ico"),
+        ("GET", "/static/staff.css"),
         ("GET", "/metrics"),  # its own bearer token, METRICS_TOKEN (tests/api/test_metrics.py); 404 without
         ("GET", "/m/{token:str}"),
         ("POST", "/m/{token:str}/cases/{case_id:int}/answer"),

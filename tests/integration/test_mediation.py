@@ -657,43 +657,25 @@ async def test_contacts_and_sessions_only_in_mediation(
 ) -> None:
     case_id = await in_mediation(pool, settings, sup)
     now = at(NOV_10, hour=6)  # 14:00 in Beijing
-    contact_id = (
-        await mediation.log_contact(
-            pool,
-            case_id,
-            sup,
-            mediation.LogContact(
-                party="merchant", method="phone", at="2026-11-10T09:30", note="约定明日调解"
-            ),
-            now=now,
-        )
-    ).id
+    call = mediation.LogContact(party="merchant", method="phone", at="2026-11-10T09:30", note="约定明日调解")
+    contact_id = (await mediation.log_contact(pool, case_id, sup, call, now=now)).id
     stored = await pool.fetchval("SELECT at FROM mediation_contacts WHERE id = $1", contact_id)
     assert stored == datetime(2026, 11, 10, 1, 30, tzinfo=UTC)  # 09:30 Beijing
+    by_fax_tomorrow = mediation.LogContact(party="merchant", method="fax", at="2026-11-11T09:30")
     with pytest.raises(ValidationFailed) as caught:
-        await mediation.log_contact(
-            pool,
-            case_id,
-            sup,
-            mediation.LogContact(party="merchant", method="fax", at="2026-11-11T09:30"),
-            now=now,
-        )
+        await mediation.log_contact(pool, case_id, sup, by_fax_tomorrow, now=now)
     assert {(e.field, e.code) for e in caught.value.errors} == {
         ("method", "unknown_code"),
         ("at", "in_future"),
     }
+    on_site_without_place = mediation.LogSession(mode="on_site", attendees="")
     with pytest.raises(ValidationFailed) as caught:
-        await mediation.log_session(
-            pool, case_id, sup, mediation.LogSession(mode="on_site", attendees=""), now=now
-        )
+        await mediation.log_session(pool, case_id, sup, on_site_without_place, now=now)
     assert {e.field for e in caught.value.errors} == {"place", "attendees"}
-    await mediation.log_session(
-        pool,
-        case_id,
-        sup,
-        mediation.LogSession(mode="on_site", place="湖墅市场监管所调解室", attendees="张三；商家店长李四"),
-        now=now,
+    session = mediation.LogSession(
+        mode="on_site", place="湖墅市场监管所调解室", attendees="张三；商家店长李四"
     )
+    await mediation.log_session(pool, case_id, sup, session, now=now)
     rec = await mediation_views.record(pool, case_id, now=now)
     assert [c.method_label for c in rec.contacts] == ["电话"] and rec.sessions[0].mode_label == "现场调解"
     assert (await kinds(pool, case_id))[-2:] == ["contact_logged", "session_held"]

@@ -74,6 +74,15 @@ async def registered(pool: asyncpg.Pool, sup: StaffUser, *, deposit: str = "2000
     return f.merchant.id
 
 
+async def hengda_and_namesake(pool: asyncpg.Pool, sup: StaffUser) -> int:
+    """`registered`'s 恒达 (its id) and another business with the trade name 恒达: a restaurant company."""
+    merchant_id = await registered(pool, sup)
+    await merchants.create_merchant(
+        pool, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
+    )
+    return merchant_id
+
+
 async def accepted_case(
     pool: asyncpg.Pool, settings: Settings, sup: StaffUser, *, name: str, address: str, **changes: Any
 ) -> int:
@@ -151,10 +160,7 @@ async def test_a_consumer_names_the_registered_merchant_without_its_uscc(
 async def test_plausible_candidates_wait_for_a_person_then_routing_runs(
     fresh: asyncpg.Pool, settings: Settings, supervisor: StaffUser
 ) -> None:
-    merchant_id = await registered(fresh, supervisor)
-    await merchants.create_merchant(
-        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
-    )
+    merchant_id = await hengda_and_namesake(fresh, supervisor)
     case_id = await accepted_case(fresh, settings, supervisor, name="恒达电器", address="杭州市拱墅区")
     assert await routing.route_case(fresh, case_id, now=now()) == "merchant_to_confirm"
     row = await case_row(fresh, case_id)
@@ -201,10 +207,7 @@ async def test_plausible_candidates_wait_for_a_person_then_routing_runs(
 async def test_not_in_the_registry_creates_the_unverified_merchant(
     fresh: asyncpg.Pool, settings: Settings, supervisor: StaffUser
 ) -> None:
-    await registered(fresh, supervisor)
-    await merchants.create_merchant(
-        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
-    )
+    await hengda_and_namesake(fresh, supervisor)
     case_id = await accepted_case(fresh, settings, supervisor, name="恒达五金店", address="杭州市拱墅区")
     assert await routing.route_case(fresh, case_id, now=now()) == "merchant_to_confirm"
     assert await case_merchant.confirm_merchant(
@@ -351,10 +354,7 @@ async def test_suggestions_are_public_business_data_of_the_registry(
 async def test_an_override_before_routing_finds_the_merchant_first(
     fresh: asyncpg.Pool, settings: Settings, supervisor: StaffUser
 ) -> None:
-    merchant_id = await registered(fresh, supervisor)
-    await merchants.create_merchant(
-        fresh, RegisterMerchant(name="恒达餐饮管理有限公司", address="杭州市拱墅区大关路1号")
-    )
+    merchant_id = await hengda_and_namesake(fresh, supervisor)
     # the routing job has not run yet; the supervisor overrides straight away
     unsure = await accepted_case(fresh, settings, supervisor, name="恒达电器", address="杭州市拱墅区")
     with pytest.raises(LinkRefused) as refused:

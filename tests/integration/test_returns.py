@@ -29,7 +29,7 @@ from service.store.sql import SQL
 from service.usecases import intake, returns
 from tests.support.databases import Databases
 from tests.support.factories import complaint_body
-from tests.support.statistics import SECRETS, SHEETS, Data, d, loaded_pool, read_xlsx, utc
+from tests.support.statistics import SECRETS, SHEETS, Data, d, decided, loaded_pool, read_xlsx, utc
 from workers.returns import monthly_return_job
 
 USCC_X = "91330105MA2H0000X"[:17]
@@ -46,40 +46,32 @@ async def load(conn: asyncpg.Connection) -> Data:
         USCC_X,
     )
     to_x = {"merchant_id": x, "merchant_name": "甲电器（湖墅店）", "merchant_uscc": USCC_X}
-    mediated = {"status": "closed", "route": "mediation"}
+    to_y = {"merchant_name": "杭州乙餐饮有限公司", "merchant_uscc": USCC_Y}  # not in the registry
+
+    async def noted(sql: str, name: str) -> Any:
+        """Runs an INSERT of a row about the named case ($1) that carries the secret note ($2)."""
+        return await conn.fetchval(sql, data.ids[name], SECRETS["note"])
 
     # --- received in January 2026 (local): A B C D H K N O P = 9 -------------------------------------
     # A: decided on time, mediation, settled 20 Jan (15 days), relief 399.00; survey all 100.
-    await data.case(
-        "A",
-        utc(2026, 1, 5),
-        **to_x,
-        **mediated,
-        decided_at=utc(2026, 1, 7),
-        accepted_on=d("2026-01-07"),
-        mediation_due=d("2026-03-08"),
-        outcome="settled",
-        closed_at=utc(2026, 1, 20),
-        relief_fen=39900,
+    await data.closed_case(
+        "A", utc(2026, 1, 5), "2026-01-07", "2026-03-08", "settled", "2026-01-20", **to_x, relief_fen=39900
     )
     # B: decided late (due 15 Jan), closed in February (a later month than received): terminated on time.
-    await data.case(
+    await data.closed_case(
         "B",
         utc(2026, 1, 6),
-        **mediated,
+        "2026-01-20",
+        "2026-03-01",
+        "terminated",
+        "2026-02-10",
         channel="phone",
         quality_domain="service",
         category="catering_lodging",
         problem_type="contract",
         subdistrict="wulin",
-        merchant_name="杭州乙餐饮有限公司",
-        merchant_uscc=USCC_Y,
+        **to_y,
         acceptance_due=d("2026-01-15"),
-        decided_at=utc(2026, 1, 20),
-        accepted_on=d("2026-01-20"),
-        mediation_due=d("2026-03-01"),
-        outcome="terminated",
-        closed_at=utc(2026, 2, 10),
     )
     # C: rejected on ground 4 (time-barred), on time; no sub-district given.
     await data.case(
@@ -95,32 +87,15 @@ async def load(conn: asyncpg.Connection) -> Data:
     )
     # D: first payment paid by the merchant (200.00 on 14 Jan, reply due 17 Jan), closed 15 Jan with relief
     #    250.00 (50.00 beyond the first payment); no mediation deadline: on time. Survey with a "don't know".
-    await data.case(
-        "D",
-        utc(2026, 1, 10),
-        **to_x,
-        status="closed",
-        route="first_payment",
-        channel="counter",
-        problem_type="after_sales",
-        decided_at=utc(2026, 1, 12),
-        accepted_on=d("2026-01-12"),
-        outcome="paid_by_merchant",
-        closed_at=utc(2026, 1, 15),
-        relief_fen=25000,
+    first_payment = {**to_x, "route": "first_payment", "channel": "counter", "problem_type": "after_sales"}
+    paid = {**first_payment, "relief_fen": 25000}
+    await data.closed_case(
+        "D", utc(2026, 1, 10), "2026-01-12", None, "paid_by_merchant", "2026-01-15", **paid
     )
     # H: a report split off (12 Jan); closed as referred to enforcement on 28 Jan (16 days).
-    await data.case(
-        "H",
-        utc(2026, 1, 12),
-        **to_x,
-        **mediated,
-        category="cosmetics",
-        problem_type="safety",
-        decided_at=utc(2026, 1, 13),
-        accepted_on=d("2026-01-13"),
-        outcome="referred_to_enforcement",
-        closed_at=utc(2026, 1, 28),
+    cosmetics = {**to_x, "category": "cosmetics", "problem_type": "safety"}
+    await data.closed_case(
+        "H", utc(2026, 1, 12), "2026-01-13", None, "referred_to_enforcement", "2026-01-28", **cosmetics
     )
     # K: received 00:30 on 1 January in Beijing (16:30 UTC on 31 December): January's. Undecided.
     await data.case(
@@ -133,87 +108,43 @@ async def load(conn: asyncpg.Connection) -> Data:
     )
     # N, O, P: against X, accepted on time; first-payment notices refused in time, missed, pending.
     for name, day in (("N", 20), ("O", 21), ("P", 22)):
-        await data.case(
-            name,
-            utc(2026, 1, day),
-            **to_x,
-            status="first_payment",
-            route="first_payment",
-            decided_at=utc(2026, 1, day + 1),
-            accepted_on=date(2026, 1, day + 1),
-        )
+        fp = {"status": "first_payment", "route": "first_payment"}
+        await data.case(name, utc(2026, 1, day), **to_x, **fp, **decided(f"2026-01-{day + 1}"))
 
     # --- received earlier ------------------------------------------------------------------------------
     # E: the paused case — mediation due 24 Dec without the pause, 15 Jan with it; closed 12 Jan (84 days).
-    await data.case(
-        "E",
-        utc(2025, 10, 20),
-        **mediated,
-        decided_at=utc(2025, 10, 22),
-        accepted_on=d("2025-10-22"),
-        mediation_due=d("2026-01-15"),
-        outcome="settled",
-        closed_at=utc(2026, 1, 12),
-        relief_fen=10000,
+    await data.closed_case(
+        "E", utc(2025, 10, 20), "2025-10-22", "2026-01-15", "settled", "2026-01-12", relief_fen=10000
     )
-    await conn.execute(
+    await noted(
         "INSERT INTO case_pauses (case_id, reason, note, started_on, ended_on) "
         "VALUES ($1, 'testing', $2, '2025-11-10', '2025-11-30')",
-        data.ids["E"],
-        SECRETS["note"],
+        "E",
     )
     # F: closed late (due 9 Jan, closed 16 Jan, 74 days), terminated.
-    await data.case(
-        "F",
-        utc(2025, 11, 3),
-        **mediated,
-        decided_at=utc(2025, 11, 4),
-        accepted_on=d("2025-11-04"),
-        mediation_due=d("2026-01-09"),
-        outcome="terminated",
-        closed_at=utc(2026, 1, 16),
-    )
-    await conn.execute(
+    await data.closed_case("F", utc(2025, 11, 3), "2025-11-04", "2026-01-09", "terminated", "2026-01-16")
+    await noted(
         "INSERT INTO terminations (case_id, reason, note, terminated_on, notice_due) "
         "VALUES ($1, 3, $2, '2026-01-16', '2026-01-25')",
-        data.ids["F"],
-        SECRETS["note"],
+        "F",
     )
     # G: the reopened case — first closed 20 Dec, reopened (outcome and closing cleared), closed again
     #    25 Jan as withdrawn (55 days): counted in January only.
-    await data.case(
-        "G",
-        utc(2025, 12, 1),
-        **mediated,
-        decided_at=utc(2025, 12, 2),
-        accepted_on=d("2025-12-02"),
-        mediation_due=d("2026-01-30"),
-        outcome="withdrawn",
-        closed_at=utc(2026, 1, 25),
-    )
-    await conn.execute(
+    await data.closed_case("G", utc(2025, 12, 1), "2025-12-02", "2026-01-30", "withdrawn", "2026-01-25")
+    await noted(
         "INSERT INTO appeals (case_id, kind, reason, requested_at, decided_at, decision) "
         "VALUES ($1, 'reopen', $2, '2025-12-28T02:00Z', '2026-01-05T02:00Z', 'accepted')",
-        data.ids["G"],
-        SECRETS["note"],
+        "G",
     )
     # I: arbitration — referred 8 Jan, award for the consumer 26 Jan, closed 27 Jan (48 days) with 500.00.
-    await data.case(
-        "I",
-        utc(2025, 12, 10),
-        status="closed",
-        route="arbitration",
-        decided_at=utc(2025, 12, 11),
-        accepted_on=d("2025-12-11"),
-        outcome="award_for_consumer",
-        closed_at=utc(2026, 1, 27),
-        relief_fen=50000,
+    award = {"route": "arbitration", "relief_fen": 50000}
+    await data.closed_case(
+        "I", utc(2025, 12, 10), "2025-12-11", None, "award_for_consumer", "2026-01-27", **award
     )
-    agreement = await conn.fetchval(
+    agreement = await noted(
         "INSERT INTO arbitration_agreements (case_id, kind, institution, note) "
         "VALUES ($1, 'written', '杭州仲裁委员会', $2) RETURNING id",
-        data.ids["I"],
-        SECRETS["note"],
+        "I",
     )
     await conn.execute(
         "INSERT INTO arbitration_referrals (case_id, agreement_id, institution, referred_on, award_on, "
@@ -223,25 +154,10 @@ async def load(conn: asyncpg.Connection) -> Data:
         agreement,
     )
     # J: paid 300.00 from the deposit on 10 Jan after the merchant missed its deadline; still open.
-    await data.case(
-        "J",
-        utc(2025, 12, 15),
-        status="first_payment",
-        route="first_payment",
-        decided_at=utc(2025, 12, 16),
-        accepted_on=d("2025-12-16"),
-    )
+    fp = {"status": "first_payment", "route": "first_payment"}
+    await data.case("J", utc(2025, 12, 15), **fp, **decided("2025-12-16"))
     # M: closed in December (settled); its survey is answered in January (score 90).
-    await data.case(
-        "M",
-        utc(2025, 11, 20),
-        **mediated,
-        decided_at=utc(2025, 11, 21),
-        accepted_on=d("2025-11-21"),
-        mediation_due=d("2026-01-20"),
-        outcome="settled",
-        closed_at=utc(2025, 12, 18),
-    )
+    await data.closed_case("M", utc(2025, 11, 20), "2025-11-21", "2026-01-20", "settled", "2025-12-18")
 
     # --- February ----------------------------------------------------------------------------------------
     # L: 16:30 UTC on 31 January is 00:30 on 1 February in Beijing: February's.
@@ -272,11 +188,10 @@ async def load(conn: asyncpg.Connection) -> Data:
             SECRETS["report"],
             at,
         )
-    await conn.execute(
+    await noted(
         "INSERT INTO offers (case_id, from_party, remedy, amount_fen, answer_by, note, status, created_by) "
         "VALUES ($1, 'merchant', 'refund', 39900, '2026-01-19', $2, 'accepted', 'staff:1') RETURNING id",
-        data.ids["A"],
-        SECRETS["note"],
+        "A",
     )
     offer = await conn.fetchval("SELECT id FROM offers WHERE case_id = $1", data.ids["A"])
     await conn.execute(

@@ -10,15 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.errors import Forbidden
 from domain.roles import Role
 from service.store.staff import StaffUser
-from service.usecases import closing, mediation, routing
+from service.usecases import closing, mediation
 from service.usecases.casework_commands import Close
-from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.cases import mediation_case
 from tests.support.live import unique
 from tests.support.staff import Staff, hand_to_mediator, make_staff
 
@@ -27,18 +28,15 @@ Client = AsyncTestClient[Any]
 
 async def case_in_mediation(client: Client, pool: asyncpg.Pool, staff: dict[str, Staff]) -> int:
     """Filed, accepted by the supervisor, routed to mediation (no commitment); nobody holds it yet."""
-    r = await client.post(
-        "/api/v1/complaints",
-        json=complaint_body(merchant__uscc=fresh_uscc(), merchant__name="杭州承办测试商店"),
-    )
-    assert r.status_code == 201, r.text
-    case_id: int = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", r.json()["tracking_no"])
-    accepted = await client.post(
-        f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers
-    )
-    assert accepted.status_code == 200, accepted.text
-    assert await routing.route_case(pool, case_id, now=datetime.now(UTC)) == "mediation"
+    case = await mediation_case(client, pool, staff, "杭州承办测试商店", hand_over=False)
+    case_id: int = case["case_id"]
     return case_id
+
+
+async def log_contact(client: Client, case_id: int, by: Staff, party: str, method: str) -> httpx.Response:
+    """A contact logged on the case through the API by `by`."""
+    body = {"party": party, "method": method}
+    return await client.post(f"/api/v1/cases/{case_id}/contacts", json=body, headers=by.headers)
 
 
 def actions(today: date) -> list[tuple[str, dict[str, Any]]]:
@@ -84,17 +82,9 @@ async def test_another_mediator_is_refused_with_the_holders_name(
     row = await pool.fetchrow("SELECT status, paused, assigned_to FROM cases WHERE id = $1", case_id)
     assert dict(row) == {"status": "mediation", "paused": False, "assigned_to": staff["mediator"].user_id}
     # the holder and a supervisor may act
-    mine = await client.post(
-        f"/api/v1/cases/{case_id}/contacts",
-        json={"party": "merchant", "method": "phone"},
-        headers=staff["mediator"].headers,
-    )
+    mine = await log_contact(client, case_id, staff["mediator"], "merchant", "phone")
     assert mine.status_code == 201, mine.text
-    overseen = await client.post(
-        f"/api/v1/cases/{case_id}/contacts",
-        json={"party": "consumer", "method": "visit"},
-        headers=staff["supervisor"].headers,
-    )
+    overseen = await log_contact(client, case_id, staff["supervisor"], "consumer", "visit")
     assert overseen.status_code == 201, overseen.text
 
 
@@ -125,11 +115,7 @@ async def test_an_unassigned_case_is_claimed_first(
         r = await client.post(f"/api/v1/cases/{case_id}/{path}", json=body, headers=staff["mediator"].headers)
         assert r.status_code == 403 and r.json()["code"] == "claim_first", (path, r.text)
     await hand_to_mediator(client, pool, staff, case_id)  # as the queue's claim does
-    r = await client.post(
-        f"/api/v1/cases/{case_id}/contacts",
-        json={"party": "consumer", "method": "phone"},
-        headers=staff["mediator"].headers,
-    )
+    r = await log_contact(client, case_id, staff["mediator"], "consumer", "phone")
     assert r.status_code == 201, r.text
 
 

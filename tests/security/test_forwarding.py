@@ -15,8 +15,6 @@ import pytest
 from service.settings import Settings
 from tests.support.edge import new_staff, serve
 
-PASSWORD = "correct horse battery staple"
-
 
 def scope(peer: str, *headers: tuple[str, str], scheme: str = "http") -> dict[str, Any]:
     return {
@@ -117,7 +115,7 @@ async def test_forwarded_proto_does_not_make_a_cookie_secure(
 
 async def _sign_in_cookie(base: str, username: str, headers: dict[str, str]) -> str:
     """The session's Set-Cookie header; cookies carried by hand (httpx keeps Secure ones from http URLs)."""
-    from tests.support.html import csrf_token
+    from tests.support.staff import login_form
 
     async with httpx.AsyncClient(base_url=base, timeout=20, headers=headers) as c:
         page = await c.get("/staff/login")
@@ -128,14 +126,7 @@ async def _sign_in_cookie(base: str, username: str, headers: dict[str, str]) -> 
         )
         c.cookies.clear()
         r = await c.post(
-            "/staff/login",
-            data={
-                "username": username,
-                "password": PASSWORD,
-                "next": "/staff",
-                "_csrf_token": csrf_token(page.text),
-            },
-            headers={"Cookie": f"csrftoken={seed}"},
+            "/staff/login", data=login_form(username, page.text), headers={"Cookie": f"csrftoken={seed}"}
         )
         assert r.status_code == 303, r.text[:300]
         cookie = next((h for h in r.headers.get_list("set-cookie") if h.startswith("qd_session=")), None)

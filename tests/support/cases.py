@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from service.usecases import routing
-from tests.support.factories import complaint_body, fresh_uscc
+from tests.support.factories import complaint_against, fresh_uscc
 from tests.support.samples import JPEG
 from tests.support.staff import Client, Staff, hand_to_mediator
 
@@ -75,21 +75,35 @@ async def accepted_and_routed(
     return {**receipt, "case_id": case_id}
 
 
-async def mediation_case(
-    api: Client, pool: asyncpg.Pool, staff: dict[str, Staff], name: str = "杭州调解测试商店"
+async def filed_and_accepted(
+    api: Client, pool: asyncpg.Pool, staff: dict[str, Staff], body: dict[str, Any]
 ) -> dict[str, Any]:
-    """Filed by a consumer, accepted by the supervisor, routed: no commitment, so mediation."""
-    r = await api.post(
-        "/api/v1/complaints", json=complaint_body(merchant__uscc=fresh_uscc(), merchant__name=name)
-    )
+    """Filed by a consumer and accepted by the supervisor, both through the API; the receipt with its
+    `case_id`."""
+    r = await api.post("/api/v1/complaints", json=body)
     assert r.status_code == 201, r.text
     receipt = r.json()
     case_id = await pool.fetchval("SELECT id FROM cases WHERE tracking_no = $1", receipt["tracking_no"])
     accepted = await api.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=staff["supervisor"].headers)
     assert accepted.status_code == 200, accepted.text
-    assert await routing.route_case(pool, case_id, now=datetime.now(UTC)) == "mediation"
-    await hand_to_mediator(api, pool, staff, case_id)
     return {**receipt, "case_id": case_id}
+
+
+async def mediation_case(
+    api: Client,
+    pool: asyncpg.Pool,
+    staff: dict[str, Staff],
+    name: str = "杭州调解测试商店",
+    *,
+    hand_over: bool = True,
+) -> dict[str, Any]:
+    """Filed by a consumer, accepted by the supervisor, routed: no commitment, so mediation; handed to the
+    test mediator unless `hand_over` is false (then nobody holds it yet)."""
+    case = await filed_and_accepted(api, pool, staff, complaint_against(name))
+    assert await routing.route_case(pool, case["case_id"], now=datetime.now(UTC)) == "mediation"
+    if hand_over:
+        await hand_to_mediator(api, pool, staff, case["case_id"])
+    return case
 
 
 async def merchant_link(api: Client, staff: dict[str, Staff], case_id: int) -> str:

@@ -147,3 +147,10 @@ async def browser_of(
 async def form_token(browser: Client) -> str:
     """A CSRF token for the browser's forms (read from a staff page every signed-in role may open)."""
     return csrf_token((await browser.get("/staff/clusters")).text)
+
+
+@asynccontextmanager
+async def form_browser(settings: Settings, username: str) -> AsyncIterator[tuple[Client, str]]:
+    """A browser signed in as `username` and a CSRF token for its forms, closed after the block."""
+    async with browser_of(settings, username) as browser:
+        yield browser, await form_token(browser)

@@ -61,3 +61,8 @@ def complaint_body(*, today: date | None = None, **changes: Any) -> dict[str, An
         else:
             target[last] = value
     return body
+
+
+def complaint_against(merchant_name: str, **changes: Any) -> dict[str, Any]:
+    """A valid body against a merchant of its own: `merchant_name` with a fresh USCC."""
+    return complaint_body(merchant__uscc=fresh_uscc(), merchant__name=merchant_name, **changes)

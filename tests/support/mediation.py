@@ -37,10 +37,25 @@ async def merchant_refund(
     )
 
 
+def offer_terms(remedy: str, amount: str, answer_by: str, note: str | None = None) -> dict[str, str]:
+    """An offer's terms as the API and the forms take them (an offer, or a counter-offer's answer): the
+    remedy, the amount in yuan, the ISO date to answer by, and a note if any."""
+    terms = {"remedy": remedy, "amount": amount, "answer_by": answer_by}
+    return terms if note is None else {**terms, "note": note}
+
+
 async def offer_through_api(
-    client: AsyncTestClient[Any], mediator: Staff, case_id: int, **fields: Any
+    client: AsyncTestClient[Any],
+    mediator: Staff,
+    case_id: int,
+    remedy: str,
+    amount: str,
+    answer_by: str,
+    **more: Any,
 ) -> int:
-    """The id of the offer (the API's JSON `fields`) the mediator records through the API."""
+    """The id of the merchant's offer (`more`: the API's other JSON fields) the mediator records through the
+    API; `answer_by` is an ISO date."""
+    fields = {"from_party": "merchant", **offer_terms(remedy, amount, answer_by), **more}
     r = await client.post(f"/api/v1/cases/{case_id}/offers", json=fields, headers=mediator.headers)
     assert r.status_code == 201, r.text
     return int(r.json()["id"])

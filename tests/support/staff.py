@@ -56,22 +56,26 @@ async def hand_to_mediator(client: Client, pool: asyncpg.Pool, staff: dict[str, 
     assert r.status_code == 200, r.text
 
 
+def login_form(
+    username: str, login_page: str, *, next_page: str = "/staff", password: str = PASSWORD
+) -> dict[str, str]:
+    """The sign-in form as a browser posts it, with the CSRF token of the sign-in page it was read from."""
+    return {
+        "username": username,
+        "password": password,
+        "next": next_page,
+        "_csrf_token": csrf_token(login_page),
+    }
+
+
 async def sign_in_form(
     client: Any, username: str, *, next_page: str = "/staff", password: str = PASSWORD, follow: bool = False
 ) -> Any:
     """Sign in through the page as a browser does (the client's jar keeps the cookie); the response (the
     page signed in to when `follow`)."""
     page = await client.get("/staff/login")
-    return await client.post(
-        "/staff/login",
-        data={
-            "username": username,
-            "password": password,
-            "next": next_page,
-            "_csrf_token": csrf_token(page.text),
-        },
-        follow_redirects=follow,
-    )
+    form = login_form(username, page.text, next_page=next_page, password=password)
+    return await client.post("/staff/login", data=form, follow_redirects=follow)
 
 
 async def signed_in(settings: Settings, username: str | None, *, next_page: str = "/staff/cases") -> Client:

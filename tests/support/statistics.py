@@ -40,6 +40,16 @@ def d(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def at_ten(on: str) -> datetime:
+    """10:00 in Beijing on a local day: the time of the decisions and closings these datasets make."""
+    return utc(*d(on).timetuple()[:3])
+
+
+def decided(on: str) -> dict[str, Any]:
+    """Decided and accepted on the same day."""
+    return {"decided_at": at_ten(on), "accepted_on": d(on)}
+
+
 @contextlib.asynccontextmanager
 async def loaded_pool(
     databases: Databases, load: Callable[[asyncpg.Connection], Awaitable[object]], *, max_size: int = 3
@@ -103,6 +113,22 @@ class Data:
         )
         self.ids[name] = case_id
         return case_id
+
+    async def closed_case(
+        self,
+        name: str,
+        received: datetime,
+        accepted: str,
+        due: str | None,
+        outcome: str,
+        closed: str,
+        **cols: Any,
+    ) -> int:
+        """A case accepted on `accepted` (mediation due `due`, if any) and closed with `outcome`; by
+        mediation unless `cols` name another route."""
+        facts = {"status": "closed", "route": "mediation", "mediation_due": d(due) if due else None}
+        closing = {"outcome": outcome, "closed_at": at_ten(closed)}
+        return await self.case(name, received, **(facts | decided(accepted) | closing | cols))
 
     async def first_payment(self, name: str, payer: int, state: str, reply_due: date, **cols: Any) -> None:
         row = {"case_id": self.ids[name], "payer_id": payer, "amount_fen": 50000, "state": state}

@@ -15,6 +15,7 @@ from domain.acceptance import (
     AcceptanceFacts,
     Ground,
     Location,
+    Suggestion,
     limitation_ends,
     locate_merchant,
     suggest_grounds,
@@ -36,6 +37,14 @@ FACTS = AcceptanceFacts(
 
 def grounds(facts: AcceptanceFacts) -> tuple[Ground, ...]:
     return tuple(s.ground for s in suggest_grounds(facts))
+
+
+def the_suggestion(facts: AcceptanceFacts, ground: Ground, recorded: dict[str, str]) -> Suggestion:
+    """The one suggestion `facts` give: on `ground`, recording exactly what it read."""
+    (suggestion,) = suggest_grounds(facts)
+    assert suggestion.ground == ground
+    assert suggestion.facts == recorded
+    return suggestion
 
 
 def test_a_clean_record_suggests_nothing() -> None:
@@ -80,15 +89,9 @@ def test_limitation_ends_on_the_corresponding_day(start: str, years: int, ends: 
 
 
 def test_the_time_bar_suggestion_records_what_it_read() -> None:
-    (suggestion,) = suggest_grounds(
-        replace(FACTS, purchase_date=D("2024-02-29"), received_on=D("2027-03-01"))
-    )
-    assert suggestion.ground == Ground.TIME_BARRED
-    assert suggestion.facts == {
-        "purchase_date": "2024-02-29",
-        "received_on": "2027-03-01",
-        "limitation_ends": "2027-02-28",
-    }
+    facts = replace(FACTS, purchase_date=D("2024-02-29"), received_on=D("2027-03-01"))
+    read = {"purchase_date": "2024-02-29", "received_on": "2027-03-01", "limitation_ends": "2027-02-28"}
+    suggestion = the_suggestion(facts, Ground.TIME_BARRED, read)
     assert "三年" in suggestion.reason and "2027年02月28日" in suggestion.reason
     assert "2027-02-28" in suggestion.reason_en
 
@@ -98,9 +101,9 @@ def test_the_time_bar_suggestion_records_what_it_read() -> None:
 
 def test_open_cases_with_the_same_consumer_and_merchant_suggest_ground_2() -> None:
     numbers = ("GS20261101-000003", "GS20261120-000012", "GS20261101-000003")
-    (suggestion,) = suggest_grounds(replace(FACTS, open_cases_same_consumer_and_merchant=numbers))
-    assert suggestion.ground == Ground.ALREADY_HANDLED
-    assert suggestion.facts == {"open_cases": "GS20261101-000003,GS20261120-000012"}
+    facts = replace(FACTS, open_cases_same_consumer_and_merchant=numbers)
+    read = {"open_cases": "GS20261101-000003,GS20261120-000012"}
+    suggestion = the_suggestion(facts, Ground.ALREADY_HANDLED, read)
     assert "GS20261101-000003、GS20261120-000012" in suggestion.reason
     assert "GS20261120-000012" in suggestion.reason_en
 
@@ -151,13 +154,8 @@ def test_merchant_location(address: str, subdistrict: str | None, location: Loca
 
 def test_the_jurisdiction_suggestion_names_what_it_matched() -> None:
     facts = replace(FACTS, merchant_address="杭州市西湖区文三路1号", merchant_subdistrict=None)
-    (suggestion,) = suggest_grounds(facts)
-    assert suggestion.ground == Ground.NO_JURISDICTION
-    assert suggestion.facts == {
-        "merchant_address": "杭州市西湖区文三路1号",
-        "merchant_subdistrict": "",
-        "matched": "西湖区",
-    }
+    read = {"merchant_address": "杭州市西湖区文三路1号", "merchant_subdistrict": "", "matched": "西湖区"}
+    suggestion = the_suggestion(facts, Ground.NO_JURISDICTION, read)
     assert "西湖区" in suggestion.reason and "拱墅区" in suggestion.reason
     assert not HAN.search(suggestion.reason_en.replace("杭州市西湖区文三路1号", "").replace("西湖区", ""))
 

@@ -15,16 +15,23 @@ from tests.support.channels import ANY_SMTP, FakeChannel, channels
 BOTH = {"email": "zhang@example.com", "phone": "13812345678"}
 
 
-def test_the_package_declares_the_log_and_email_channels() -> None:
-    assert list(channel_types()) == ["email", "log"]  # by rank: the log, reaching everyone, comes last
-    assert declared() == [("email", "电子邮件", "email", None), ("log", "系统留存", None, None)]
+def test_the_package_declares_the_log_email_and_sms_channels() -> None:
+    assert list(channel_types()) == ["email", "sms", "log"]  # by rank: the log, reaching everyone, comes last
+    assert declared() == [
+        ("email", "电子邮件", "email", None),
+        ("sms", "短信", "phone", None),
+        ("log", "系统留存", None, None),
+    ]
     assert [c.name for c in recorded_only().active] == ["log"]
 
 
 def test_settings_decide_which_channels_send() -> None:
     without = channels()
     assert [c.name for c in without.active] == ["log"]
-    assert without.unavailable == {"email": "SMTP is not configured (SMTP_HOST)"}
+    assert without.unavailable == {
+        "email": "SMTP is not configured (SMTP_HOST)",
+        "sms": "SMS is not configured (SMS_GATEWAY_URL)",
+    }
     assert isinstance(channels(ANY_SMTP).channel_for("email"), EmailChannel)
     assert isinstance(without.channel_for("log"), LogChannel)
 

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from domain.identifiers import (
     USCC_CHARS,
     id_check_char,
+    is_mainland_mobile,
     mask_name,
     mask_phone,
     normalize_phone,
     normalize_uscc,
+    phone_region,
     uscc_check_char,
     valid_id_number,
     valid_uscc,
@@ -35,6 +39,21 @@ from domain.identifiers import (
         ("01062345678", "010-62345678"),
         ("020-3765432", "020-3765432"),  # 7-digit local number
         ("0571-8765432", "0571-8765432"),
+        ("+86 571 8765 4321", "0571-87654321"),  # a mainland landline written the international way
+        ("0086 10 6234 5678", "010-62345678"),
+        # numbers abroad (Hong Kong, Macau and Taiwan included) are stored in E.164
+        ("+49 170 1234567", "+491701234567"),
+        ("0049 170 1234567", "+491701234567"),
+        ("+44 7911 123456", "+447911123456"),
+        ("0044 7911 123456", "+447911123456"),
+        ("+44 20 7946 0958", "+442079460958"),  # a London landline
+        ("+1 415 555 0100", "+14155550100"),
+        ("+1 (415) 555-2671", "+14155552671"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("+852 9123 4567", "+85291234567"),
+        ("+853 6612 3456", "+85366123456"),
+        ("+886 912 345 678", "+886912345678"),
+        ("＋４９ １７０ １２３４５６７", "+491701234567"),  # full-width, from a phone keyboard
     ],
 )
 def test_valid_phones(raw: str, expected: str) -> None:
@@ -57,7 +76,14 @@ def test_valid_phones(raw: str, expected: str) -> None:
         "(0571-87654321",
         "571-87654321",  # area code without the leading 0
         "0571-87654321-",
-        "+1 415 555 0100",
+        "+49 170",  # too short for Germany
+        "+44 1234",
+        "+86 138 1234 567",  # a mainland mobile one digit short, written the international way
+        "+853 2812 3456",  # not in Macau's plan
+        "+1-800-FLOWERS",  # letters are no consumer's own number
+        "+999 1234 5678",  # no such country code
+        "+491701234567 ext. 12",
+        "49 170 1234567",  # abroad needs + or 00
     ],
 )
 def test_invalid_phones(raw: str) -> None:
@@ -145,29 +171,45 @@ def test_id_number_on_leap_day() -> None:
 
 
 @pytest.mark.parametrize(
-    ("phone", "masked"),
+    ("mask", "shown", "masked"),
     [
-        ("13812345678", "138****5678"),
-        ("0571-87654321", "0571-****4321"),
-        ("0571-87654321-123", "0571-****4321"),
-        ("020-3765432", "020-***5432"),
+        (mask_phone, "13812345678", "138****5678"),
+        (mask_phone, "0571-87654321", "0571-****4321"),
+        (mask_phone, "0571-87654321-123", "0571-****4321"),
+        (mask_phone, "020-3765432", "020-***5432"),
+        (mask_phone, "+491701234567", "+49 ******4567"),
+        (mask_phone, "+85291234567", "+852 ****4567"),
+        (mask_phone, "+14155550100", "+1 ******0100"),
+        (mask_phone, "+12", "***"),  # never raises, even on what is not a stored number
+        (mask_name, "张三", "张*"),
+        (mask_name, "张小明", "张**"),
+        (mask_name, "欧阳娜娜", "欧阳**"),
+        (mask_name, "欧阳修", "欧阳*"),
+        (mask_name, "欧阳", "欧*"),
+        (mask_name, "王", "*"),
+        (mask_name, "", ""),
     ],
 )
-def test_mask_phone(phone: str, masked: str) -> None:
-    assert mask_phone(phone) == masked
+def test_mask_phone_and_name(mask: Callable[[str], str], shown: str, masked: str) -> None:
+    assert mask(shown) == masked
 
 
 @pytest.mark.parametrize(
-    ("name", "masked"),
+    ("phone", "region", "mainland_mobile"),
     [
-        ("张三", "张*"),
-        ("张小明", "张**"),
-        ("欧阳娜娜", "欧阳**"),
-        ("欧阳修", "欧阳*"),
-        ("欧阳", "欧*"),
-        ("王", "*"),
-        ("", ""),
+        ("13812345678", "CN", True),
+        ("0571-87654321", "CN", False),
+        ("0571-87654321-123", "CN", False),
+        ("+491701234567", "DE", False),
+        ("+442079460958", "GB", False),
+        ("+14155550100", "US", False),
+        ("+85291234567", "HK", False),
+        ("+85366123456", "MO", False),
+        ("+886912345678", "TW", False),
     ],
 )
-def test_mask_name(name: str, masked: str) -> None:
-    assert mask_name(name) == masked
+def test_phone_region_and_mainland_mobile(phone: str, region: str, mainland_mobile: bool) -> None:
+    """What the SMS channel asks of a stored number: only mainland mobiles get text messages."""
+    assert normalize_phone(phone) == phone  # stored numbers are normalised already
+    assert phone_region(phone) == region
+    assert is_mainland_mobile(phone) is mainland_mobile

@@ -190,3 +190,105 @@ def test_the_command_keeps_every_domain_code() -> None:
         complaint_body(today=TODAY, amount_paid="x", purchase_date="2026-02-30"), SubmitComplaint
     )
     assert errors_of(cmd.body()) == {"amount_paid": "invalid_amount", "purchase_date": "invalid_date"}
+
+
+# --- foreign residents (issue 16): identity documents, numbers abroad, addresses in Latin script ----
+
+
+def _consumer(**fields: Any) -> dict[str, Any]:
+    return complaint_body(today=TODAY, **{f"consumer__{k}": v for k, v in fields.items()})
+
+
+def test_a_number_without_a_type_is_a_resident_id_as_before() -> None:
+    consumer = parse_complaint(_consumer(id_number="11010519491231002x"), TAXONOMY, TODAY).consumer
+    assert (consumer.id_type, consumer.id_number) == ("resident_id", "11010519491231002X")
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [
+        ("passport", "e1234 5678", "E12345678"),
+        ("hk_macau_permit", "H12345678", "H12345678"),
+        ("taiwan_permit", "12345678", "12345678"),
+        ("foreign_permanent_resident", "usa330060123456", "USA330060123456"),
+    ],
+)
+def test_a_number_is_stored_with_its_type(kind: str, typed: str, stored: str) -> None:
+    consumer = parse_complaint(_consumer(id_type=kind, id_number=typed), TAXONOMY, TODAY).consumer
+    assert (consumer.id_type, consumer.id_number) == (kind, stored)
+
+
+def test_a_type_without_a_number_is_nothing_given() -> None:
+    consumer = parse_complaint(_consumer(id_type="passport", id_number=None), TAXONOMY, TODAY).consumer
+    assert (consumer.id_type, consumer.id_number) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "code"),
+    [
+        ({"id_type": "passport", "id_number": "E1"}, "consumer.id_number", "invalid_passport"),
+        (
+            {"id_type": "hk_macau_permit", "id_number": "12345678"},
+            "consumer.id_number",
+            "invalid_hk_macau_permit",
+        ),
+        (
+            {"id_type": "taiwan_permit", "id_number": "H12345678"},
+            "consumer.id_number",
+            "invalid_taiwan_permit",
+        ),
+        (
+            {"id_type": "foreign_permanent_resident", "id_number": "E12345678"},
+            "consumer.id_number",
+            "invalid_foreign_permanent_resident",
+        ),
+        ({"id_number": "E12345678"}, "consumer.id_number", "invalid_id_number"),  # no type: a resident ID
+        ({"id_type": "driving_licence", "id_number": "E12345678"}, "consumer.id_type", "unknown_code"),
+        ({"id_type": "passport", "id_number": "E" * 21}, "consumer.id_number", "too_long"),
+    ],
+)
+def test_intake_names_the_documents_rule(fields: dict[str, Any], field: str, code: str) -> None:
+    errors = errors_of(_consumer(**fields))
+    assert errors[field] == code
+    assert set(errors) == {field}  # an unknown type does not also report the number
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("+44 7911 123456", "+447911123456"),
+        ("0049 170 1234567", "+491701234567"),
+        ("+852 9123 4567", "+85291234567"),
+        ("+86 571 8765 4321", "0571-87654321"),
+    ],
+)
+def test_numbers_abroad_are_stored_in_e164(raw: str, stored: str) -> None:
+    draft = parse_complaint(_consumer(phone=raw), TAXONOMY, TODAY)
+    assert draft.consumer.phone == stored
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Flat 3, 12 Baker Street, London NW1 6XE",
+        "Wulin Road No. 88, Apt. 1203, Gongshu District, Hangzhou",
+        "Müllerstraße 5, 80469 München",
+        "Rua São João, nº 12 – 3º Esq., Lisboa",
+        "杭州市拱墅区莫干山路 100 号 Building B, Room 1203",
+    ],
+)
+def test_addresses_in_latin_script_are_accepted(address: str) -> None:
+    draft = parse_complaint(
+        complaint_body(today=TODAY, consumer__address=address, merchant__address=address), TAXONOMY, TODAY
+    )
+    assert (draft.consumer.address, draft.merchant.address) == (address, address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["12 Baker Street\u202e, London", "12 Baker\x07 Street, London"],  # a text-reordering override, a bell
+)
+def test_latin_addresses_still_refuse_control_and_reordering_characters(address: str) -> None:
+    assert errors_of(complaint_body(today=TODAY, consumer__address=address)) == {
+        "consumer.address": "invalid_chars"
+    }

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from domain.routing import (
+from domain.routing import RULES, route
+from domain.routing_facts import (
     ROUTE_LABELS,
-    RULES,
     Agreement,
     Commitment,
     Route,
@@ -18,7 +18,6 @@ from domain.routing import (
     RoutingFacts,
     RoutingPolicy,
     RuleHit,
-    route,
 )
 
 D = date.fromisoformat

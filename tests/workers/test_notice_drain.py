@@ -57,8 +57,9 @@ async def test_max_notices_bounds_a_drain(own_pool: asyncpg.Pool) -> None:
 
 def test_rate_limits_are_settings() -> None:
     s = Settings.from_env({"NOTIFY_RATE_EMAIL": "2.5", "NOTIFY_RATE_LOG": "0", "NOTIFY_SENDERS": "8"})
-    assert s.notify_rate_per_s == {"email": 2.5, "log": 0.0} and s.notify_senders == 8
-    assert notices_jobs.rate_limits_from(s).interval == {"email": 0.4}
+    assert s.notify_rate_per_s == {"email": 2.5, "sms": 10.0, "log": 0.0} and s.notify_senders == 8
+    assert notices_jobs.rate_limits_from(s).interval == {"email": 0.4, "sms": 0.1}
+    assert Settings.from_env({"NOTIFY_RATE_SMS": "2"}).notify_rate_per_s["sms"] == 2.0  # the gateway's limit
 
 
 async def test_the_worker_loop_sends_a_new_cases_notice_without_the_cron(

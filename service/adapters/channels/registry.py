@@ -87,6 +87,21 @@ class Channels:
                 return Route(channel.name, address)
         raise LookupError(f"no channel reaches contacts {sorted(k for k, v in contacts.items() if v)}")
 
+    def reaching(self, contacts: Mapping[str, str | None]) -> list[tuple[Channel, Route]]:
+        """Every active channel that reaches a recipient with these contacts, preferred first: one with a
+        contact field needs that contact (and, when it says so, one it `reaches`: the SMS gateway's
+        regions); the log needs none. The caller checks each one's body limit."""
+        found = []
+        for channel in self.active:
+            if channel.contact_field is None:
+                found.append((channel, Route(channel.name, None)))
+                continue
+            address = contacts.get(channel.contact_field)
+            reaches = getattr(channel, "reaches", None)
+            if address and (reaches is None or reaches(address)):
+                found.append((channel, Route(channel.name, address)))
+        return found
+
 
 def configured_channels(settings: Settings, types: Iterable[ChannelType] | None = None) -> Channels:
     """Each channel type built from the settings (all of this package's unless `types` names them)."""

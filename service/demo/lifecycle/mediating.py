@@ -107,14 +107,12 @@ async def _with_merchant(office: Office, rng: random.Random, case_id: int, now: 
         if office.deal(story.STALLS) == "left":
             return
         after_due = datetime.combine(due, time(23, 0), LOCAL_TZ)
-        async for moment in _terminate_later(office, rng, case_id, after_due, (1, 6), 5):
-            yield moment
-        return
-    if plan == "terminate_refused":
-        async for moment in _terminate_later(office, rng, case_id, now, (3, 8), 2):
-            yield moment
-        return
-    async for moment in _towards_agreement(office, rng, case_id, now, plan):
+        rest = _terminate_later(office, rng, case_id, after_due, (1, 6), 5)
+    elif plan == "terminate_refused":
+        rest = _terminate_later(office, rng, case_id, now, (3, 8), 2)
+    else:
+        rest = _towards_agreement(office, rng, case_id, now, plan)
+    async for moment in rest:
         yield moment
 
 
@@ -149,11 +147,12 @@ async def _towards_agreement(
     row = await office.case(case_id)
     if row["status"] != Status.MEDIATION:
         return
-    if not agree:
-        async for moment in _terminate_later(office, rng, case_id, now, (1, 3), 3):
-            yield moment
-        return
-    async for moment in _settle(office, rng, case_id, now, token):
+    rest = (
+        _settle(office, rng, case_id, now, token)
+        if agree
+        else _terminate_later(office, rng, case_id, now, (1, 3), 3)
+    )
+    async for moment in rest:
         yield moment
 
 

@@ -65,8 +65,8 @@ WITH ref AS (
       AND ($45::text IS NULL OR EXISTS (SELECT FROM dup WHERE took))
     RETURNING id, tracking_no, status, received_at, acceptance_due, acceptance_due_provisional, rule_set_id
 ), consumer AS (
-    INSERT INTO case_consumers (case_id, name, phone, address, id_number, email)
-    SELECT id, $31, $32, $33, $34, $35 FROM c
+    INSERT INTO case_consumers (case_id, name, phone, address, id_number, email, locale, id_type)
+    SELECT id, $31, $32, $33, $34, $35, $47, $48 FROM c
 ), registered AS (
     INSERT INTO case_events (case_id, kind, actor, at, payload, rule_set_id, request_id)
     SELECT id, 'registered', $36, $44, $37, rule_set_id, $38 FROM c

@@ -13,7 +13,7 @@ import msgspec
 
 from domain import mediation as rules
 from domain import mediation_offers as offer_rules
-from domain.errors import FieldError, NotFound, ValidationFailed, one_of
+from domain.errors import NotFound, ValidationFailed, one_of
 from domain.events import EventKind
 from domain.lifecycle import Status
 from domain.mediation import MediationConflict
@@ -187,9 +187,7 @@ async def record_answer(
     """A party's answer given to the mediator by phone; `cmd.party` (optional) names who answered."""
     party = cmd.party or None
     if party is not None and not one_of(party, rules.PARTIES):
-        raise ValidationFailed(
-            [FieldError("party", "unknown_code", "不是可选的选项", "consumer or merchant")]
-        )
+        raise ValidationFailed.one("party", "unknown_code", "不是可选的选项", "consumer or merchant")
     return await _answer(pool, case_id, offer_id, Answering(actor, "phone", party), cmd, now=now)
 
 
@@ -234,7 +232,7 @@ def _offer_id(raw: object) -> int:
         return raw
     if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
         return int(raw.strip())
-    raise ValidationFailed([FieldError("offer_id", "invalid_type", "方案编号不正确", "Not an offer id")])
+    raise ValidationFailed.one("offer_id", "invalid_type", "方案编号不正确", "Not an offer id")
 
 
 async def withdraw_offer(

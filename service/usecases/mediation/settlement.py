@@ -245,17 +245,12 @@ async def flag_unperformed(pool: asyncpg.Pool, now: datetime) -> int:
         for r in flagged:
             row = await cases.by_id(conn, r["case_id"])
             assert row is not None
-            await cases.add_event(
-                conn,
-                r["case_id"],
-                EventKind.SETTLEMENT_NOT_PERFORMED,
-                actor="system",
-                at=now,
-                payload={
-                    "settlement_id": r["id"],
-                    "perform_by": r["perform_by"].isoformat(),
-                    "flagged": True,
-                    "first_payment_possible": await first_payment_possible(conn, row["merchant_id"], today),
-                },
-            )
+            not_performed = {
+                "settlement_id": r["id"],
+                "perform_by": r["perform_by"].isoformat(),
+                "flagged": True,
+                "first_payment_possible": await first_payment_possible(conn, row["merchant_id"], today),
+            }
+            kind = EventKind.SETTLEMENT_NOT_PERFORMED
+            await cases.add_system_event(conn, r["case_id"], kind, not_performed, at=now)
     return len(flagged)

@@ -16,9 +16,7 @@ class MediationEntry(msgspec.Struct, frozen=True):
     case_id: int
 
 
-class OfferState(msgspec.Struct, frozen=True):
-    id: int
-    case_id: int
+class OfferState(MediationEntry, frozen=True):
     status: str = "open"  # open | withdrawn
 
 
@@ -61,9 +59,9 @@ class TerminationNoticeSent(msgspec.Struct, frozen=True):
     on_time: bool
 
 
-class RecusalDecided(msgspec.Struct, frozen=True):
-    id: int
-    case_id: int
+class RecusalDecided(MediationEntry, frozen=True):
+    """The decided recusal request (`id`), and the case's mediation deadline after the decision."""
+
     decision: str
     mediation_due: date | None
 

@@ -7,7 +7,10 @@ with `view(first id, result)` when the wire answer is built from that.
 The handler is a real function with a real signature and real annotations, so Litestar documents it as it
 would a hand-written one: the same operationId, path parameters, request body and response schemas, guards
 and summary (from the attribute's name, as a method's name would give it). A note for readers on what an
-action does goes in a comment above its declaration (handler docstrings are not published)."""
+action does goes in a comment above its declaration (handler docstrings are not published).
+
+`case_reading` is the same for a GET of what a query `read(pool, *ids, now=...)` returns (a list to work
+through, a case's record)."""
 
 from __future__ import annotations
 
@@ -45,6 +48,35 @@ class CaseAction(HTTPRouteHandler):
         self.fn.__name__ = self.fn.__qualname__ = name
 
 
+def _path_ids(ids: list[str]) -> dict[str, Any]:
+    return {i: FromPath[int] for i in ids}
+
+
+def _sign(handler: Callable[..., Any], annotations: dict[str, Any], params: list[Param], answer: Any) -> None:
+    """Give the built handler the signature Litestar reads (as it would read a hand-written one's)."""
+    annotations["return"] = answer
+    handler.__annotations__ = annotations
+    handler.__signature__ = inspect.Signature(params, return_annotation=answer)  # type: ignore[attr-defined]
+
+
+def case_reading(
+    path: str, operation_id: str, permission: Permission, read: Callable[..., Any], **route: Any
+) -> HTTPRouteHandler:
+    """The controller's GET handler at `path`, guarded by `permission`, answering with what `read` returns
+    (its int ids before `now` are the path's ids)."""
+    names = list(inspect.signature(read).parameters)
+    ids = names[1 : names.index("now")]
+
+    async def handler(self: Any, services: Services, **kwargs: Any) -> Any:
+        return await read(services.pool, *(kwargs[i] for i in ids), now=utcnow())
+
+    annotations: dict[str, Any] = {"services": NamedDependency[Services], **_path_ids(ids)}
+    params = [Param("self", ARG), *(Param(n, ARG, annotation=a) for n, a in annotations.items())]
+    _sign(handler, annotations, params, typing.get_type_hints(read)["return"])
+    route.update(operation_id=operation_id, guards=[requires(permission)])
+    return CaseAction(path, http_method=HttpMethod.GET, **route)(handler)
+
+
 def case_action(
     path: str,
     operation_id: str,
@@ -74,15 +106,13 @@ def case_action(
     annotations: dict[str, Any] = {
         "services": NamedDependency[Services],
         "staff": NamedDependency[StaffUser],
-        **{i: FromPath[int] for i in ids},
+        **_path_ids(ids),
     }
     params = [Param("self", ARG), *(Param(n, ARG, annotation=a) for n, a in annotations.items())]
     if body is not None:
         annotations["data"] = json_body[body]
         default = None if _may_be_none(body) else Param.empty
         params.append(Param("data", ARG, annotation=annotations["data"], default=default))
-    annotations["return"] = answer
-    handler.__annotations__ = annotations
-    handler.__signature__ = inspect.Signature(params, return_annotation=answer)  # type: ignore[attr-defined]
+    _sign(handler, annotations, params, answer)
     route.update(operation_id=operation_id, status_code=status_code, guards=[requires(permission)])
     return CaseAction(path, http_method=HttpMethod.POST, **route)(handler)

@@ -12,6 +12,7 @@ from litestar.exceptions import ClientException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.evidence import MAX_BYTES, MAX_FILES
+from service import i18n
 from service.adapters.evidence_files import StagedFile
 from service.app_types import Services
 from service.usecases import intake, tracking
@@ -54,6 +55,9 @@ class ComplaintController(Controller):
         """The same Idempotency-Key with the same body returns the first answer; with another body, 409."""
         raw = await request.body()  # the bytes as sent: what a replay under the same key must repeat
         key = intake.IdempotencyKey(idempotency_key, raw) if idempotency_key else None
+        if data.locale is None:  # the consumer's language for notices: the browser's, else Chinese
+            locale = i18n.from_accept_language(request.headers.get("accept-language")) or i18n.SOURCE
+            data = msgspec.structs.replace(data, locale=locale)
         # counted first (429 past the filing limits), given back when the complaint is refused as invalid
         async with services.filing.counted(client_address(request), data.body()):
             receipt = await intake.submit_complaint(

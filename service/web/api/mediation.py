@@ -4,20 +4,12 @@ record as JSON. Each body is the action's command and each answer its view (serv
 
 from __future__ import annotations
 
-from litestar import get
-from litestar.di import NamedDependency
-from litestar.params import FromPath
-
 from domain.roles import Permission
-from service.app_types import Services
 from service.queries import mediation as views
 from service.usecases import mediation as m
-from service.usecases.clock import utcnow
-from service.web.api.actions import case_action
-from service.web.auth import StaffApiController, requires
+from service.web.api.actions import case_action, case_reading
+from service.web.auth import StaffApiController
 
-Svc = NamedDependency[Services]
-CaseId = FromPath[int]
 WORK = Permission.CASE_WORK
 DECIDE = Permission.ROUTE_OVERRIDE
 
@@ -26,10 +18,8 @@ class MediationController(StaffApiController):
     path = "/api/v1/cases/{case_id:int}"
     tags = ("staff: mediation",)
 
-    @get("/mediation", operation_id="GetMediationRecord", guards=[requires(Permission.CASE_VIEW)])
-    async def record(self, services: Svc, case_id: CaseId) -> views.MediationRecord:
-        """Contacts, sessions, offers, the settlement, the termination and recusals of one case."""
-        return await views.record(services.pool, case_id, now=utcnow())
+    # Contacts, sessions, offers, the settlement, the termination and recusals of one case.
+    record = case_reading("/mediation", "GetMediationRecord", Permission.CASE_VIEW, views.record)
 
     contact = case_action("/contacts", "LogMediationContact", WORK, m.log_contact, status_code=201)
     session = case_action("/sessions", "LogMediationSession", WORK, m.log_session, status_code=201)

@@ -70,7 +70,10 @@ class ReturnsController(StaffApiController):
         from the data, with month-over-month and year-over-year deltas where the earlier month exists."""
         today = local_date(utcnow())
         start, end = returns.month_range(first, last, today)
-        return returns.indicators_view(await returns.indicators(services.pool, start, end, today=today))
+        series = await returns.indicators(
+            services.pool, start, end, today=today, read_pool=services.read_pool
+        )
+        return returns.indicators_view(series)
 
     @get("/returns", operation_id="ListReturns", guards=[requires(Permission.STATS_VIEW)])
     async def list_returns(self, services: NamedDependency[Services]) -> list[MonthlyReturnListItem]:
@@ -105,6 +108,11 @@ class ReturnsController(StaffApiController):
         """Produce the return of an ended month now: 201 with version 1, or a restatement when the data
         changed since the latest version; 200 with that version when nothing changed."""
         ret = await returns.produce_return(
-            services.pool, returns.month_of(month), staff, data or ProduceReturn(), now=utcnow()
+            services.pool,
+            returns.month_of(month),
+            staff,
+            data or ProduceReturn(),
+            now=utcnow(),
+            read_pool=services.read_pool,
         )
         return Response(returns.return_view(ret), status_code=201 if ret.created else 200, headers=NO_STORE)

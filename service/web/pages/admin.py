@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -22,12 +21,14 @@ from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import auth, staff_admin
 from service.usecases.clock import local_time, utcnow
-from service.web.auth import cookies_secure, provide_staff, requires, session_cookie
+from service.web.auth import requires, signed_in_redirect
 from service.web.client import client_address
+from service.web.errors import error_page
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import safe_next, staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, safe_next, staff_context
+from service.web.pages.staff.notices import NoticeCode, Notices, notice_context
 
-NOTICES: dict[str, tuple[str, str]] = {
+NOTICES: Notices = {
     "roles_changed": ("角色已保存。", "ok"),
     "disabled": ("账户已停用，其登录会话和接口令牌已全部失效。", "ok"),
     "enabled": ("账户已启用。", "ok"),
@@ -46,10 +47,9 @@ def _errors(exc: ValidationFailed) -> dict[str, str]:
     return {e.field: e.message for e in exc.errors}
 
 
-class AdminPages(Controller):
+class AdminPages(StaffController):
     path = "/staff/admin"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+    guards = [requires(Permission.USERS_MANAGE)]  # noqa: RUF012 - Litestar reads this class attribute
 
     def _base(self, staff: StaffUser) -> dict[str, Any]:
         return {**staff_context(staff), "nav": "admin"}
@@ -71,17 +71,12 @@ class AdminPages(Controller):
         }
         return Template("staff_admin_users.html", context=context, status_code=status, headers=PRIVATE)
 
-    @get("/users", operation_id="StaffAdminUsers", guards=[requires(Permission.USERS_MANAGE)])
-    async def users(self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]) -> Template:
+    @get("/users", operation_id="StaffAdminUsers")
+    async def users(self, services: Svc, staff: Staff) -> Template:
         return await self._list(services, staff)
 
-    @post("/users", operation_id="StaffAdminAddUser", guards=[requires(Permission.USERS_MANAGE)])
-    async def add_user(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template:
+    @post("/users", operation_id="StaffAdminAddUser")
+    async def add_user(self, request: Req, services: Svc, staff: Staff) -> Template:
         form = await request.form()
         username = str(form.get("username") or "").strip().lower()[:64]
         display_name = str(form.get("display_name") or "").strip()[:64]
@@ -96,13 +91,13 @@ class AdminPages(Controller):
         created = {"user_id": user_id, "username": username, "password": password}
         return await self._list(services, staff, created=created)
 
-    @get("/users/{user_id:int}", operation_id="StaffAdminUser", guards=[requires(Permission.USERS_MANAGE)])
+    @get("/users/{user_id:int}", operation_id="StaffAdminUser")
     async def account(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         user_id: FromPath[int],
-        notice: FromQuery[str | None] = None,
+        notice: NoticeCode = None,
     ) -> Template:
         return await self._account(services, staff, user_id, notice=notice)
 
@@ -120,12 +115,7 @@ class AdminPages(Controller):
         now = utcnow()
         view = await staff_admin.account_view(services.pool, user_id, now=now)
         if view is None:
-            return Template(
-                "error.html",
-                status_code=404,
-                context={"status": 404, "title": "未找到", "message": "没有找到该账户。"},
-            )
-        message, kind = NOTICES.get(notice or "", (None, None))
+            return error_page(404, "未找到", "没有找到该账户。")
         context = {
             **self._base(staff),
             "view": view,
@@ -134,23 +124,18 @@ class AdminPages(Controller):
             "role_names": {r.value: ROLE_LABELS[r][0] for r in Role},
             "now": now,
             "local_time": local_time,
-            "notice": message,
-            "notice_kind": kind,
+            **notice_context(NOTICES, notice),
             "errors": errors or {},
             "temporary": temporary,
         }
         return Template("staff_admin_user.html", context=context, status_code=status, headers=PRIVATE)
 
-    @post(
-        "/users/{user_id:int}/roles",
-        operation_id="StaffAdminRoles",
-        guards=[requires(Permission.USERS_MANAGE)],
-    )
+    @post("/users/{user_id:int}/roles", operation_id="StaffAdminRoles")
     async def roles(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        request: Req,
+        services: Svc,
+        staff: Staff,
         user_id: FromPath[int],
     ) -> Template | Redirect:
         form = await request.form()
@@ -161,15 +146,11 @@ class AdminPages(Controller):
             return await self._account(services, staff, user_id, status=422, errors=_errors(exc))
         return _to_account(user_id, "roles_changed" if changed else "not_found")
 
-    @post(
-        "/users/{user_id:int}/{action:str}",
-        operation_id="StaffAdminAccountAction",
-        guards=[requires(Permission.USERS_MANAGE)],
-    )
+    @post("/users/{user_id:int}/{action:str}", operation_id="StaffAdminAccountAction")
     async def action(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         user_id: FromPath[int],
         action: FromPath[str],
     ) -> Template | Redirect:
@@ -188,15 +169,11 @@ class AdminPages(Controller):
             return await self._account(services, staff, user_id, status=422, errors=_errors(exc))
         return _to_account(user_id, staff_admin.ADMIN_ACTIONS[action] if done else "not_found")
 
-    @post(
-        "/users/{user_id:int}/sessions/{fingerprint:str}/revoke",
-        operation_id="StaffAdminRevokeSession",
-        guards=[requires(Permission.USERS_MANAGE)],
-    )
+    @post("/users/{user_id:int}/sessions/{fingerprint:str}/revoke", operation_id="StaffAdminRevokeSession")
     async def revoke(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         user_id: FromPath[int],
         fingerprint: FromPath[str],
     ) -> Redirect:
@@ -223,9 +200,7 @@ class PasswordPages(Controller):
         return Template("staff_admin_password.html", context=context, headers=PRIVATE)
 
     @post("/new", operation_id="StaffNewPassword")
-    async def change(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template | Redirect:
+    async def change(self, request: Req, services: Svc) -> Template | Redirect:
         form = await request.form()
         username = str(form.get("username") or "")[:64]
         temporary = str(form.get("temporary") or "")[:256]
@@ -266,12 +241,4 @@ class PasswordPages(Controller):
                 {"temporary": f"尝试过于频繁，请 {exc.retry_after_s} 秒后再试。"},
                 {"Retry-After": str(exc.retry_after_s)},
             )
-        redirect = Redirect(target, status_code=303)
-        redirect.set_cookie(
-            session_cookie(
-                session.token,
-                max_age=int(services.auth_policy.session_max.total_seconds()),
-                secure=cookies_secure(services.settings.public_base_url, request.url.scheme),
-            )
-        )
-        return redirect
+        return signed_in_redirect(request, services, session.token, target)

@@ -13,9 +13,8 @@ import base64
 import binascii
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 
@@ -25,18 +24,16 @@ from service.queries import reference
 from service.store.staff import StaffUser
 from service.usecases import calendar
 from service.usecases.clock import local_date, utcnow
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
 
 MAX_FILE_BYTES = 256 * 1024  # a year's exceptions are a few dozen lines
 DEADLINE_LABELS = {"acceptance_due": "受理期限", "mediation_due": "调解期限"}
 
 
-class CalendarPages(Controller):
+class CalendarPages(StaffController):
     path = "/staff/admin/calendar"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
     guards = [requires(Permission.CALENDAR_MANAGE)]  # noqa: RUF012 - Litestar reads this class attribute
 
     def _page(self, staff: StaffUser, template: str, *, status: int = 200, **context: Any) -> Template:
@@ -66,14 +63,14 @@ class CalendarPages(Controller):
     @get("/", operation_id="StaffAdminCalendar")
     async def show(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
     ) -> Template:
         return await self._year_page(services, staff, year or local_date(utcnow()).year)
 
     async def _schedule(
-        self, request: Request[Any, Any, Any], services: Services, staff: StaffUser
+        self, request: Req, services: Services, staff: StaffUser
     ) -> tuple[str, bytes, calendar.Schedule] | Template:
         """The uploaded (or carried) file parsed, or the calendar page again with what is wrong."""
         form = await request.form()
@@ -102,7 +99,7 @@ class CalendarPages(Controller):
         return name, content, schedule
 
     async def _preview_or_load(
-        self, request: Request[Any, Any, Any], services: Services, staff: StaffUser, *, load: bool
+        self, request: Req, services: Services, staff: StaffUser, *, load: bool
     ) -> Template:
         """What the schedule changes: previewed, or loaded."""
         parsed = await self._schedule(request, services, staff)
@@ -129,19 +126,9 @@ class CalendarPages(Controller):
         )
 
     @post("/preview", operation_id="StaffAdminCalendarPreview")
-    async def preview(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template:
+    async def preview(self, request: Req, services: Svc, staff: Staff) -> Template:
         return await self._preview_or_load(request, services, staff, load=False)
 
     @post("/load", operation_id="StaffAdminCalendarLoad")
-    async def load(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template:
+    async def load(self, request: Req, services: Svc, staff: Staff) -> Template:
         return await self._preview_or_load(request, services, staff, load=True)

@@ -10,13 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
 from domain.events import EventKind
 from domain.roles import Permission
-from service.app_types import Services
 from service.queries import arbitration as queries
 from service.usecases import arbitration
 from service.usecases.arbitration_commands import RecordAward, Refer
@@ -25,7 +23,8 @@ from service.web import forms
 from service.web.auth import requires
 from service.web.pages.public import PRIVATE
 from service.web.pages.staff import case_forms
-from service.web.pages.staff.case_forms import WORK, CaseForm, Ctx
+from service.web.pages.staff.case_forms import WORK, Ctx
+from service.web.pages.staff.common import Svc
 
 NEW_AGREEMENT = ("kind", "institution", "signed_on", "note")
 
@@ -53,21 +52,20 @@ async def _award(c: Ctx, values: dict[str, Any]) -> None:
     operation_id="StaffArbitrationBundle",
     guards=[requires(Permission.CASE_VIEW)],
 )
-async def bundle_page(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+async def bundle_page(services: Svc, case_id: FromPath[int]) -> Template:
     b = await queries.bundle(services.pool, case_id)
     context = {"b": b, "prepared_on": local_date(utcnow())}
     return Template("staff_arbitration_bundle.html", context=context, headers=PRIVATE)
 
 
+# path, operation id, the form's name, what it runs, the event it confirms
 FORMS = (
-    CaseForm(
-        "/arbitration/referral", "StaffReferToArbitration", Permission.CASE_WORK, _refer,
-        EventKind.ARBITRATION_REFERRED, form="refer", section=WORK,
+    WORK.form(
+        "/arbitration/referral", "StaffReferToArbitration", "refer", _refer, EventKind.ARBITRATION_REFERRED
     ),
-    CaseForm(
-        "/arbitration/award", "StaffRecordArbitrationAward", Permission.CASE_WORK, _award,
-        EventKind.ARBITRATION_AWARD, form="award", section=WORK,
+    WORK.form(
+        "/arbitration/award", "StaffRecordArbitrationAward", "award", _award, EventKind.ARBITRATION_AWARD
     ),
-)  # fmt: skip
+)
 
 ArbitrationPages = case_forms.pages(FORMS, bundle_page)

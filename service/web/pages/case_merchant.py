@@ -12,7 +12,7 @@ from service.usecases.clock import utcnow
 from service.usecases.routing_commands import ConfirmMerchant, RelinkMerchant
 from service.web import forms
 from service.web.pages.staff import case_forms
-from service.web.pages.staff.case_forms import MERCHANT, CaseForm, Ctx
+from service.web.pages.staff.case_forms import MERCHANT, Ctx
 
 
 async def _confirm(c: Ctx, v: dict[str, Any]) -> object:
@@ -28,15 +28,14 @@ async def _relink(c: Ctx, v: dict[str, Any]) -> object:
     return await case_merchant.relink(c.services.pool, c.case_id, c.staff, cmd, now=utcnow())
 
 
+LINK = Permission.MERCHANT_LINK
 FORMS = (
-    CaseForm(
-        "/merchant/confirm", "StaffConfirmCaseMerchant", Permission.MERCHANT_LINK,
-        _confirm, "merchant_linked", form="confirm", section=MERCHANT,
+    MERCHANT.form(
+        "/merchant/confirm", "StaffConfirmCaseMerchant", "confirm", _confirm, "merchant_linked", LINK
     ),
-    CaseForm(
-        "/merchant/relink", "StaffRelinkCaseMerchant", Permission.MERCHANT_LINK,
-        _relink, "merchant_relinked", form="relink", section=MERCHANT,
+    MERCHANT.form(
+        "/merchant/relink", "StaffRelinkCaseMerchant", "relink", _relink, "merchant_relinked", LINK
     ),
-)  # fmt: skip
+)
 
 CaseMerchantPages = case_forms.pages(FORMS)

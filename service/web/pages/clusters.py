@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar import get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.casework_fields import CaseworkConflict
@@ -22,23 +19,18 @@ from service.usecases.clock import local_time, utcnow
 from service.usecases.cluster_commands import DecideCluster
 from service.web import forms
 from service.web.auth import requires
+from service.web.forms import FRESH, RowForm
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import StaffController, staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.notices import NoticeCode
 
 DECISIONS = [(d.value, name, meaning) for d, (name, meaning, _) in CLUSTER_DECISIONS.items()]
 DECISION_NAMES = {d.value: name for d, (name, _, _) in CLUSTER_DECISIONS.items()}
+DECIDERS = [requires(Permission.CLUSTERS_DECIDE)]  # reading the alerts asks less (CASE_VIEW)
 
 
 async def clusters_page(
-    services: Services,
-    staff: StaffUser,
-    *,
-    done: str | None = None,
-    problem: str | None = None,
-    failed: int | None = None,
-    errors: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
-    status_code: int = 200,
+    services: Services, staff: StaffUser, *, done: str | None = None, form: RowForm = FRESH
 ) -> Template:
     found = await queries.alerts(services.pool, now=utcnow())
     context = {
@@ -48,34 +40,22 @@ async def clusters_page(
         "decision_names": DECISION_NAMES,
         "local_time": local_time,
         "done": done,
-        "problem": problem,
-        "failed": failed,
-        "errors": errors or {},
-        "values": values or {},
+        **form.context(),
     }
-    return Template("staff_clusters.html", context=context, status_code=status_code, headers=PRIVATE)
+    return Template("staff_clusters.html", context=context, status_code=form.status_code, headers=PRIVATE)
 
 
 class ClusterPages(StaffController):
     @get("/clusters", operation_id="StaffClustersPage", guards=[requires(Permission.CASE_VIEW)])
-    async def clusters_page(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        done: FromQuery[str | None] = None,
-    ) -> Template:
+    async def clusters_page(self, services: Svc, staff: Staff, done: NoticeCode = None) -> Template:
         return await clusters_page(services, staff, done=done)
 
-    @post(
-        "/clusters/{alert_id:int}/decide",
-        operation_id="StaffDecideCluster",
-        guards=[requires(Permission.CLUSTERS_DECIDE)],
-    )
+    @post("/clusters/{alert_id:int}/decide", operation_id="StaffDecideCluster", guards=DECIDERS)
     async def decide(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        request: Req,
+        services: Svc,
+        staff: Staff,
         alert_id: FromPath[int],
     ) -> Template | Redirect:
         values = await forms.form_values(request)
@@ -83,11 +63,8 @@ class ClusterPages(StaffController):
             cmd = forms.command(DecideCluster, values)
             await clusters.decide(services.pool, alert_id, staff, cmd, now=utcnow())
         except ValidationFailed as exc:
-            errors = forms.field_messages(exc.errors)
-            return await clusters_page(
-                services, staff, failed=alert_id, errors=errors, values=values, status_code=422
-            )
+            return await clusters_page(services, staff, form=RowForm.invalid(alert_id, exc, values))
         except CaseworkConflict as exc:
-            return await clusters_page(services, staff, problem=exc.message, status_code=409)
+            return await clusters_page(services, staff, form=RowForm.conflict(exc.message))
         done = EventKind.CLUSTER_DECIDED
         return Redirect(f"/staff/clusters?done={done}#alert-{alert_id}", status_code=303)

@@ -15,24 +15,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
 from domain.errors import NotFound
 from domain.events import EventKind
 from domain.roles import Permission
-from service.app_types import Services
 from service.queries import mediation_documents as documents
 from service.usecases import mediation
 from service.usecases.clock import local_date, utcnow
 from service.web import forms
 from service.web.auth import requires
+from service.web.errors import error_page
 from service.web.pages.public import PRIVATE
 from service.web.pages.staff import case_forms
-from service.web.pages.staff.case_forms import MEDIATION, CaseForm, Ctx
+from service.web.pages.staff.case_forms import MEDIATION, Ctx
+from service.web.pages.staff.common import Svc
 
-WORK = Permission.CASE_WORK
 DECIDE = Permission.ROUTE_OVERRIDE
 
 
@@ -66,43 +65,37 @@ async def _notice_sent(c: Ctx, _: dict[str, Any]) -> None:
     await mediation.mark_notice_sent(c.services.pool, c.case_id, c.staff, now=utcnow())
 
 
-def _missing(title: str, message: str) -> Template:
-    context = {"status": 404, "title": title, "message": message}
-    return Template("error.html", status_code=404, headers=PRIVATE, context=context)
-
-
 # --- the printable documents ----------------------------------------------------------------------------
 
 
-@get("/settlement", operation_id="StaffSettlement", guards=[requires(Permission.CASE_VIEW)])
-async def settlement(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
+async def _printable(
+    load: Awaitable[dict[str, Any]], template: str, missing: tuple[str, str], **extra: Any
+) -> Template:
+    """A printable document of the case, or the 404 page saying (title, message) why the case has none."""
     try:
-        context = await documents.settlement_document(services.pool, case_id)
+        context = await load
     except NotFound:
-        return _missing("没有调解书", "本案尚未达成调解协议，没有调解书。")
-    return Template("staff_settlement.html", context=context, headers=PRIVATE)
+        return error_page(404, *missing, PRIVATE)
+    return Template(template, context={**context, **extra}, headers=PRIVATE)
+
+
+@get("/settlement", operation_id="StaffSettlement", guards=[requires(Permission.CASE_VIEW)])
+async def settlement(services: Svc, case_id: FromPath[int]) -> Template:
+    no_settlement = ("没有调解书", "本案尚未达成调解协议，没有调解书。")
+    load = documents.settlement_document(services.pool, case_id)
+    return await _printable(load, "staff_settlement.html", no_settlement)
 
 
 @get("/termination-notice", operation_id="StaffTerminationNotice", guards=[requires(Permission.CASE_VIEW)])
-async def termination_notice(services: NamedDependency[Services], case_id: FromPath[int]) -> Template:
-    try:
-        context = await documents.termination_document(services.pool, case_id)
-    except NotFound:
-        return _missing("没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
-    context["printed_on"] = local_date(utcnow())
-    return Template("staff_termination_notice.html", context=context, headers=PRIVATE)
+async def termination_notice(services: Svc, case_id: FromPath[int]) -> Template:
+    no_termination = ("没有终止调解告知书", "本案未终止调解，没有终止调解告知书。")
+    load = documents.termination_document(services.pool, case_id)
+    return await _printable(
+        load, "staff_termination_notice.html", no_termination, printed_on=local_date(utcnow())
+    )
 
 
-def _form(
-    path: str,
-    operation_id: str,
-    form: str,
-    run: case_forms.Run,
-    done: str | Callable[[Any], str],
-    who: Permission = WORK,
-) -> CaseForm:
-    """A form of the case page's mediation section."""
-    return CaseForm(path, operation_id, who, run, done, form=form, section=MEDIATION)
+_form = MEDIATION.form  # a form of the case page's mediation section
 
 
 M = mediation

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from litestar import Request, Router, post
-from litestar.di import NamedDependency, Provide
+from litestar import Router, post
+from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -36,6 +36,7 @@ from service.usecases.merchant_commands import (
 from service.web import forms
 from service.web.auth import provide_staff, requires
 from service.web.pages.merchants import file_page, stripped
+from service.web.pages.staff.common import Req, Staff, Svc
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def _refusal(exc: Exception) -> str:
     return str(exc).split(" / ", 1)[0]
 
 
-async def _act(request: Request[Any, Any, Any], c: Ctx, form: str, run: Run) -> Template | Redirect:
+async def _act(request: Req, c: Ctx, form: str, run: Run) -> Template | Redirect:
     """Run one form of the merchant's file, then redirect where it says; errors show the file again."""
     values = await forms.form_values(request, lists=("scope_requests", "scope_categories"))
     values["form"] = form
@@ -128,9 +129,9 @@ def _route(segment: str) -> HTTPRouteHandler:
     name, run, operation_id, permission = FORMS[segment]
 
     async def handler(
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        request: Req,
+        services: Svc,
+        staff: Staff,
         merchant_id: FromPath[int],
     ) -> Template | Redirect:
         return await _act(request, Ctx(services, staff, merchant_id), name, run)

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
@@ -18,13 +17,12 @@ from domain.errors import Conflict
 from domain.merchants import IMPORT_COLUMNS, KINDS, ImportRejected, SourceRow
 from domain.roles import Permission
 from service.adapters.merchant_csv import UnreadableFile, read_rows
-from service.app_types import Services
 from service.store.staff import StaffUser
 from service.usecases import merchants
 from service.usecases.clock import utcnow
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a registry spreadsheet of tens of thousands of rows
 
@@ -75,16 +73,14 @@ async def _rows(upload: object) -> list[SourceRow]:
     return rows
 
 
-class MerchantImportPages(Controller):
+class MerchantImportPages(StaffController):
     path = "/staff/merchants/import"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
     guards = [requires(Permission.MERCHANTS_MANAGE)]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", operation_id="StaffMerchantImportPage")
     async def import_page(
         self,
-        staff: NamedDependency[StaffUser],
+        staff: Staff,
         created: Annotated[int | None, QueryParameter(ge=0)] = None,
         updated: Annotated[int | None, QueryParameter(ge=0)] = None,
     ) -> Template:
@@ -92,12 +88,7 @@ class MerchantImportPages(Controller):
         return _page(staff, result=result)
 
     @post("/", operation_id="StaffMerchantImport", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)
-    async def import_file(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template | Redirect:
+    async def import_file(self, request: Req, services: Svc, staff: Staff) -> Template | Redirect:
         form = await request.form()
         update = str(form.get("mode") or "") == "update"
         try:

@@ -14,23 +14,26 @@ from litestar.response import Redirect, Template
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.evidence import MAX_BYTES
 from domain.taxonomy import REQUEST_KINDS
+from service import i18n
 from service.app_types import Services
+from service.i18n import N_
 from service.queries import mediation_public, reference
 from service.usecases import first_payment, mediation
 from service.usecases.clock import utcnow
 from service.usecases.first_payment_commands import MerchantAnswer
 from service.web import forms
 from service.web.deps import stage_uploads
+from service.web.pages import language
 from service.web.pages.public import PRIVATE
 
-DONE = {
-    "pay": "已记录：您已向消费者赔付。",
-    "refuse": "已记录：您拒绝先行赔付。",
-    "offer_accept": "已记录：您已接受调解方案。调解员审核后出具调解书，请在本页确认。",
-    "settlement_confirm": "已记录：您已确认调解书。双方均确认后调解书生效，请按约定期限履行。",
-    "settlement_effective": "已记录：您已确认调解书，双方均已确认，调解书已生效。请按约定期限履行。",
-    "offer_refuse": "已记录：您已拒绝该调解方案。",
-    "offer_counter": "已记录：您的方案已提交，等待消费者答复。",
+DONE = {  # shown in the page's language (merchant_link.html: notice|tr)
+    "pay": N_("已记录：您已向消费者赔付。"),
+    "refuse": N_("已记录：您拒绝先行赔付。"),
+    "offer_accept": N_("已记录：您已接受调解方案。调解员审核后出具调解书，请在本页确认。"),
+    "settlement_confirm": N_("已记录：您已确认调解书。双方均确认后调解书生效，请按约定期限履行。"),
+    "settlement_effective": N_("已记录：您已确认调解书，双方均已确认，调解书已生效。请按约定期限履行。"),
+    "offer_refuse": N_("已记录：您已拒绝该调解方案。"),
+    "offer_counter": N_("已记录：您的方案已提交，等待消费者答复。"),
 }
 OFFER_FIELDS = ("answer", "remedy", "amount", "answer_by", "perform_by", "note")
 
@@ -41,6 +44,7 @@ class MerchantLinkPages(Controller):
 
     async def _page(
         self,
+        request: Request[Any, Any, Any],
         services: Services,
         token: str,
         *,
@@ -54,14 +58,16 @@ class MerchantLinkPages(Controller):
         try:
             view = await first_payment.merchant_view(services.pool, token, now=utcnow())
         except NotFound:
-            return Template(
+            locale = language.of(request)
+            return language.page(
+                request,
                 "error.html",
                 status_code=404,
                 headers=PRIVATE,
                 context={
                     "status": 404,
-                    "title": "链接无效",
-                    "message": "该链接无效或已过期，请联系拱墅区市场监督管理局。",
+                    "title": i18n.gettext(locale, "链接无效"),
+                    "message": i18n.gettext(locale, "该链接无效或已过期，请联系拱墅区市场监督管理局。"),
                 },
             )
         taxonomy = await reference.taxonomy(services.pool)
@@ -84,15 +90,21 @@ class MerchantLinkPages(Controller):
             "route_notes": route_notes,  # case id -> what the route means for this case
             "error_form": form,  # "offer" when the offer form failed
             "offer_values": values or {},
-            "remedies": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],
+            "remedies": [(code, zh, en) for code, (zh, en) in REQUEST_KINDS.items()],
         }
-        return Template("merchant_link.html", context=context, status_code=status_code, headers=PRIVATE)
+        return language.page(
+            request, "merchant_link.html", context=context, status_code=status_code, headers=PRIVATE
+        )
 
     @get("/{token:str}", operation_id="MerchantLinkPage")
     async def page(
-        self, services: NamedDependency[Services], token: FromPath[str], done: FromQuery[str | None] = None
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        token: FromPath[str],
+        done: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._page(services, token, notice=DONE.get(done or ""))
+        return await self._page(request, services, token, notice=DONE.get(done or ""))
 
     @post(
         "/{token:str}/cases/{case_id:int}/answer",
@@ -115,10 +127,12 @@ class MerchantLinkPages(Controller):
                 services.pool, case_id, cmd, proof=staged, ctx=services.intake, now=utcnow(), token=token
             )
         except ValidationFailed as exc:
-            errors = {e.field: e.message for e in exc.errors}
-            return await self._page(services, token, errors=errors, case_id=case_id, status_code=422)
+            errors = language.field_messages(exc.errors, language.of(request))
+            return await self._page(request, services, token, errors=errors, case_id=case_id, status_code=422)
         except Conflict as exc:
-            return await self._page(services, token, errors={"": str(exc)}, case_id=case_id, status_code=409)
+            return await self._page(
+                request, services, token, errors={"": str(exc)}, case_id=case_id, status_code=409
+            )
         return Redirect(f"/m/{token}?done={kind}", status_code=303)
 
     @post("/{token:str}/offers/{offer_id:int}/answer", operation_id="MerchantAnswerOffer")
@@ -137,26 +151,51 @@ class MerchantLinkPages(Controller):
             cmd = forms.command(mediation.AnswerOffer, values)
             result = await mediation.merchant_answer(services.pool, token, offer_id, cmd, now=utcnow())
         except ValidationFailed as exc:
-            errors = {e.field: e.message for e in exc.errors}
+            errors = language.field_messages(exc.errors, language.of(request))
             return await self._page(
-                services, token, errors=errors, case_id=case_id, status_code=422, form="offer", values=values
+                request,
+                services,
+                token,
+                errors=errors,
+                case_id=case_id,
+                status_code=422,
+                form="offer",
+                values=values,
             )
         except Conflict as exc:
             return await self._page(
-                services, token, errors={"": str(exc)}, case_id=case_id, status_code=409, form="offer"
+                request,
+                services,
+                token,
+                errors={"": str(exc)},
+                case_id=case_id,
+                status_code=409,
+                form="offer",
             )
         return Redirect(f"/m/{token}?done=offer_{result.answer}", status_code=303)
 
     @post("/{token:str}/cases/{case_id:int}/settlement/confirm", operation_id="MerchantConfirmSettlement")
     async def confirm_settlement(
-        self, services: NamedDependency[Services], token: FromPath[str], case_id: FromPath[int]
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        token: FromPath[str],
+        case_id: FromPath[int],
     ) -> Template | Redirect:
         """The merchant confirms the issued 调解书 of one of its cases."""
         try:
             done = await mediation.merchant_confirm(services.pool, token, case_id, now=utcnow())
         except NotFound:
-            return await self._page(services, token, errors={"": "没有找到需要确认的调解书"}, status_code=404)
+            return await self._page(
+                request,
+                services,
+                token,
+                errors={"": i18n.gettext(language.of(request), "没有找到需要确认的调解书")},
+                status_code=404,
+            )
         except Conflict as exc:
-            return await self._page(services, token, errors={"": str(exc)}, case_id=case_id, status_code=409)
+            return await self._page(
+                request, services, token, errors={"": str(exc)}, case_id=case_id, status_code=409
+            )
         kind = "settlement_effective" if done.effective else "settlement_confirm"
         return Redirect(f"/m/{token}?done={kind}", status_code=303)

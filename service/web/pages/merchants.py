@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -33,9 +32,10 @@ from service.usecases import first_payment, merchants
 from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.merchant_commands import RegisterMerchant
 from service.web import forms
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, paging, staff_context
+from service.web.pages.staff.notices import NoticeCode
 
 PAGE_SIZE = 50
 NOTICES = {
@@ -76,10 +76,8 @@ def _list_url(q: str | None, kind: str | None, unverified: bool, offset: int) ->
     return "/staff/merchants" + (f"?{urlencode(query)}" if query else "")
 
 
-class MerchantPages(Controller):
+class MerchantPages(StaffController):
     path = "/staff/merchants"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
 
     async def _list_page(
         self,
@@ -106,11 +104,7 @@ class MerchantPages(Controller):
             "dated_kinds": sorted(DATED_KINDS),
             "taxonomy": await reference.taxonomy(services.pool),
             "balance": {m.id: format_yuan(m.deposit_balance_fen) for m in page.items},
-            "prev_url": _list_url(q, kind, unverified, max(offset - PAGE_SIZE, 0)) if offset > 0 else None,
-            "next_url": _list_url(q, kind, unverified, offset + PAGE_SIZE)
-            if offset + PAGE_SIZE < page.total
-            else None,
-            "offset": offset,
+            **paging(offset, page.total, PAGE_SIZE, lambda at: _list_url(q, kind, unverified, at)),
             "values": values or {},
             "errors": errors or {},
         }
@@ -119,8 +113,8 @@ class MerchantPages(Controller):
     @get("/", operation_id="StaffMerchantsPage", guards=[requires(Permission.MERCHANTS_VIEW)])
     async def list_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         q: FromQuery[str | None] = None,
         kind: FromQuery[str | None] = None,
         unverified: FromQuery[bool] = False,
@@ -130,12 +124,7 @@ class MerchantPages(Controller):
         return await self._list_page(services, staff, q=q, kind=kind, unverified=unverified, offset=offset)
 
     @post("/", operation_id="StaffCreateMerchant", guards=[requires(Permission.MERCHANTS_MANAGE)])
-    async def create(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template | Redirect:
+    async def create(self, request: Req, services: Svc, staff: Staff) -> Template | Redirect:
         values = await forms.form_values(request)
         try:
             cmd = forms.command(RegisterMerchant, stripped(values))
@@ -152,10 +141,10 @@ class MerchantPages(Controller):
     @get("/{merchant_id:int}", operation_id="StaffMerchantPage", guards=[requires(Permission.MERCHANTS_VIEW)])
     async def merchant_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         merchant_id: FromPath[int],
-        done: FromQuery[str | None] = None,
+        done: NoticeCode = None,
     ) -> Template:
         return await file_page(services, staff, merchant_id, notice=NOTICES.get(done or ""))
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from domain.events import EventKind
-from domain.roles import Permission
 from service.usecases import product_testing
 from service.usecases.clock import utcnow
 from service.usecases.product_testing_commands import FinishTesting, StartTesting
 from service.web import forms
 from service.web.pages.staff import case_forms
-from service.web.pages.staff.case_forms import WORK, CaseForm, Ctx
+from service.web.pages.staff.case_forms import WORK, Ctx
 
 
 async def _start(c: Ctx, values: dict[str, Any]) -> None:
@@ -27,15 +26,12 @@ async def _finish(c: Ctx, values: dict[str, Any]) -> None:
     await product_testing.finish_test(c.services.pool, test_id, c.staff, cmd, case_id=c.case_id, now=utcnow())
 
 
+# path, operation id, the form's name, what it runs, the event it confirms
 FORMS = (
-    CaseForm(
-        "/tests", "StaffStartTest", Permission.CASE_WORK, _start,
-        EventKind.TESTING_STARTED, form="test", section=WORK,
+    WORK.form("/tests", "StaffStartTest", "test", _start, EventKind.TESTING_STARTED),
+    WORK.form(
+        "/tests/{test_id:int}/finish", "StaffFinishTest", "finish", _finish, EventKind.TESTING_FINISHED
     ),
-    CaseForm(
-        "/tests/{test_id:int}/finish", "StaffFinishTest", Permission.CASE_WORK, _finish,
-        EventKind.TESTING_FINISHED, form="finish", section=WORK,
-    ),
-)  # fmt: skip
+)
 
 ProductTestingPages = case_forms.pages(FORMS)

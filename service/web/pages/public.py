@@ -12,12 +12,15 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from domain.evidence import MAX_BYTES, MAX_FILES
+from domain.identity_documents import ID_TYPE_LABELS
 from domain.taxonomy import REQUEST_KINDS
+from service import i18n
 from service.app_types import Services
+from service.i18n import N_
 from service.queries import reference
 from service.store.staff import StaffUser
 from service.usecases import intake, merchants, tracking
@@ -27,9 +30,11 @@ from service.usecases.mediation import AnswerOffer
 from service.web import forms
 from service.web.deps import stage_uploads
 from service.web.middleware import client_address, current_request_id
+from service.web.pages import language
 
 TEXT_FIELDS = (
-    "consumer.name", "consumer.phone", "consumer.address", "consumer.id_number", "consumer.email",
+    "consumer.name", "consumer.phone", "consumer.address", "consumer.email",
+    "consumer.id_type", "consumer.id_number",
     "merchant.name", "merchant.address", "merchant.uscc", "merchant.phone",
     "platform.name", "platform.uscc",
     "subdistrict", "quality_domain", "category", "problem_type", "purchase_date",
@@ -37,7 +42,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 CONSENTS = ("mediation", "entrusted_mediation", "publish")
 FORM_LIMIT = MAX_FILES * MAX_BYTES + 1024 * 1024
-NOT_FOUND_MESSAGE = "投诉编号或查询码不正确，请核对后重试。"
+NOT_FOUND_MESSAGE = N_("投诉编号或查询码不正确，请核对后重试。")  # track.html shows it in the page's language
 # Pages that show an access code must not be kept by browsers or proxies.
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -54,7 +59,9 @@ def form_values(form: Any) -> dict[str, Any]:
     values["requests"] = [str(v) for v in form.getall("requests", [])]
     for name in CONSENTS:
         values[f"consents.{name}"] = form.get(f"consents.{name}") == "on"
+    values["send_code_by_sms"] = form.get("send_code_by_sms") == "on"  # asked for the code by SMS too
     values["form_key"] = str(form.get("form_key") or "")[:64]
+    values["locale"] = i18n.normalize(str(form.get("locale") or "")) or i18n.SOURCE  # the page's language
     return values
 
 
@@ -70,6 +77,8 @@ def complaint_from_values(
     body["requests"] = values["requests"]
     body["consents"] = {name: values[f"consents.{name}"] for name in CONSENTS}
     body["platform"] = body["platform"] if any(body["platform"].values()) else None
+    body["locale"] = values.get("locale")
+    body["send_code_by_sms"] = values.get("send_code_by_sms") or None
     return forms.command(SubmitComplaint, {**body, "channel": channel, "received_on": received_on})
 
 
@@ -123,16 +132,18 @@ def _gate(request: Request[Any, Any, Any], services: Services) -> dict[str, Any]
     }
 
 
-def _not_found(tracking_no: str) -> Template:
-    return Template(
+def _not_found(request: Request[Any, Any, Any], tracking_no: str) -> Template:
+    return language.page(
+        request,
         "track.html",
         status_code=404,
         context={"values": {"tracking_no": tracking_no}, "error": NOT_FOUND_MESSAGE, "retry_after": None},
     )
 
 
-def _too_many(tracking_no: str, exc: TooManyAttempts) -> Template:
-    return Template(
+def _too_many(request: Request[Any, Any, Any], tracking_no: str, exc: TooManyAttempts) -> Template:
+    return language.page(
+        request,
         "track.html",
         status_code=429,
         headers={"Retry-After": str(exc.retry_after_s)},
@@ -144,11 +155,21 @@ class PublicPages(Controller):
     include_in_schema = False
 
     @get("/", operation_id="HomePage")
-    async def home(self) -> Template:
-        return Template("index.html")
+    async def home(self, request: Request[Any, Any, Any]) -> Template:
+        return language.page(request, "index.html")
+
+    @get(["/en", "/en/"], operation_id="HomePageEnglish")
+    async def home_in_english(self) -> Redirect:
+        """/en/, as an English speaker may try it: the home page in English (the cookie remembers it)."""
+        return Redirect("/?lang=en", status_code=302)
 
     async def _form(
-        self, services: Services, values: dict[str, Any], errors: dict[str, str], status: int = 200
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status: int = 200,
     ) -> Template:
         taxonomy = await reference.taxonomy(services.pool)
         context = {
@@ -156,6 +177,7 @@ class PublicPages(Controller):
             "errors": errors,
             "taxonomy": taxonomy,
             "request_kinds": REQUEST_KINDS,
+            "id_types": ID_TYPE_LABELS,
             "today": local_date(utcnow()).isoformat(),
             "max_files": MAX_FILES,
             "max_mb": MAX_BYTES // (1024 * 1024),
@@ -165,11 +187,15 @@ class PublicPages(Controller):
                 services.pool, values.get("merchant.name"), today=local_date(utcnow())
             ),
         }
-        return Template("complaint_new.html", context=context, status_code=status)
+        return language.page(
+            request, "complaint_new.html", context=context, locale=values.get("locale"), status_code=status
+        )
 
     @get("/complaints/new", operation_id="ComplaintForm")
-    async def new_complaint(self, services: NamedDependency[Services]) -> Template:
-        return await self._form(services, {}, {})
+    async def new_complaint(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> Template:
+        return await self._form(request, services, {}, {})
 
     @post("/complaints/new", operation_id="SubmitComplaintForm", request_max_body_size=FORM_LIMIT)
     async def submit_complaint(
@@ -182,14 +208,17 @@ class PublicPages(Controller):
         try:  # counted before the files are read: a flooding script gets its 429 cheaply
             await services.filing.enter(client, values["consumer.phone"])
         except TooManyAttempts as exc:
-            return await self._too_many_filed(services, values, exc)
+            return await self._too_many_filed(request, services, values, exc)
         try:
             receipt = await file_form(services, form, cmd, key_prefix="form")
         except ValidationFailed as exc:
             await services.filing.give_back(client, values["consumer.phone"])  # a person correcting a form
-            return await self._form(services, values, forms.field_messages(exc.errors), status=422)
-        return Template(
+            errors = language.field_messages(exc.errors, values["locale"])
+            return await self._form(request, services, values, errors, status=422)
+        return language.page(
+            request,
             "complaint_done.html",
+            locale=values["locale"],
             context={
                 "receipt": receipt,
                 "received_at_local": local_time(receipt.received_at),
@@ -201,17 +230,27 @@ class PublicPages(Controller):
         )
 
     async def _too_many_filed(
-        self, services: Services, values: dict[str, Any], exc: TooManyAttempts
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        values: dict[str, Any],
+        exc: TooManyAttempts,
     ) -> Template:
         minutes = max(1, -(-exc.retry_after_s // 60))
-        message = f"提交投诉过于频繁，请{minutes}分钟后再试。如有紧急情况，请拨打12315。"
-        page = await self._form(services, values, {"": message}, status=429)
+        message = i18n.gettext(
+            values["locale"],
+            "提交投诉过于频繁，请{minutes}分钟后再试。如有紧急情况，请拨打12315。",
+            minutes=minutes,
+        )
+        page = await self._form(request, services, values, {"": message}, status=429)
         page.headers["Retry-After"] = str(exc.retry_after_s)
         return page
 
     @get("/track", operation_id="TrackForm")
-    async def track_form(self) -> Template:
-        return Template("track.html", context={"values": {}, "error": None, "retry_after": None})
+    async def track_form(self, request: Request[Any, Any, Any]) -> Template:
+        return language.page(
+            request, "track.html", context={"values": {}, "error": None, "retry_after": None}
+        )
 
     async def _result(
         self,
@@ -229,11 +268,15 @@ class PublicPages(Controller):
                 **_gate(request, services),
             )
         except NotFound:
-            return _not_found(tracking_no)
+            return _not_found(request, tracking_no)
         except TooManyAttempts as exc:
-            return _too_many(tracking_no, exc)
-        timeline = [TimelineItem(local_time(e.at), e.label) for e in case.timeline]
+            return _too_many(request, tracking_no, exc)
+        locale = language.of(request)
+        timeline = [
+            TimelineItem(local_time(e.at), e.label_en if locale == "en" else e.label) for e in case.timeline
+        ]
         context = {
+            "taxonomy_en": await language.taxonomy_en(services.pool) if locale == "en" else {},
             "case": case,
             "timeline": timeline,
             "received_at_local": local_time(case.received_at),
@@ -242,10 +285,10 @@ class PublicPages(Controller):
             "uploaded": None,
             "max_files": MAX_FILES,
             "max_mb": MAX_BYTES // (1024 * 1024),
-            "remedies": [(code, zh) for code, (zh, _) in REQUEST_KINDS.items()],  # a counter-offer's choices
+            "remedies": [(code, zh, en) for code, (zh, en) in REQUEST_KINDS.items()],  # a counter-offer's
             **extra,
         }
-        return Template("track_result.html", context=context, headers=PRIVATE)
+        return language.page(request, "track_result.html", context=context, headers=PRIVATE)
 
     @post("/track", operation_id="TrackCase")
     async def track(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Template:
@@ -282,8 +325,10 @@ class PublicPages(Controller):
                 services,
                 tracking_no,
                 access_code,
-                offer_errors=[e.message for e in exc.errors],
-                offer_field_errors=forms.field_messages(exc.errors),  # shown next to their fields
+                offer_errors=[language.field_message(e, language.of(request)) for e in exc.errors],
+                offer_field_errors=language.field_messages(
+                    exc.errors, language.of(request)
+                ),  # by their fields
                 offer_values=values,
             )
             return _answered_with(page, 422)
@@ -340,10 +385,14 @@ class PublicPages(Controller):
             )
         except ValidationFailed as exc:
             return await self._result(
-                request, services, tracking_no, access_code, upload_errors=[e.message for e in exc.errors]
+                request,
+                services,
+                tracking_no,
+                access_code,
+                upload_errors=[language.field_message(e, language.of(request)) for e in exc.errors],
             )
         except NotFound:  # answered at once: checking again through the case page would count twice
-            return _not_found(tracking_no)
+            return _not_found(request, tracking_no)
         except TooManyAttempts as exc:
-            return _too_many(tracking_no, exc)
+            return _too_many(request, tracking_no, exc)
         return await self._result(request, services, tracking_no, access_code, uploaded=added)

@@ -8,32 +8,30 @@ Forms answer with a redirect (PRG): a claimed case opens its page; anything else
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar import get, post
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from domain.errors import NotFound, ValidationFailed
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.queues import QUEUE_MANAGE, OpenCaseLimit, QueueConflict, limit_message
 from domain.roles import Permission
-from service.app_types import Services
 from service.queries import queues as read
 from service.queries import reference
-from service.store.staff import StaffUser
 from service.usecases import queues
 from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.queue_commands import ReleaseCase
 from service.web import forms
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.notices import NoticeCode, Notices, notice_context
 
-# notice code -> (message, kind): kind "ok" is a success line, "info" a panel, "error" a warning
-NOTICES: dict[str, tuple[str, str]] = {
+# notice code -> (message, kind), shown by notices.notice_context
+NOTICES: Notices = {
     "empty": ("队列中暂无可领取的案件", "info"),
     "released": ("案件已退回队列。", "ok"),
     "not_assigned": ("该案件目前没有承办调解员。", "error"),
@@ -42,7 +40,7 @@ NOTICES: dict[str, tuple[str, str]] = {
 
 
 # the overview's notices: codes in the URL, words here
-OVERVIEW_NOTICES: dict[str, tuple[str, str]] = {
+OVERVIEW_NOTICES: Notices = {
     "member_added": ("已加入调解组。", "ok"),
     "member_exists": ("该调解员已在这个调解组中。", "info"),
     "member_removed": ("已移出调解组。", "ok"),
@@ -66,41 +64,38 @@ def _user_id(value: object) -> object:
     return int(text) if text.isascii() and text.isdigit() else value
 
 
-class QueuePages(Controller):
-    path = "/staff"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+class QueuePages(StaffController):
+    """A mediator's workbench: the team queues, claiming the next case, giving one back."""
 
-    @get("/queue", operation_id="StaffQueuePage", guards=[requires(Permission.CASE_WORK)])
+    guards = [requires(Permission.CASE_WORK)]  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/queue", operation_id="StaffQueuePage")
     async def queue_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        notice: FromQuery[str | None] = None,
+        services: Svc,
+        staff: Staff,
+        notice: NoticeCode = None,
         n: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
     ) -> Template:
         today = local_date(utcnow())
         bench = await read.workbench(services.pool, staff, today=today)
         taxonomy = await reference.taxonomy(services.pool)
-        message, kind = NOTICES.get(notice or "", (None, None))
-        if notice == "limit" and n is not None:
-            message, kind = limit_message(n), "error"
+        notice_line = notice_context(NOTICES, notice)
+        if notice == "limit" and n is not None:  # the limit's number comes beside the code
+            notice_line = {"notice": limit_message(n), "notice_kind": "error"}
         context = {
             **staff_context(staff),
             "bench": bench,
             "taxonomy": taxonomy,
             "today": today,
             "status_labels": {s.value: STATUS_LABELS[s][0] for s in Status},
-            "notice": message,
-            "notice_kind": kind,
+            **notice_line,
             "local_time": local_time,
         }
         return Template("staff_queue.html", context=context, headers=PRIVATE)
 
-    @post("/queue/{queue:str}/claim", operation_id="StaffClaimNext", guards=[requires(Permission.CASE_WORK)])
-    async def claim(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], queue: FromPath[str]
-    ) -> Redirect:
+    @post("/queue/{queue:str}/claim", operation_id="StaffClaimNext")
+    async def claim(self, services: Svc, staff: Staff, queue: FromPath[str]) -> Redirect:
         try:
             claimed = await queues.claim(services.pool, queue, staff, now=utcnow())
         except OpenCaseLimit as exc:
@@ -109,18 +104,8 @@ class QueuePages(Controller):
             return _back(notice="empty")
         return Redirect(f"/staff/cases/{claimed.id}", status_code=303)
 
-    @post(
-        "/queue/release/{case_id:int}",
-        operation_id="StaffReleaseCase",
-        guards=[requires(Permission.CASE_WORK)],
-    )
-    async def release(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        case_id: FromPath[int],
-    ) -> Redirect:
+    @post("/queue/release/{case_id:int}", operation_id="StaffReleaseCase")
+    async def release(self, request: Req, services: Svc, staff: Staff, case_id: FromPath[int]) -> Redirect:
         values = await forms.form_values(request)
         cmd = ReleaseCase(reason=str(values.get("reason") or "")[:500] or None)
         try:
@@ -129,21 +114,20 @@ class QueuePages(Controller):
             return _back(notice=exc.code if exc.code in NOTICES else "not_assignee")
         return _back(notice="released")
 
-    @get("/queues", operation_id="StaffQueuesOverview", guards=[requires(QUEUE_MANAGE)])
-    async def overview_page(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        notice: FromQuery[str | None] = None,
-    ) -> Template:
+
+class QueueOverviewPages(StaffController):
+    """The supervisor's overview: every queue's load, its team and each mediator's open-case limit."""
+
+    guards = [requires(QUEUE_MANAGE)]  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/queues", operation_id="StaffQueuesOverview")
+    async def overview_page(self, services: Svc, staff: Staff, notice: NoticeCode = None) -> Template:
         today = local_date(utcnow())
         loads = await read.overview(services.pool, today=today)
         mediators = await queues.mediator_choices(services.pool, None)
-        message, kind = OVERVIEW_NOTICES.get(notice or "", (None, None))
         context = {
             **staff_context(staff),
-            "notice": message,
-            "notice_kind": kind,
+            **notice_context(OVERVIEW_NOTICES, notice),
             "mediators": mediators,
             "queue_names": {q.code: q.name_zh for q in loads},
             "loads": loads,
@@ -157,18 +141,8 @@ class QueuePages(Controller):
         }
         return Template("staff_queues_overview.html", context=context, headers=PRIVATE)
 
-    @post(
-        "/queues/{queue:str}/members",
-        operation_id="StaffAddQueueMember",
-        guards=[requires(QUEUE_MANAGE)],
-    )
-    async def add_member(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        queue: FromPath[str],
-    ) -> Redirect:
+    @post("/queues/{queue:str}/members", operation_id="StaffAddQueueMember")
+    async def add_member(self, request: Req, services: Svc, staff: Staff, queue: FromPath[str]) -> Redirect:
         form = await request.form()
         try:
             added = await queues.add_member(
@@ -180,15 +154,11 @@ class QueuePages(Controller):
             return _overview("not_found")
         return _overview("member_added" if added else "member_exists", f"#team-{queue}")
 
-    @post(
-        "/queues/{queue:str}/members/{user_id:int}/remove",
-        operation_id="StaffRemoveQueueMember",
-        guards=[requires(QUEUE_MANAGE)],
-    )
+    @post("/queues/{queue:str}/members/{user_id:int}/remove", operation_id="StaffRemoveQueueMember")
     async def remove_member(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         queue: FromPath[str],
         user_id: FromPath[int],
     ) -> Redirect:
@@ -198,18 +168,8 @@ class QueuePages(Controller):
             return _overview("not_found")
         return _overview("member_removed", f"#team-{queue}")
 
-    @post(
-        "/mediators/{user_id:int}/limit",
-        operation_id="StaffSetMediatorLimit",
-        guards=[requires(QUEUE_MANAGE)],
-    )
-    async def set_limit(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        user_id: FromPath[int],
-    ) -> Redirect:
+    @post("/mediators/{user_id:int}/limit", operation_id="StaffSetMediatorLimit")
+    async def set_limit(self, request: Req, services: Svc, staff: Staff, user_id: FromPath[int]) -> Redirect:
         form = await request.form()
         try:
             await queues.set_limit(services.pool, user_id, form.get("max_open"), staff, now=utcnow())

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -24,8 +23,10 @@ from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.returns_commands import ProduceReturn
 from service.web import charts, forms
 from service.web.api.returns import file_response, split_name
-from service.web.auth import provide_staff, requires
+from service.web.auth import requires
 from service.web.pages.public import PRIVATE
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc
+from service.web.pages.staff.notices import NoticeCode
 
 NOTICES = {"created": "已生成新版本。", "unchanged": "数据没有变化，报表保持原版本，未生成新版本。"}
 
@@ -273,17 +274,14 @@ def _version(h: returns.Return) -> dict[str, Any]:
     }
 
 
-class ReturnPages(Controller):
-    path = "/staff"
-    include_in_schema = False
-    dependencies = {"staff": Provide(provide_staff)}  # noqa: RUF012 - Litestar reads this class attribute
+class ReturnPages(StaffController):
     # reading is for the leading group and supervisors; producing a return for supervisors and admins
 
     @get("/indicators", operation_id="StaffIndicatorsPage", guards=[requires(Permission.STATS_VIEW)])
     async def indicators_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         first: Annotated[str | None, QueryParameter(name="from")] = None,
         last: Annotated[str | None, QueryParameter(name="to")] = None,
     ) -> Template:
@@ -291,11 +289,15 @@ class ReturnPages(Controller):
         errors: dict[str, str] = {}
         try:
             start, end = returns.month_range(first, last, today)
-            series = await returns.indicators(services.pool, start, end, today=today)
+            series = await returns.indicators(
+                services.pool, start, end, today=today, read_pool=services.read_pool
+            )
         except ValidationFailed as exc:
             errors = forms.field_messages(exc.errors)
             start, end = returns.default_range(today)
-            series = await returns.indicators(services.pool, start, end, today=today)
+            series = await returns.indicators(
+                services.pool, start, end, today=today, read_pool=services.read_pool
+            )
         context = {
             **_base(staff),
             **indicator_page(series),
@@ -336,18 +338,11 @@ class ReturnPages(Controller):
         return Template("staff_returns.html", context=context, headers=PRIVATE, status_code=status_code)
 
     @get("/returns", operation_id="StaffReturnsPage", guards=[requires(Permission.STATS_VIEW)])
-    async def returns_page(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser]
-    ) -> Template:
+    async def returns_page(self, services: Svc, staff: Staff) -> Template:
         return await self._list(services, staff)
 
     @post("/returns", operation_id="StaffProduceReturnForm", guards=[requires(Permission.RETURNS_PRODUCE)])
-    async def produce_form(
-        self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-    ) -> Template | Redirect:
+    async def produce_form(self, request: Req, services: Svc, staff: Staff) -> Template | Redirect:
         form = await forms.form_values(request)
         values = {
             "month": str(form.get("month") or "").strip()[:20],
@@ -356,7 +351,9 @@ class ReturnPages(Controller):
         try:
             month = returns.month_of(values["month"])
             cmd = forms.command(ProduceReturn, values)
-            ret = await returns.produce_return(services.pool, month, staff, cmd, now=utcnow())
+            ret = await returns.produce_return(
+                services.pool, month, staff, cmd, now=utcnow(), read_pool=services.read_pool
+            )
         except ValidationFailed as exc:
             errors = forms.field_messages(exc.errors)
             return await self._list(services, staff, errors=errors, values=values, status_code=422)
@@ -366,11 +363,11 @@ class ReturnPages(Controller):
     @get("/returns/{month:str}", operation_id="StaffReturnPage", guards=[requires(Permission.STATS_VIEW)])
     async def return_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         month: FromPath[str],
         version: Annotated[int | None, QueryParameter(ge=1)] = None,
-        notice: Annotated[str | None, QueryParameter()] = None,
+        notice: NoticeCode = None,
     ) -> Template | Response[Any]:
         """The report page, or with .xlsx / .csv.zip the files (as the API, for a signed-in browser)."""
         the_month, suffix = split_name(month)

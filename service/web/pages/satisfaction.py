@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import satisfaction as rules
@@ -20,7 +20,9 @@ from domain.lifecycle import InvalidTransition
 from domain.outcomes import OUTCOMES
 from domain.roles import Permission
 from domain.tracking import status_label
+from service import i18n
 from service.app_types import Services
+from service.i18n import N_
 from service.queries import appeals
 from service.store.staff import StaffUser
 from service.usecases import satisfaction
@@ -29,16 +31,19 @@ from service.usecases.satisfaction import ByCode, ByToken, Respondent, SurveyVie
 from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
 from service.web import forms
 from service.web.auth import provide_staff, requires
+from service.web.forms import FRESH, RowForm
 from service.web.middleware import client_address
+from service.web.pages import language
 from service.web.pages.public import NOT_FOUND_MESSAGE, PRIVATE
-from service.web.pages.staff.common import staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.notices import NoticeCode
 
 APPEAL_NOTICES = {
     "accepted": "已同意申请，案件已重新办理（状态：已受理），请安排处理方式。",
     "declined": "已答复：不同意申请，理由已告知消费者。",
 }
 
-Step = Callable[[Services, Respondent, Any], Awaitable[Template]]
+Step = Callable[[Services, Respondent, Any, str], Awaitable[Template]]  # services, who, form, locale
 
 
 def _values(form: Any, cls: type[msgspec.Struct]) -> dict[str, str]:
@@ -68,8 +73,8 @@ def _invalid_link() -> Template:
         headers=PRIVATE,
         context={
             "status": 404,
-            "title": "链接无效",
-            "message": "该评价链接无效或已过期（办结后30日内有效）。如有疑问，请拨打 12315。",
+            "title": N_("链接无效"),
+            "message": N_("该评价链接无效或已过期（办结后30日内有效）。如有疑问，请拨打 12315。"),
         },
     )
 
@@ -81,8 +86,8 @@ def _survey_closed() -> Template:
         headers=PRIVATE,
         context={
             "status": 410,
-            "title": "评价已结束",
-            "message": "本投诉目前没有可填写的评价：办结后30日内可以评价，每件投诉评价一次。",
+            "title": N_("评价已结束"),
+            "message": N_("本投诉目前没有可填写的评价：办结后30日内可以评价，每件投诉评价一次。"),
         },
     )
 
@@ -115,7 +120,7 @@ def _survey_form(
         "outcome_label": OUTCOMES.get(view.outcome or "", ("", ""))[0],
         "closed_local": local_time(view.closed_at) if view.closed_at else None,
         "expires_local": local_time(view.expires_at),
-        "questions": [(code, zh) for code, (zh, _) in rules.QUESTIONS.items()],
+        "questions": [(code, zh) for code, (zh, _) in rules.QUESTIONS.items()],  # survey.html: |tr
         "levels": [(code, zh) for code, (zh, _) in rules.LEVEL_LABELS.items()],
         "values": values or {},
         "errors": errors or {},
@@ -164,12 +169,17 @@ class SatisfactionPages(Controller):
 
     # --- the consumer -------------------------------------------------------------------------------
 
-    async def _show(self, services: Services, who: Respondent) -> Template:
+    # every page below is in the consumer's language (language.localize); texts the code made are
+    # translated by the templates (|tr), field errors here (language.field_messages)
+
+    async def _show(
+        self, services: Services, who: Respondent, form: Any = None, locale: str = ""
+    ) -> Template:
         """The form, or (answered) the thanks page with the request offer while it stands."""
         view = await satisfaction.survey(services.pool, who, now=utcnow())
         return _done(who, view, already=True) if view.answered else _survey_form(view, who)
 
-    async def _answer(self, services: Services, who: Respondent, form: Any) -> Template:
+    async def _answer(self, services: Services, who: Respondent, form: Any, locale: str = "") -> Template:
         values = _values(form, AnswerSurvey)
         try:
             done = await satisfaction.answer(
@@ -177,21 +187,21 @@ class SatisfactionPages(Controller):
             )
         except ValidationFailed as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
-            errors = forms.field_messages(exc.errors)
+            errors = language.field_messages(exc.errors, locale or i18n.SOURCE)
             return _survey_form(view, who, values=values, errors=errors, status_code=422)
         except rules.AlreadyAnswered:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
             return _done(who, view, already=True, status_code=409)
         return _done(who, done)
 
-    async def _appeal(self, services: Services, who: Respondent, form: Any) -> Template:
+    async def _appeal(self, services: Services, who: Respondent, form: Any, locale: str = "") -> Template:
         values = _values(form, RequestAppeal)
         try:
             cmd = forms.command(RequestAppeal, values)
             await satisfaction.request_appeal(services.pool, who, cmd, now=utcnow())
         except ValidationFailed as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
-            errors = forms.field_messages(exc.errors)
+            errors = language.field_messages(exc.errors, locale or i18n.SOURCE)
             return _done(who, view, values=values, errors=errors, status_code=422)
         except rules.AppealNotOpen as exc:
             view = await satisfaction.survey(services.pool, who, now=utcnow())
@@ -202,29 +212,33 @@ class SatisfactionPages(Controller):
         return _done(who, view, appeal_open=False, appeal_sent=True, status_code=201)
 
     @get("/survey/{token:str}", operation_id="SurveyPage")
-    async def survey_page(self, services: NamedDependency[Services], token: FromPath[str]) -> Template:
+    async def survey_page(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
+    ) -> Template:
+        return await self._by_link(request, services, token, self._show)
+
+    async def _by_link(
+        self, request: Request[Any, Any, Any], services: Services, token: str, then: Step
+    ) -> Template:
+        """A page of the survey's link (/survey/{token}…), in the consumer's language."""
+        form = None if request.method == "GET" else await request.form()
         try:
-            return await self._show(services, ByToken(token))
+            page = await then(services, ByToken(token), form, language.of(request))
         except NotFound:
-            return _invalid_link()
+            page = _invalid_link()
+        return language.localize(request, page)
 
     @post("/survey/{token:str}", operation_id="AnswerSurvey")
     async def answer_by_link(
         self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
     ) -> Template:
-        try:
-            return await self._answer(services, ByToken(token), await request.form())
-        except NotFound:
-            return _invalid_link()
+        return await self._by_link(request, services, token, self._answer)
 
     @post("/survey/{token:str}/appeal", operation_id="RequestAppealByLink")
     async def appeal_by_link(
         self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
     ) -> Template:
-        try:
-            return await self._appeal(services, ByToken(token), await request.form())
-        except NotFound:
-            return _invalid_link()
+        return await self._by_link(request, services, token, self._appeal)
 
     def _by_code(self, request: Request[Any, Any, Any], services: Services, form: Any) -> ByCode:
         return ByCode(
@@ -243,12 +257,14 @@ class SatisfactionPages(Controller):
         who = self._by_code(request, services, form)
         try:
             if form.get("step") == step:
-                return await then(services, who, form)
-            return await self._show(services, who)
+                page = await then(services, who, form, language.of(request))
+            else:
+                page = await self._show(services, who)
         except (NotFound, TooManyAttempts) as exc:
-            return _track_failed(who, exc)
+            page = _track_failed(who, exc)
         except rules.SurveyClosed:
-            return _survey_closed()
+            page = _survey_closed()
+        return language.localize(request, page)
 
     @post("/track/survey", operation_id="TrackSurvey")
     async def track_survey(
@@ -264,19 +280,14 @@ class SatisfactionPages(Controller):
         """step=send submits the request; anything else shows the thanks page with the request form."""
         return await self._by_tracking(request, services, "send", self._appeal)
 
-    # --- the supervisor -----------------------------------------------------------------------------
+
+class AppealPages(StaffController):
+    """The supervisor's list of reopen and appeal requests, each with its decision form."""
+
+    guards = [requires(Permission.CASE_DECIDE)]  # noqa: RUF012 - Litestar reads this class attribute
 
     async def _appeals_page(
-        self,
-        services: Services,
-        staff: StaffUser,
-        *,
-        notice: str | None = None,
-        problem: str | None = None,
-        failed: int | None = None,
-        errors: dict[str, str] | None = None,
-        values: dict[str, str] | None = None,
-        status_code: int = 200,
+        self, services: Services, staff: StaffUser, *, notice: str | None = None, form: RowForm = FRESH
     ) -> Template:
         found = await appeals.appeals(services.pool, now=utcnow())
         context = {
@@ -291,32 +302,20 @@ class SatisfactionPages(Controller):
             "status_label": status_label,
             "local_time": local_time,
             "notice": notice,
-            "problem": problem,
-            "failed": failed,
-            "errors": errors or {},
-            "values": values or {},
+            **form.context(),
         }
-        return Template("staff_appeals.html", context=context, status_code=status_code, headers=PRIVATE)
+        return Template("staff_appeals.html", context=context, status_code=form.status_code, headers=PRIVATE)
 
-    @get("/staff/appeals", operation_id="StaffAppealsPage", guards=[requires(Permission.CASE_DECIDE)])
-    async def appeals_page(
-        self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
-        done: FromQuery[str | None] = None,
-    ) -> Template:
+    @get("/appeals", operation_id="StaffAppealsPage")
+    async def appeals_page(self, services: Svc, staff: Staff, done: NoticeCode = None) -> Template:
         return await self._appeals_page(services, staff, notice=APPEAL_NOTICES.get(done or ""))
 
-    @post(
-        "/staff/appeals/{appeal_id:int}/decide",
-        operation_id="StaffDecideAppeal",
-        guards=[requires(Permission.CASE_DECIDE)],
-    )
+    @post("/appeals/{appeal_id:int}/decide", operation_id="StaffDecideAppeal")
     async def decide(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        request: Req,
+        services: Svc,
+        staff: Staff,
         appeal_id: FromPath[int],
     ) -> Template | Redirect:
         values = _values(await request.form(), DecideAppeal)
@@ -324,12 +323,9 @@ class SatisfactionPages(Controller):
             cmd = forms.command(DecideAppeal, values)
             decided = await satisfaction.decide(services.pool, appeal_id, staff, cmd, now=utcnow())
         except ValidationFailed as exc:
-            errors = forms.field_messages(exc.errors)
-            return await self._appeals_page(
-                services, staff, failed=appeal_id, errors=errors, values=values, status_code=422
-            )
+            return await self._appeals_page(services, staff, form=RowForm.invalid(appeal_id, exc, values))
         except InvalidTransition as exc:
-            return await self._appeals_page(services, staff, problem=exc.message, status_code=409)
+            return await self._appeals_page(services, staff, form=RowForm.conflict(exc.message))
         except Conflict as exc:
-            return await self._appeals_page(services, staff, problem=str(exc), status_code=409)
+            return await self._appeals_page(services, staff, form=RowForm.conflict(str(exc)))
         return Redirect(f"/staff/appeals?done={decided.decision}#appeal-{appeal_id}", status_code=303)

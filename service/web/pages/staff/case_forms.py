@@ -46,6 +46,19 @@ class Section:
     prefix: str
     anchor: str
 
+    def form(
+        self,
+        path: str,
+        operation_id: str,
+        form: str,
+        run: Run,
+        done: str | Callable[[Any], str],
+        who: Permission = Permission.CASE_WORK,
+    ) -> CaseForm:
+        """One form of this section, named `form` (the page marks the failed one by it); open to whoever
+        works the case unless `who` says otherwise."""
+        return CaseForm(path, operation_id, who, run, done, form=form, section=self)
+
 
 WORK = Section("work", "work")  # templates/_case_work.html
 MERCHANT = Section("merchant", "merchant-match")

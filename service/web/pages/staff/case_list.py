@@ -7,19 +7,16 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.roles import Permission
-from service.app_types import Services
 from service.queries import cases as case_queries
 from service.queries import reference
-from service.store.staff import StaffUser
 from service.usecases.clock import local_date, utcnow
 from service.web.auth import requires
-from service.web.pages.staff.common import StaffController, staff_context
+from service.web.pages.staff.common import Staff, StaffController, Svc, paging, staff_context
 
 PAGE_SIZE = 50
 DUE_KINDS = {"acceptance": "受理", "reply": "答复", "mediation": "调解"}  # which deadline a row counts down
@@ -66,8 +63,8 @@ class CaseListPages(StaffController):
     @get("/cases", operation_id="StaffCasesPage", guards=[requires(Permission.CASE_VIEW)])
     async def cases_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         status: FromQuery[list[str] | None] = None,
         subdistrict: FromQuery[str | None] = None,
         category: FromQuery[str | None] = None,
@@ -105,9 +102,7 @@ class CaseListPages(StaffController):
             "taxonomy": taxonomy,
             "today": today,
             "status_labels": {s.value: STATUS_LABELS[s][0] for s in Status},
-            "prev_url": filters.url(max(offset - PAGE_SIZE, 0)) if offset > 0 else None,
-            "next_url": filters.url(offset + PAGE_SIZE) if offset + PAGE_SIZE < queue.total else None,
-            "offset": offset,
+            **paging(offset, queue.total, PAGE_SIZE, filters.url),
             "filter_errors": filter_errors,
             "due_kinds": DUE_KINDS,
         }

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from litestar import Request, get
-from litestar.di import NamedDependency
+from litestar import get
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from domain.acceptance import GROUND_LABELS, OTHER_ROUTES, Ground
 from domain.errors import ValidationFailed
 from domain.events import EventKind, confirmation, staff_label
+from domain.identity_documents import ID_TYPE_LABELS, IdType
 from domain.lifecycle import STATUS_LABELS, Status
 from domain.money import format_yuan
 from domain.outcomes import CLOSABLE_BY_HAND, OUTCOMES
@@ -35,9 +35,11 @@ from service.usecases.clock import local_date, local_time, utcnow
 from service.web import forms
 from service.web.auth import requires
 from service.web.deps import evidence_download
+from service.web.errors import error_page
 from service.web.pages.public import PRIVATE
 from service.web.pages.staff.case_context import reassign_context, routing_context
-from service.web.pages.staff.common import StaffController, staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.notices import NoticeCode
 
 # a survey link in a stored notice is the consumer's to use: staff see that it was sent, not the link
 SURVEY_LINK = re.compile(r"(/survey/)[A-Za-z0-9_-]+")
@@ -134,13 +136,14 @@ def _case_facts(c: Any) -> dict[str, Any]:
         "decided_at_local": local_time(c["decided_at"]) if c["decided_at"] else None,
         "grounds": [(int(g), GROUND_LABELS[g][0]) for g in Ground],
         "ground_label": GROUND_LABELS[Ground(c["rejection_ground"])][0] if c["rejection_ground"] else None,
+        "id_type_label": ID_TYPE_LABELS[IdType(c["consumer_id_type"])][0] if c["consumer_id_type"] else None,
         "pause_reasons": [(k, v[0]) for k, v in casework.PAUSE_REASONS.items()],
         "close_outcomes": [(code, OUTCOMES[code][0]) for code in OUTCOMES if code in CLOSABLE_BY_HAND],
     }
 
 
 async def act(
-    request: Request[Any, Any, Any],
+    request: Req,
     services: Services,
     staff: StaffUser,
     case_id: int,
@@ -163,10 +166,10 @@ class CasePages(StaffController):
     @get("/cases/{case_id:int}", operation_id="StaffCasePage", guards=[requires(Permission.CASE_VIEW)])
     async def case_page(
         self,
-        services: NamedDependency[Services],
-        staff: NamedDependency[StaffUser],
+        services: Svc,
+        staff: Staff,
         case_id: FromPath[int],
-        done: FromQuery[str | None] = None,
+        done: NoticeCode = None,
         basis: FromQuery[str | None] = None,
         loss: FromQuery[str | None] = None,
     ) -> Template:
@@ -183,17 +186,11 @@ class CasePages(StaffController):
         operation_id="StaffRejectionNotice",
         guards=[requires(Permission.CASE_VIEW)],
     )
-    async def notice(
-        self, services: NamedDependency[Services], staff: NamedDependency[StaffUser], case_id: FromPath[int]
-    ) -> Template:
+    async def notice(self, services: Svc, staff: Staff, case_id: FromPath[int]) -> Template:
         f = await case_queries.case_file(services.pool, case_id, today=local_date(utcnow()))
         c = f.case
         if c["status"] != Status.REJECTED:
-            return Template(
-                "error.html",
-                status_code=409,
-                context={"status": 409, "title": "无告知书", "message": "该投诉未作出不予受理决定。"},
-            )
+            return error_page(409, "无告知书", "该投诉未作出不予受理决定。")
         context = {
             "c": c,
             "ground": int(c["rejection_ground"]),
@@ -211,7 +208,5 @@ class CasePages(StaffController):
         operation_id="StaffEvidence",
         guards=[requires(Permission.CASE_VIEW)],
     )
-    async def evidence(
-        self, services: NamedDependency[Services], case_id: FromPath[int], evidence_id: FromPath[int]
-    ) -> File:
+    async def evidence(self, services: Svc, case_id: FromPath[int], evidence_id: FromPath[int]) -> File:
         return await evidence_download(services, case_id, evidence_id)

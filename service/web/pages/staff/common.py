@@ -1,8 +1,10 @@
 """What every staff page shares: the signed-in user's header context, the controller base and its handlers'
-parameter types, and the safe `next` target of a sign-in."""
+parameter types, a list's paging links, and the safe `next` target of a sign-in (a page's notice line is
+`notices`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request
@@ -35,6 +37,16 @@ def staff_context(user: StaffUser) -> dict[str, Any]:
         "staff": user,
         "role_labels": [ROLE_LABELS[r][0] for r in sorted(user.roles)],
         "can": {p.value.replace(".", "_"): can(user.roles, p) for p in Permission},
+    }
+
+
+def paging(offset: int, total: int, size: int, url: Callable[[int], str]) -> dict[str, Any]:
+    """A list page's links to the page before and after the one at `offset` (`url(at)`: the same filters
+    from row `at`), where there is one."""
+    return {
+        "prev_url": url(max(offset - size, 0)) if offset > 0 else None,
+        "next_url": url(offset + size) if offset + size < total else None,
+        "offset": offset,
     }
 
 

@@ -25,7 +25,7 @@ from service.web.pages.public import PRIVATE
 from service.web.pages.staff import case_forms
 from service.web.pages.staff.case_forms import CaseForm, Ctx
 from service.web.pages.staff.case_page import render_case_page
-from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.common import CaseId, Req, Staff, Svc, staff_context
 
 
 async def render_payout_page(
@@ -56,48 +56,39 @@ def _answered(answer: str) -> str:  # the event the answer wrote
 
 
 FORMS = (CaseForm("/first-payment/answer", "StaffMerchantAnswer", Permission.CASE_WORK, _answer, _answered),)
+PAYERS = [requires(Permission.PAYOUT_APPROVE)]
 
-FirstPaymentForms = case_forms.pages(FORMS)
 
-
-class FirstPaymentPages(StaffController):
-    @post(
-        "/cases/{case_id:int}/merchant-link",
-        operation_id="StaffMerchantLink",
-        guards=[requires(Permission.CASE_WORK)],
+@post("/merchant-link", operation_id="StaffMerchantLink", guards=[requires(Permission.CASE_WORK)])
+async def merchant_link(request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template:
+    token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
+    url = public_link(request, f"/m/{token}")
+    return await render_case_page(
+        services, staff, case_id, new_link=url, notice=confirmation(EventKind.MERCHANT_LINK_ISSUED)
     )
-    async def merchant_link(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template:
-        token, _ = await first_payment.issue_merchant_link(services.pool, case_id, staff, now=utcnow())
-        url = public_link(request, f"/m/{token}")
-        return await render_case_page(
-            services, staff, case_id, new_link=url, notice=confirmation(EventKind.MERCHANT_LINK_ISSUED)
-        )
 
-    @get(
-        "/cases/{case_id:int}/first-payment/payout",
-        operation_id="StaffPayoutConfirmPage",
-        guards=[requires(Permission.PAYOUT_APPROVE)],
-    )
-    async def payout_page(self, services: Svc, staff: Staff, case_id: CaseId) -> Template:
-        """What the payout will do (amount, balance before and after, the case); nothing moves here."""
+
+@get("/first-payment/payout", operation_id="StaffPayoutConfirmPage", guards=PAYERS)
+async def payout_page(services: Svc, staff: Staff, case_id: CaseId) -> Template:
+    """What the payout will do (amount, balance before and after, the case); nothing moves here."""
+    return await render_payout_page(services, staff, case_id)
+
+
+@post("/first-payment/payout", operation_id="StaffPayout", guards=PAYERS)
+async def payout(request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template | Redirect:
+    """Money moves only from the confirmation page's form (confirm=yes and the amount it showed);
+    any other post shows that page first."""
+    form = await request.form()
+    shown = str(form.get("amount_fen") or "")
+    if str(form.get("confirm") or "") != "yes" or not (shown.isascii() and shown.isdigit()):
         return await render_payout_page(services, staff, case_id)
+    try:
+        await first_payment.approve_payout(
+            services.pool, case_id, staff, now=utcnow(), expected_fen=int(shown)
+        )
+    except Conflict as exc:
+        return await render_payout_page(services, staff, case_id, error=str(exc), status=409)
+    return Redirect(f"/staff/cases/{case_id}?done={EventKind.DEPOSIT_PAYOUT}", status_code=303)
 
-    @post(
-        "/cases/{case_id:int}/first-payment/payout",
-        operation_id="StaffPayout",
-        guards=[requires(Permission.PAYOUT_APPROVE)],
-    )
-    async def payout(self, request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template | Redirect:
-        """Money moves only from the confirmation page's form (confirm=yes and the amount it showed);
-        any other post shows that page first."""
-        form = await request.form()
-        shown = str(form.get("amount_fen") or "")
-        if str(form.get("confirm") or "") != "yes" or not (shown.isascii() and shown.isdigit()):
-            return await render_payout_page(services, staff, case_id)
-        try:
-            await first_payment.approve_payout(
-                services.pool, case_id, staff, now=utcnow(), expected_fen=int(shown)
-            )
-        except Conflict as exc:
-            return await render_payout_page(services, staff, case_id, error=str(exc), status=409)
-        return Redirect(f"/staff/cases/{case_id}?done={EventKind.DEPOSIT_PAYOUT}", status_code=303)
+
+FirstPaymentPages = case_forms.pages(FORMS, merchant_link, payout_page, payout)

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from domain.errors import ValidationFailed
+from domain.identity_documents import ID_TYPE_LABELS
 from domain.intake import RECEIVED_ON_MAX_DAYS_BACK
 from domain.roles import Permission
 from domain.taxonomy import CHANNELS, REQUEST_KINDS
@@ -43,6 +44,7 @@ async def record_form_page(
         "errors": errors,
         "taxonomy": taxonomy,
         "request_kinds": REQUEST_KINDS,
+        "id_types": ID_TYPE_LABELS,
         "today": today.isoformat(),
         "earliest_received_on": (today - timedelta(days=RECEIVED_ON_MAX_DAYS_BACK)).isoformat(),
         "max_files": 10,

@@ -23,7 +23,7 @@ from service.web.pages.public import PRIVATE
 from service.web.pages.staff import case_forms
 from service.web.pages.staff.case_forms import CaseForm, Ctx
 from service.web.pages.staff.case_page import render_case_page
-from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.common import CaseId, Req, Staff, Svc, staff_context
 
 
 async def _over_limit_page(
@@ -53,45 +53,35 @@ FORMS = (
     ),
 )
 
-RoutingForms = case_forms.pages(FORMS)
+
+@post("/reassign", operation_id="StaffReassignCase", guards=[requires(Permission.QUEUE_MANAGE)])
+async def reassign(request: Req, services: Svc, staff: Staff, case_id: CaseId) -> Template | Redirect:
+    """A supervisor gives the case to a mediator, with a reason; one at their limit is confirmed first."""
+    values = await forms.form_values(request)
+    values["form"] = "reassign"
+    raw_id = values.get("user_id", "").strip()
+    user_id: object = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else raw_id
+    try:
+        await queues.reassign(
+            services.pool,
+            case_id,
+            staff,
+            user_id,
+            now=utcnow(),
+            reason=values.get("reason"),
+            reason_required=True,
+            over_limit_confirmed=values.get("confirm_over_limit") == "yes",
+        )
+    except queues.OverLimit as exc:
+        reason = (values.get("reason") or "").strip()
+        return await _over_limit_page(services, staff, case_id, user_id, exc, reason)
+    except ValidationFailed as exc:
+        errors = forms.field_messages(exc.errors)
+        return await render_case_page(services, staff, case_id, errors=errors, values=values, status_code=422)
+    except QueueConflict as exc:
+        errors = {"": exc.message}
+        return await render_case_page(services, staff, case_id, errors=errors, values=values, status_code=409)
+    return Redirect(f"/staff/cases/{case_id}?done={EventKind.REASSIGNED}", status_code=303)
 
 
-class RoutingPages(StaffController):
-    @post(
-        "/cases/{case_id:int}/reassign",
-        operation_id="StaffReassignCase",
-        guards=[requires(Permission.QUEUE_MANAGE)],
-    )
-    async def reassign(
-        self, request: Req, services: Svc, staff: Staff, case_id: CaseId
-    ) -> Template | Redirect:
-        """A supervisor gives the case to a mediator, with a reason; one at their limit is confirmed first."""
-        values = await forms.form_values(request)
-        values["form"] = "reassign"
-        raw_id = values.get("user_id", "").strip()
-        user_id: object = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else raw_id
-        try:
-            await queues.reassign(
-                services.pool,
-                case_id,
-                staff,
-                user_id,
-                now=utcnow(),
-                reason=values.get("reason"),
-                reason_required=True,
-                over_limit_confirmed=values.get("confirm_over_limit") == "yes",
-            )
-        except queues.OverLimit as exc:
-            reason = (values.get("reason") or "").strip()
-            return await _over_limit_page(services, staff, case_id, user_id, exc, reason)
-        except ValidationFailed as exc:
-            errors = forms.field_messages(exc.errors)
-            return await render_case_page(
-                services, staff, case_id, errors=errors, values=values, status_code=422
-            )
-        except QueueConflict as exc:
-            errors = {"": exc.message}
-            return await render_case_page(
-                services, staff, case_id, errors=errors, values=values, status_code=409
-            )
-        return Redirect(f"/staff/cases/{case_id}?done={EventKind.REASSIGNED}", status_code=303)
+RoutingPages = case_forms.pages(FORMS, reassign)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from domain.errors import TooManyAttempts
-from service.app_types import Services
 from service.usecases import auth
 from service.web.auth import (
     SESSION_COOKIE,
     cookies_secure,
     current_staff,
-    session_cookie,
     session_cookie_removal,
+    signed_in_redirect,
 )
 from service.web.auth import sign_in as web_sign_in
-from service.web.pages.staff.common import StaffController, safe_next, staff_context
+from service.web.pages.staff.common import Req, StaffController, Svc, safe_next, staff_context
 
 
 class SignInPages(StaffController):
@@ -35,9 +33,7 @@ class SignInPages(StaffController):
         )
 
     @post("/login", operation_id="StaffLogin")
-    async def login(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template | Redirect:
+    async def login(self, request: Req, services: Svc) -> Template | Redirect:
         form = await request.form()
         username = str(form.get("username") or "")[:64]
         password = str(form.get("password") or "")[:256]
@@ -61,18 +57,10 @@ class SignInPages(StaffController):
                 headers={"Retry-After": str(exc.retry_after_s)},
                 context={**context, "error": f"登录尝试过于频繁，请 {exc.retry_after_s} 秒后再试。"},
             )
-        redirect = Redirect(target, status_code=303)
-        redirect.set_cookie(
-            session_cookie(
-                session.token,
-                max_age=int(services.auth_policy.session_max.total_seconds()),
-                secure=cookies_secure(services.settings.public_base_url, request.url.scheme),
-            )
-        )
-        return redirect
+        return signed_in_redirect(request, services, session.token, target)
 
     @post("/logout", operation_id="StaffLogout")
-    async def logout(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Redirect:
+    async def logout(self, request: Req, services: Svc) -> Redirect:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             await auth.sign_out(services.pool, token)
@@ -82,7 +70,7 @@ class SignInPages(StaffController):
         return redirect
 
     @get("/", operation_id="StaffHome")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
+    async def home(self, request: Req) -> Template:
         user = await current_staff(request)
         if user is None:
             raise NotAuthorizedException()

@@ -13,6 +13,7 @@ from service.usecases.casework_commands import MarkSpam
 from service.usecases.clock import utcnow
 from service.web import forms
 from service.web.auth import requires
+from service.web.errors import error_page
 from service.web.middleware import current_request_id
 from service.web.pages.staff.common import CaseId, Req, Staff, StaffController, Svc
 
@@ -31,9 +32,5 @@ class SpamPages(StaffController):
                 services.pool, case_id, staff, cmd, now=utcnow(), request_id=current_request_id()
             )
         except ValidationFailed as exc:  # the reason is required on the form too; this is the fallback
-            return Template(
-                "error.html",
-                status_code=422,
-                context={"title": "未能标记", "message": exc.errors[0].message, "status": 422},
-            )
+            return error_page(422, "未能标记", exc.errors[0].message)
         return Redirect(f"/staff/cases/{case_id}?done={EventKind.MARKED_SPAM}", status_code=303)

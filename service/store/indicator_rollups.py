@@ -1,0 +1,79 @@
+"""Per-month indicator rollups (migration 0032): a month's aggregates stored as JSON with the definitions'
+version and the snapshot they were counted in; fresh while no logged change of the month escaped it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from domain.indicators import MonthCounts
+from service.store.sql import SQL
+
+# The mappings of MonthCounts whose keys are not text (JSON object keys are): how to read them back.
+_KEYS: dict[str, type] = {"rejections_by_ground": int, "handling_days": int, "survey_scores": Decimal}
+
+
+def encode(counts: MonthCounts) -> dict[str, Any]:
+    return {
+        name: {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+        for name, value in asdict(counts).items()
+    }
+
+
+def decode(stored: dict[str, Any]) -> MonthCounts:
+    values: dict[str, Any] = {
+        name: {_KEYS.get(name, str)(k): v for k, v in value.items()} if isinstance(value, dict) else value
+        for name, value in stored.items()
+    }
+    return MonthCounts(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    """What a rollup was counted in: a snapshot (as text) of one cluster (its system identifier)."""
+
+    snapshot: str
+    cluster: int
+
+
+async def horizon(conn: asyncpg.Connection) -> tuple[date, Watermark]:
+    """In the statistics snapshot: the server's running local month, and the snapshot's watermark."""
+    r = await conn.fetchrow(SQL["indicator_rollups_horizon"])
+    assert r is not None
+    return r["open_month"], Watermark(r["snapshot"], r["cluster"])
+
+
+async def fresh(
+    conn: asyncpg.Connection, first: date, end: date, definitions: str
+) -> dict[date, MonthCounts]:
+    """The fresh rollups of the months in [first, end) counted under `definitions`."""
+    rows = await conn.fetch(SQL["indicator_rollups_fresh"], first, end, definitions)
+    return {r["month"]: decode(r["counts"]) for r in rows}
+
+
+async def store(
+    conn: asyncpg.Connection,
+    month: date,
+    counts: MonthCounts,
+    *,
+    definitions: str,
+    watermark: Watermark,
+) -> bool:
+    """Write a month's rollup (on the primary, in a transaction) and prune the changes its snapshot saw;
+    False when a rollup from a snapshot that is not older was kept instead."""
+    stored = await conn.fetchval(
+        SQL["indicator_rollups_upsert"],
+        month,
+        definitions,
+        encode(counts),
+        watermark.snapshot,
+        watermark.cluster,
+    )
+    if stored is None:
+        return False
+    await conn.execute(SQL["indicator_rollup_changes_prune"], month, watermark.snapshot)
+    return True
