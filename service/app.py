@@ -14,7 +14,6 @@ from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
 from domain.events import confirmation
-from service import i18n
 from service.adapters.throttle import FilingLimits, Throttle
 from service.app_types import Services
 from service.logs import configure_logging
@@ -31,6 +30,7 @@ from service.web.deps import provide_services
 from service.web.edge import EdgeRequest, wrap_edge
 from service.web.errors import EXCEPTION_HANDLERS
 from service.web.middleware import request_log_middleware, response_headers
+from service.web.pages import language
 from service.web.pages.stylesheet import STAFF_CSS_URL
 from service.web.routes import ROUTES
 
@@ -87,7 +87,7 @@ def lifespan_of(settings: Settings) -> Callable[[Litestar], AbstractAsyncContext
 def _template_engine(templates: JinjaTemplateEngine) -> None:
     # confirmation(done=<event kind>); the workbench stylesheet's versioned URL
     templates.engine.globals.update(confirmation=confirmation, staff_css_url=STAFF_CSS_URL)
-    i18n.install(templates.engine)  # public pages in the consumer's language (service.i18n)
+    language.install(templates.engine)  # public pages in the consumer's language
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

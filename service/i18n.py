@@ -19,8 +19,6 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, pass_context
-from jinja2.runtime import Context
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -116,40 +114,3 @@ def N_(message: str) -> str:
 def ngettext(locale: str, singular: str, plural: str, n: int, **fields: object) -> str:
     text = translations(locale).ngettext(singular, plural, n)
     return text.format(n=n, **fields)
-
-
-# Jinja: `{{ _('…') }}` and `{% trans %}` translate to the page's `locale` (a context variable that public
-# pages set, service.web.pages.language); a page without one (every staff page) stays in the source.
-@pass_context
-def _page_gettext(context: Context, message: str) -> str:
-    return translations(str(context.get("locale") or SOURCE)).gettext(message)
-
-
-@pass_context
-def _page_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    return translations(str(context.get("locale") or SOURCE)).ngettext(singular, plural, n)
-
-
-@pass_context
-def _page_translate(context: Context, text: object) -> object:
-    """`{{ value|tr }}`: a text the code made (a status, a label) in the page's language, if the catalog
-    has it; anything else (a name the consumer typed, a number) as it is."""
-    if not isinstance(text, str) or not text:
-        return text
-    return translations(str(context.get("locale") or SOURCE)).gettext(text)
-
-
-@pass_context
-def _page_pick(context: Context, zh: str, en: str | None) -> str:
-    """`{{ bi(label.zh, label.en) }}`: a label that carries both languages (the taxonomy), in the page's."""
-    return en if en and context.get("locale") == "en" else zh
-
-
-def install(env: Environment) -> None:
-    """Jinja's i18n extension on `env`, translating per page (new-style: `_('…%(n)s', n=3)`)."""
-    env.add_extension("jinja2.ext.i18n")
-    env.filters["tr"] = _page_translate
-    env.globals["bi"] = _page_pick
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
-        gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True
-    )

@@ -42,6 +42,9 @@ RELAY_POLL_S = 1.0  # registrations do not notify (migration 0017): this bounds 
 RELAY_RETRY_S = 1.0  # after a failure: soon, so the backlog moves as soon as the server is back
 JOB_TIMEOUT_S = 60.0  # routing takes milliseconds; a job past this is cancelled and retried
 IN_PROGRESS_GRACE_S = 10.0
+# arq reads at most `queue_read_limit` (100) job ids per poll and then sleeps `poll_delay` (0.5 s by
+# default): a cap of 200 jobs/s whatever the worker could do (issue 17). A poll costs one Redis read.
+POLL_DELAY_S = 0.05
 REDIS_RETRY_S = 1.0
 
 
@@ -300,6 +303,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         on_startup=startup,
         on_shutdown=shutdown,
         max_jobs=max(1, settings.db_pool_max - 1),
+        poll_delay=POLL_DELAY_S,
         keep_result=60,  # a failed job blocks its id for this long; keep it short (STYLE: known traps)
         job_timeout=job_timeout_s,
         in_progress_timeout_s=job_timeout_s + min(IN_PROGRESS_GRACE_S, job_timeout_s),

@@ -27,13 +27,17 @@ class StaffQueueItem(case_queries.QueueCase, frozen=True):
 
 
 class StaffQueue(msgspec.Struct):
-    total: int
+    total: int  # exact unless total_is_lower_bound: then "at least this many" (the count stops there)
     items: list[StaffQueueItem]
+    total_is_lower_bound: bool = False
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; null on the last page
 
     @classmethod
     def of(cls, q: case_queries.Queue) -> StaffQueue:
         return cls(
             total=q.total,
+            total_is_lower_bound=q.total_is_lower_bound,
+            next_cursor=q.next_cursor,
             items=[
                 StaffQueueItem(
                     **{name: getattr(i, name) for name in case_queries.QueueCase.__struct_fields__},

@@ -16,6 +16,7 @@ from domain import acceptance
 from domain.calendar import add_working_days, working_days_between
 from domain.errors import NotFound
 from domain.lifecycle import Action, CaseState, Status, allowed_actions
+from service.queries import cursors
 from service.store import cases, reference, staff
 from service.store import queues as queue_store
 
@@ -45,10 +46,31 @@ class QueueItem(QueueCase, frozen=True):
     due_kind: str = "mediation"  # next_due is the "acceptance", "reply" (merchant) or "mediation" deadline
 
 
+COUNT_CAP = 10_000  # a queue's total is exact up to this many cases; beyond, "10,000+" (a lower bound)
+MAX_OFFSET = 10_000  # OFFSET reads and drops every row before the page; further on, the cursor seeks
+CURSOR_KIND = "case-queue"
+
+
 @dataclass(frozen=True, slots=True)
 class Queue:
     items: list[QueueItem]
-    total: int
+    total: int  # exact, or COUNT_CAP when total_is_lower_bound
+    total_is_lower_bound: bool = False
+    next_cursor: str | None = None  # the page after this one; None on the last page
+
+
+def queue_position(cursor: str) -> tuple[date, datetime, int]:
+    """The (queue_due, received_at, id) a queue cursor holds. Raises cursors.BadCursor."""
+    due, at, case_id = cursors.decode(CURSOR_KIND, cursor, 3)
+    if case_id < 1:
+        raise cursors.BadCursor(cursor)
+    return cursors.day_of(due), cursors.instant(at), case_id
+
+
+def _cursor_after(row: asyncpg.Record) -> str:
+    return cursors.encode(
+        CURSOR_KIND, (row["queue_due"].toordinal(), cursors.micros(row["received_at"]), row["id"])
+    )
 
 
 async def queue(
@@ -62,25 +84,30 @@ async def queue(
     due_within: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> Queue:
-    """Cases by nearest deadline, each with its countdown in working days."""
+    """Cases by nearest deadline, each with its countdown in working days; the open cases unless
+    `statuses` names others. A page starts after `cursor` (then `offset` more rows on). Raises
+    cursors.BadCursor for a cursor this service did not make."""
+    after = queue_position(cursor) if cursor else None
     async with pool.acquire() as conn:
         calendar = await reference.work_calendar(
             conn, today - timedelta(days=400), today + timedelta(days=400)
         )
         due_by = add_working_days(calendar, today, due_within).due if due_within is not None else None
-        rows = await cases.list_for_staff(
-            conn,
-            cases.CaseFilter(
-                statuses=tuple(statuses) if statuses else None,
-                subdistrict=subdistrict,
-                category=category,
-                overdue_before=today if overdue else None,
-                due_by=due_by,
-                limit=limit,
-                offset=offset,
-            ),
+        f = cases.CaseFilter(
+            statuses=tuple(statuses) if statuses else None,
+            subdistrict=subdistrict,
+            category=category,
+            overdue_before=today if overdue else None,
+            due_by=due_by,
+            limit=limit + 1,  # one more tells whether a next page exists
+            offset=offset,
+            after=after,
         )
+        rows = await cases.list_for_staff(conn, f)
+        counted = await cases.count_for_staff(conn, f, COUNT_CAP + 1)
+    more, rows = len(rows) > limit, rows[:limit]
     items = [
         QueueItem(
             **QueueCase.fields_of(r),
@@ -91,7 +118,13 @@ async def queue(
         )
         for r in rows
     ]
-    return Queue(items, rows[0]["total"] if rows else 0)
+    capped = counted > COUNT_CAP
+    return Queue(
+        items,
+        COUNT_CAP if capped else counted,
+        total_is_lower_bound=capped,
+        next_cursor=_cursor_after(rows[-1]) if more else None,
+    )
 
 
 def _provisional_of(r: asyncpg.Record) -> bool:

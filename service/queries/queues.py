@@ -18,6 +18,7 @@ from service.store.rows import from_row
 from service.store.staff import StaffUser
 
 _DAY = timedelta(days=1)
+MINE_PAGE = 50  # a busy mediator holds over a thousand cases: the workbench shows them a page at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,11 @@ class TeamQueue:
 
 @dataclass(frozen=True, slots=True)
 class Workbench:
-    mine: tuple[WorkItem, ...]
+    mine: tuple[WorkItem, ...]  # one page of the user's own cases, from row `mine_offset`
     teams: tuple[TeamQueue, ...]
     member: bool  # False: the user is in no queue, so every active queue is shown
+    mine_total: int = 0  # all the user's open cases (0 as well on a page past the end)
+    mine_offset: int = 0
 
 
 async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
@@ -106,11 +109,19 @@ async def overview(pool: asyncpg.Pool, *, today: date) -> list[QueueLoad]:
     ]
 
 
-async def workbench(pool: asyncpg.Pool, actor: StaffUser, *, today: date, per_queue: int = 20) -> Workbench:
-    """A mediator's own open cases, then the unassigned cases of the queues they work in (every active
-    queue when they are in none), each with its countdown."""
+async def workbench(
+    pool: asyncpg.Pool,
+    actor: StaffUser,
+    *,
+    today: date,
+    per_queue: int = 20,
+    mine_limit: int = MINE_PAGE,
+    mine_offset: int = 0,
+) -> Workbench:
+    """A mediator's own open cases (`mine_limit` from row `mine_offset`), then the unassigned cases of the
+    queues they work in (every active queue when they are in none), each with its countdown."""
     async with pool.acquire() as conn:
-        mine = await store.assigned_to(conn, actor.id)
+        mine = await store.assigned_to(conn, actor.id, mine_limit, mine_offset)
         member_of = await store.queues_of(conn, actor.id)
         active = [q for q in await store.list_all(conn) if q.active]
         teams = [q for q in active if q.code in member_of] if member_of else active
@@ -134,6 +145,8 @@ async def workbench(pool: asyncpg.Pool, actor: StaffUser, *, today: date, per_qu
             for q in teams
         ),
         member=bool(member_of),
+        mine_total=mine[0]["total"] if mine else 0,
+        mine_offset=mine_offset,
     )
 
 

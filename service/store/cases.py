@@ -224,30 +224,64 @@ async def count(conn: asyncpg.Connection) -> int:
     return total
 
 
+CLOSED_STATUSES = ("closed", "rejected")  # the default queue leaves these out (cases_queue_open_idx)
+_OPEN = "c.status <> ALL ('{closed,rejected}'::text[])"  # the partial indexes' predicate, word for word
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
-    statuses: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None  # None: the open cases (not closed, not rejected)
     subdistrict: str | None = None
     category: str | None = None
     overdue_before: date | None = None  # next deadline before this day (today: overdue)
     due_by: date | None = None  # next deadline on or before this day
     limit: int = 50
     offset: int = 0
+    after: tuple[date, datetime, int] | None = None  # keyset: (queue_due, received_at, id) of the last row
+
+
+def queue_filters(f: CaseFilter, first: int, *, keyset: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE conditions of `f` for cases_list/cases_count_capped, numbered from `$first`, and their
+    values. Only the filters in use appear (see cases_list.sql for why); the text is built from fixed
+    fragments, never from a value."""
+    conds: list[str] = []
+    values: list[Any] = []
+
+    def add(template: str, *vals: Any) -> None:
+        numbers = [f"${first + len(values) + i}" for i in range(len(vals))]
+        conds.append(template.format(*numbers))
+        values.extend(vals)
+
+    if not f.statuses or not set(f.statuses) & set(CLOSED_STATUSES):
+        conds.append(_OPEN)  # also with open statuses: the planner may then walk cases_queue_open_idx
+    if f.statuses and len(f.statuses) == 1:
+        add("c.status = {}", f.statuses[0])
+    elif f.statuses:
+        add("c.status = any({}::text[])", list(f.statuses))
+    if f.subdistrict is not None:
+        add("c.subdistrict = {}", f.subdistrict)
+    if f.category is not None:
+        add("c.category = {}", f.category)
+    if f.overdue_before is not None:
+        add("c.queue_due < {}", f.overdue_before)
+    if f.due_by is not None:
+        add("c.queue_due <= {}", f.due_by)
+    if keyset and f.after is not None:
+        add("(c.queue_due, c.received_at, c.id) > ({}, {}, {})", *f.after)
+    return " AND ".join(conds), values
 
 
 async def list_for_staff(conn: asyncpg.Connection, f: CaseFilter) -> list[asyncpg.Record]:
-    return list(
-        await conn.fetch(
-            SQL["cases_list"],
-            list(f.statuses) if f.statuses else None,
-            f.subdistrict,
-            f.category,
-            f.overdue_before,
-            f.due_by,
-            f.limit,
-            f.offset,
-        )
-    )
+    """One page of the queue (`f.limit` rows after `f.after`, then past `f.offset`)."""
+    where, values = queue_filters(f, 3)
+    return list(await conn.fetch(SQL["cases_list"].replace("/*filters*/", where), f.limit, f.offset, *values))
+
+
+async def count_for_staff(conn: asyncpg.Connection, f: CaseFilter, cap: int) -> int:
+    """How many cases `f` matches (its keyset and paging aside), at most `cap`."""
+    where, values = queue_filters(f, 2, keyset=False)
+    found: int = await conn.fetchval(SQL["cases_count_capped"].replace("/*filters*/", where), cap, *values)
+    return found
 
 
 async def decide(

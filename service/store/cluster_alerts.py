@@ -73,10 +73,21 @@ async def decide_alert(
     return done is not None
 
 
-async def alerts(conn: asyncpg.Connection, *, decided_since: datetime, limit: int) -> list[asyncpg.Record]:
+async def alerts(
+    conn: asyncpg.Connection,
+    *,
+    decided_since: datetime,
+    limit: int,
+    after: tuple[bool, datetime, int] | None = None,
+    offset: int = 0,
+) -> list[asyncpg.Record]:
     """Open alerts, then those decided since `decided_since`: each with its merchant's name, its category's
-    label, its case ids and their tracking numbers (in the same order), and who decided it."""
-    return list(await conn.fetch(SQL["cluster_alerts_list"], decided_since, limit))
+    label, its case ids and their tracking numbers (in the same order), and who decided it. `after`: the
+    (decided?, decided or raised at, id) of the row before the page; then `offset` rows skipped."""
+    decided, at, alert_id = after or (None, None, None)
+    return list(
+        await conn.fetch(SQL["cluster_alerts_list"], decided_since, limit, decided, at, alert_id, offset)
+    )
 
 
 async def lock_sweep(conn: asyncpg.Connection) -> None:

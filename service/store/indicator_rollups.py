@@ -1,5 +1,6 @@
 """Per-month indicator rollups (migration 0032): a month's aggregates stored as JSON with the definitions'
-version and the snapshot they were counted in; fresh while no logged change of the month escaped it."""
+version and the snapshot they were counted in; fresh while no logged change of the month escaped it.
+The running month's ended days are kept the same way, one row a day (migration 0034)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,43 @@ async def store(
         return False
     await conn.execute(SQL["indicator_rollup_changes_prune"], month, watermark.snapshot)
     return True
+
+
+# --- day rollups of the running month (migration 0034) ----------------------------------------------
+
+
+async def open_day(conn: asyncpg.Connection) -> date:
+    """In the statistics snapshot: the server's local day; days before the one before it may be rolled up."""
+    day: date = await conn.fetchval(SQL["indicator_day_rollups_open_day"])
+    return day
+
+
+async def fresh_days(
+    conn: asyncpg.Connection, first: date, end: date, definitions: str
+) -> dict[date, MonthCounts]:
+    """The fresh day rollups of the days in [first, end) counted under `definitions`."""
+    rows = await conn.fetch(SQL["indicator_day_rollups_fresh"], first, end, definitions)
+    return {r["day"]: decode(r["counts"]) for r in rows}
+
+
+async def store_day(
+    conn: asyncpg.Connection, day: date, counts: MonthCounts, *, definitions: str, watermark: Watermark
+) -> bool:
+    """Write a day's rollup and prune the changes its snapshot saw, as `store` does for a month."""
+    stored = await conn.fetchval(
+        SQL["indicator_day_rollups_upsert"],
+        day,
+        definitions,
+        encode(counts),
+        watermark.snapshot,
+        watermark.cluster,
+    )
+    if stored is None:
+        return False
+    await conn.execute(SQL["indicator_day_rollup_changes_prune"], day, watermark.snapshot)
+    return True
+
+
+async def purge_days(conn: asyncpg.Connection, before: date) -> None:
+    """Drop the day rollups (and logged changes) of days before `before`: their months are rolled up."""
+    await conn.execute(SQL["indicator_day_rollups_purge"], before)

@@ -38,8 +38,8 @@ async def mark_enqueued(conn: asyncpg.Connection, ids: list[int]) -> None:
     await conn.execute(SQL["outbox_mark_enqueued"], ids)
 
 
-async def mark_done(conn: asyncpg.Connection, job_key: str) -> None:
-    await conn.execute(SQL["outbox_mark_done"], job_key)
+async def mark_done(conn: asyncpg.Connection, *job_keys: str) -> None:
+    await conn.execute(SQL["outbox_mark_done"], list(job_keys))  # several in one round trip
 
 
 async def mark_failed(conn: asyncpg.Connection, job_key: str, error: str) -> None:

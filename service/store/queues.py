@@ -145,8 +145,11 @@ async def unassigned(conn: asyncpg.Connection, queues: Sequence[str], per_queue:
     return list(await conn.fetch(SQL["queues_unassigned"], list(queues), per_queue))
 
 
-async def assigned_to(conn: asyncpg.Connection, user_id: int) -> list[asyncpg.Record]:
-    return list(await conn.fetch(SQL["queues_assigned_to"], user_id, list(FINISHED_STATUSES)))
+async def assigned_to(
+    conn: asyncpg.Connection, user_id: int, limit: int | None = None, offset: int = 0
+) -> list[asyncpg.Record]:
+    """The user's open cases, `limit` of them (None: all) from row `offset`; each row has their `total`."""
+    return list(await conn.fetch(SQL["queues_assigned_to"], user_id, list(FINISHED_STATUSES), limit, offset))
 
 
 async def unqueued_for_update(conn: asyncpg.Connection) -> list[asyncpg.Record]:

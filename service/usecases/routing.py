@@ -20,7 +20,7 @@ import asyncpg
 import structlog
 
 from domain import deadlines, merchant_match
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.events import EventKind
 from domain.ledger import Account
 from domain.lifecycle import Action, CaseState, Status, apply
@@ -69,12 +69,28 @@ async def route_case(
     pool: asyncpg.Pool, case_id: int, *, now: datetime, request_id: str | None = None
 ) -> str:
     async with pool.acquire() as conn, conn.transaction():
-        row = await locked_record(conn, case_id)
-        outcome = await route_locked(conn, row, now=now, request_id=request_id)
-        await outbox.mark_done(conn, f"route_case:{case_id}")
-        await outbox.mark_done(conn, f"route_case:{case_id}:accepted")
+        locked = await cases.lock(conn, case_id)
+        if locked is None:
+            raise NotFound(f"case {case_id}")
+        if locked["status"] == Status.RECEIVED:  # the job of every new complaint: the status says enough
+            outcome = await note_pending(conn, case_id, now=now, request_id=request_id)
+        else:
+            row = await cases.by_id(conn, case_id)
+            outcome = await route_locked(conn, row, now=now, request_id=request_id)
+        await outbox.mark_done(conn, f"route_case:{case_id}", f"route_case:{case_id}:accepted")
     log.info("route_case", case_id=case_id, outcome=outcome)
     return outcome
+
+
+async def note_pending(
+    conn: asyncpg.Connection, case_id: int, *, now: datetime, request_id: str | None
+) -> str:
+    """A case still awaiting its acceptance decision gets one `routing_pending` event."""
+    if await cases.has_event(conn, case_id, EventKind.ROUTING_PENDING):
+        return "already_recorded"
+    pending = EventKind.ROUTING_PENDING
+    await cases.add_event(conn, case_id, pending, actor="system", at=now, request_id=request_id)
+    return "awaiting_acceptance"
 
 
 async def route_locked(
@@ -82,11 +98,7 @@ async def route_locked(
 ) -> str:
     case_id = row["id"]
     if row["status"] == Status.RECEIVED:
-        if await cases.has_event(conn, case_id, EventKind.ROUTING_PENDING):
-            return "already_recorded"
-        pending = EventKind.ROUTING_PENDING
-        await cases.add_event(conn, case_id, pending, actor="system", at=now, request_id=request_id)
-        return "awaiting_acceptance"
+        return await note_pending(conn, case_id, now=now, request_id=request_id)
     if row["status"] == Status.MERCHANT_TO_CONFIRM:
         return "awaiting_merchant"
     if row["status"] != Status.ACCEPTED or row["route"] is not None:

@@ -205,6 +205,7 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
     {
         ("GET", "/"),
+        ("GET", "/en"),  # the home page in English (a redirect to /?lang=en)
         ("POST", "/api/v1/auth/token"),
         ("DELETE", "/api/v1/auth/token"),  # revokes the token it carries (like /staff/logout); none: 401
         ("POST", "/api/v1/complaints"),

@@ -140,7 +140,8 @@ WITH x AS (
         merchant_name, merchant_address, merchant_uscc, purchase_date, amount_paid_fen, claim_amount_fen,
         requests, description, consent_mediation, consent_entrusted, consent_publish, created_at, updated_at,
         decided_at, decided_by, rejection_ground, decision_note, accepted_on, mediation_due, merchant_id,
-        route, route_explanation, queue, assigned_to, assigned_at, outcome, closed_at, relief_type, relief_fen
+        route, route_explanation, queue, assigned_to, assigned_at, outcome, closed_at, relief_type,
+        relief_fen, queue_due, queue_due_kind
     )
     SELECT 'GS' || to_char(ron, 'YYYYMMDD') || '-' || lpad(g::text, 8, '0'),
            decode(md5(g::text) || md5(g::text || 'c'), 'hex'),
@@ -183,7 +184,13 @@ WITH x AS (
            CASE WHEN outcome IN ('settled', 'paid_by_merchant', 'paid_from_deposit', 'award_for_consumer')
                 THEN 'refund' END,
            CASE WHEN outcome IN ('settled', 'paid_by_merchant', 'paid_from_deposit', 'award_for_consumer')
-                THEN (amt * 4) / 5 END
+                THEN (amt * 4) / 5 END,
+           -- the queue's deadline, as the cases_queue_due trigger (off while loading) would store it
+           CASE status WHEN 'received' THEN ron + 9 WHEN 'first_payment' THEN don + 5
+                       WHEN 'mediation' THEN don + 60 WHEN 'arbitration' THEN don + 60
+                       ELSE DATE 'infinity' END,
+           CASE status WHEN 'received' THEN 'acceptance' WHEN 'first_payment' THEN 'reply'
+                       ELSE 'mediation' END
     FROM v
     ORDER BY v.ra
     RETURNING id, status, route, outcome, received_at, decided_at, accepted_on, closed_at, merchant_id,
@@ -295,8 +302,9 @@ LATERAL (
 """
 
 
-async def generate(url: str) -> tuple[float, dict[str, int]]:
-    """Fill the database; returns the seconds taken and the rows made per table."""
+async def generate(url: str, total: int = TOTAL, in_month: int = IN_MONTH) -> tuple[float, dict[str, int]]:
+    """Fill the database with `total` cases, `in_month` of them in MONTH; returns the seconds taken and
+    the rows made per table."""
     began = time.perf_counter()
     conn = await asyncpg.connect(url)
     try:
@@ -332,13 +340,13 @@ async def generate(url: str) -> tuple[float, dict[str, int]]:
             await conn.execute(f'ALTER TABLE cases DROP CONSTRAINT "{c["conname"]}"')
         for i in indexes:
             await conn.execute(f'DROP INDEX "{i["indexname"]}"')
-        for lo in range(1, TOTAL + 1, CHUNK):
-            hi = min(lo + CHUNK, TOTAL + 1)
+        for lo in range(1, total + 1, CHUNK):
+            hi = min(lo + CHUNK, total + 1)
             await conn.fetchval(
                 CHUNK_SQL,
                 lo,
                 hi,
-                IN_MONTH,
+                in_month,
                 MONTH,
                 OTHER_MONTHS,
                 NOW,
@@ -350,7 +358,7 @@ async def generate(url: str) -> tuple[float, dict[str, int]]:
                 domains,
                 supervisors,
                 mediators,
-                TOTAL,
+                total,
                 timeout=None,
             )
             print(f"  … {hi - 1:,} cases ({time.perf_counter() - began:.0f} s)", flush=True)

@@ -3,16 +3,24 @@ app client of each module's own (a language cookie a test leaves must not reach 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import asyncpg
 import pytest
 
-from tests.api.conftest import api
+from service.settings import Settings
 from tests.support.staff import Client, Staff, staff_per_role
-
-__all__ = ["api", "staff"]
 
 
 @pytest.fixture(scope="session")
 async def staff(client: Client, pool: asyncpg.Pool) -> dict[str, Staff]:
     """l_clerk, l_mediator, l_supervisor, l_leading_group, l_admin, keyed by role."""
     return await staff_per_role(pool, client, "l")
+
+
+@pytest.fixture(scope="module")
+async def api(settings: Settings) -> AsyncIterator[Client]:
+    from service.app import create_app  # here, as in tests/conftest.py: importing the app is not cheap
+
+    async with Client(app=create_app(settings)) as c:
+        yield c

@@ -25,7 +25,10 @@ Client = AsyncTestClient  # type: ignore[type-arg]
 LOCALES = {"zh_CN": "zh-CN", "en": "en"}
 SWITCH_LABEL = re.compile(r'<li lang="zh-CN">.*?</li>', re.S)  # the switch names Chinese in Chinese
 # what people typed, as the merchant link shows it: the facts, and the consumer masked (张*（138****5678）)
-TYPED_AS_SHOWN = re.compile(r'<p class="description">.*?</p>|<dd>\w\*（[\d*]+）</dd>', re.S)
+# and the registry's public business data the form offers for the merchant's name (<datalist>)
+TYPED_AS_SHOWN = re.compile(
+    r'<p class="description">.*?</p>|<dd>\w\*（[\d*]+）</dd>|<datalist.*?</datalist>', re.S
+)
 
 
 @dataclass(frozen=True)

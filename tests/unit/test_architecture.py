@@ -78,6 +78,16 @@ LOOSE: dict[str, tuple[str, ...]] = {
     # the monthly return as tables and files (issue 14 §7/§8 may move them into service/adapters)
     "service/exports.py": ("service.web", *ENTRY_POINTS, *WEB_FRAMEWORK, "workers"),
     "service/return_tables.py": ("service.web", *ENTRY_POINTS, *WEB_FRAMEWORK, "workers"),
+    # the catalogs (Babel) and their completeness check: read by use cases, pages and `make check` alike
+    "service/i18n.py": ("service", *WEB_FRAMEWORK, "asyncpg", "arq", "redis", "workers"),
+    "service/i18n_check.py": (
+        "service.web",
+        "service.usecases",
+        "service.store",
+        *ENTRY_POINTS,
+        *WEB_FRAMEWORK,
+        "workers",
+    ),
 }
 
 # Imports a rule above forbids that are allowed, each with its reason.

@@ -44,7 +44,10 @@ def report_signature(key: bytes, notice_id: int) -> str:
 
 
 def genuine(key: bytes, notice_id: int, signature: str) -> bool:
-    return hmac.compare_digest(report_signature(key, notice_id), signature)
+    # compared as bytes: compare_digest refuses a str that is not ASCII (anyone may send anything here)
+    return hmac.compare_digest(
+        report_signature(key, notice_id).encode(), signature.encode("utf-8", "replace")
+    )
 
 
 def e164(phone: str, regions: tuple[str, ...]) -> str | None:

@@ -1,1 +1,1 @@
-UPDATE outbox SET done_at = now(), last_error = NULL WHERE job_key = $1 AND done_at IS NULL
+UPDATE outbox SET done_at = now(), last_error = NULL WHERE job_key = any($1::text[]) AND done_at IS NULL

@@ -20,6 +20,7 @@ from service.app_types import Services
 from service.queries import case_views
 from service.queries import cases as case_queries
 from service.queries.case_views import StaffCaseFile, StaffQueue
+from service.queries.cursors import BadCursor
 from service.usecases import casework, closing
 from service.usecases.clock import local_date, utcnow
 from service.web.api.actions import case_action
@@ -64,6 +65,22 @@ def moved(status: str) -> Callable[[int, date | None], CaseDecision]:
     return view
 
 
+def bad_query(key: str, message: str) -> ClientException:
+    """A 400 naming the query parameter, in the shape Litestar gives its own parameter checks."""
+    return ClientException(
+        detail=f"Validation failed for GET: {key}",
+        status_code=400,
+        extra=[{"key": key, "message": message, "source": "query"}],
+    )
+
+
+def check_offset(offset: int) -> None:
+    if offset > case_queries.MAX_OFFSET:
+        raise bad_query(
+            "offset", f"offset at most {case_queries.MAX_OFFSET}; page on with cursor= (next_cursor)"
+        )
+
+
 DECIDE = Permission.CASE_DECIDE
 PAUSE = Permission.CASE_PAUSE
 WORK = Permission.CASE_WORK
@@ -84,21 +101,30 @@ class CaseController(StaffApiController):
         due_within: Annotated[int | None, QueryParameter(ge=0, le=365)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        cursor: FromQuery[str | None] = None,
     ) -> StaffQueue:
+        """The open cases by nearest deadline (closed and rejected ones with `status=closed` or
+        `status=rejected`). Page on with `cursor=` the answer's `next_cursor`; `offset` is for small
+        steps only (up to 10,000)."""
         unknown = [s for s in status or [] if s not in STATUSES]
         if unknown:
             raise ClientException(detail=f"unknown status: {', '.join(unknown)}", status_code=422)
-        q = await case_queries.queue(
-            services.pool,
-            today=local_date(utcnow()),
-            statuses=status,
-            subdistrict=subdistrict,
-            category=category,
-            overdue=overdue,
-            due_within=due_within,
-            limit=limit,
-            offset=offset,
-        )
+        check_offset(offset)
+        try:
+            q = await case_queries.queue(
+                services.pool,
+                today=local_date(utcnow()),
+                statuses=status,
+                subdistrict=subdistrict,
+                category=category,
+                overdue=overdue,
+                due_within=due_within,
+                limit=limit,
+                offset=offset,
+                cursor=cursor,
+            )
+        except BadCursor:
+            raise bad_query("cursor", "not a cursor this list gave; start again without it") from None
         return StaffQueue.of(q)
 
     @get("/{case_id:int}", operation_id="GetCase", guards=[requires(Permission.CASE_VIEW)])

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Template
@@ -17,6 +19,43 @@ from service import i18n
 from service.queries import reference
 
 COOKIE_MAX_AGE_S = 365 * 24 * 3600  # a year
+
+
+# Jinja: `{{ _('…') }}` and `{% trans %}` translate to the page's `locale` (a context variable that public
+# pages set, service.web.pages.language); a page without one (every staff page) stays in the source.
+@pass_context
+def _page_gettext(context: Context, message: str) -> str:
+    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).gettext(message)
+
+
+@pass_context
+def _page_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).ngettext(singular, plural, n)
+
+
+@pass_context
+def _page_translate(context: Context, text: object) -> object:
+    """`{{ value|tr }}`: a text the code made (a status, a label) in the page's language, if the catalog
+    has it; anything else (a name the consumer typed, a number) as it is."""
+    if not isinstance(text, str) or not text:
+        return text
+    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).gettext(text)
+
+
+@pass_context
+def _page_pick(context: Context, zh: str, en: str | None) -> str:
+    """`{{ bi(label.zh, label.en) }}`: a label that carries both languages (the taxonomy), in the page's."""
+    return en if en and context.get("locale") == "en" else zh
+
+
+def install(env: Environment) -> None:
+    """Jinja's i18n extension on `env`, translating per page (new-style: `_('…%(n)s', n=3)`)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.filters["tr"] = _page_translate
+    env.globals["bi"] = _page_pick
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True
+    )
 
 
 def of(request: Request[Any, Any, Any]) -> str:

@@ -158,7 +158,7 @@ class PublicPages(Controller):
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         return language.page(request, "index.html")
 
-    @get(["/en", "/en/"], operation_id="HomePageEnglish")
+    @get("/en", operation_id="HomePageEnglish")  # /en/ too: a trailing slash is ignored
     async def home_in_english(self) -> Redirect:
         """/en/, as an English speaker may try it: the home page in English (the cookie remembers it)."""
         return Redirect("/?lang=en", status_code=302)
