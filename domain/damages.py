@@ -12,33 +12,31 @@ The calculator shows what the law allows; whether the facts meet the statute is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from domain.labels import Labelled
 from domain.money import format_yuan
 
 
-class Basis(StrEnum):
-    FRAUD = "fraud"
-    UNSAFE_FOOD = "unsafe_food"
-    FAKE_DRUG = "fake_drug"
-    KNOWING_DEFECT = "knowing_defect"
-
-
-BASIS_LABELS: dict[Basis, tuple[str, str]] = {
-    Basis.FRAUD: ("经营者提供商品或者服务有欺诈行为", "Fraud in providing goods or services"),
-    Basis.UNSAFE_FOOD: (
+class Basis(Labelled):
+    FRAUD = "fraud", "经营者提供商品或者服务有欺诈行为", "Fraud in providing goods or services"
+    UNSAFE_FOOD = (
+        "unsafe_food",
         "生产不符合食品安全标准的食品，或者经营明知是不符合食品安全标准的食品",
         "Producing food that does not meet food safety standards, or selling it knowingly",
-    ),
-    Basis.FAKE_DRUG: (
+    )
+    FAKE_DRUG = (
+        "fake_drug",
         "生产假药、劣药，或者明知是假药、劣药仍然销售、使用",
         "Producing fake or substandard drugs, or knowingly selling or using them",
-    ),
-    Basis.KNOWING_DEFECT: (
+    )
+    KNOWING_DEFECT = (
+        "knowing_defect",
         "明知商品或者服务存在缺陷仍然提供，造成死亡或者健康严重损害",
         "Knowingly providing defective goods or services, causing death or serious harm to health",
-    ),
-}
+    )
+
+
+BASIS_LABELS: dict[Basis, tuple[str, str]] = Basis.labels()
 
 STATUTES: dict[Basis, str] = {
     Basis.FRAUD: "《消费者权益保护法》第五十五条第一款",

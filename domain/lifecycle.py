@@ -11,35 +11,36 @@ refused with InvalidTransition.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from domain.errors import DomainError
+from domain.labels import Labelled
 
 
-class Status(StrEnum):
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    MERCHANT_TO_CONFIRM = "merchant_to_confirm"  # accepted; routing waits for a person to name the merchant
-    REJECTED = "rejected"
-    FIRST_PAYMENT = "first_payment"
-    MEDIATION = "mediation"
-    ARBITRATION = "arbitration"
-    CLOSED = "closed"
+class Status(Labelled):
+    RECEIVED = "received", "已登记，待受理", "Registered, awaiting acceptance"
+    ACCEPTED = "accepted", "已受理", "Accepted"
+    # accepted; routing waits for a person to name the merchant
+    MERCHANT_TO_CONFIRM = "merchant_to_confirm", "已受理，待确认商家", "Accepted, merchant to confirm"
+    REJECTED = "rejected", "不予受理", "Not accepted"
+    FIRST_PAYMENT = "first_payment", "先行赔付", "First payment"
+    MEDIATION = "mediation", "调解中", "In mediation"
+    ARBITRATION = "arbitration", "仲裁", "Arbitration"
+    CLOSED = "closed", "已办结", "Closed"
 
 
-class Action(StrEnum):
-    ACCEPT = "accept"
-    REJECT = "reject"
-    AWAIT_MERCHANT = "await_merchant"
-    CONFIRM_MERCHANT = "confirm_merchant"
-    ROUTE_FIRST_PAYMENT = "route_first_payment"
-    ROUTE_MEDIATION = "route_mediation"
-    ROUTE_ARBITRATION = "route_arbitration"
-    PAUSE = "pause"
-    RESUME = "resume"
-    CLOSE = "close"
-    REOPEN = "reopen"
+class Action(Labelled):
+    ACCEPT = "accept", "受理", "Accept"
+    REJECT = "reject", "不予受理", "Reject"
+    AWAIT_MERCHANT = "await_merchant", "等待确认商家", "Wait for the merchant to be confirmed"
+    CONFIRM_MERCHANT = "confirm_merchant", "确认商家", "Confirm the merchant"
+    ROUTE_FIRST_PAYMENT = "route_first_payment", "转先行赔付", "Route to first payment"
+    ROUTE_MEDIATION = "route_mediation", "转调解", "Route to mediation"
+    ROUTE_ARBITRATION = "route_arbitration", "转仲裁", "Refer to arbitration"
+    PAUSE = "pause", "暂停计时", "Pause the clock"
+    RESUME = "resume", "恢复计时", "Resume the clock"
+    CLOSE = "close", "办结", "Close"
+    REOPEN = "reopen", "重新办理", "Reopen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,30 +49,9 @@ class CaseState:
     paused: bool = False  # the stage's clock is stopped (检验、检测、鉴定 …)
 
 
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    Status.RECEIVED: ("已登记，待受理", "Registered, awaiting acceptance"),
-    Status.ACCEPTED: ("已受理", "Accepted"),
-    Status.MERCHANT_TO_CONFIRM: ("已受理，待确认商家", "Accepted, merchant to confirm"),
-    Status.REJECTED: ("不予受理", "Not accepted"),
-    Status.FIRST_PAYMENT: ("先行赔付", "First payment"),
-    Status.MEDIATION: ("调解中", "In mediation"),
-    Status.ARBITRATION: ("仲裁", "Arbitration"),
-    Status.CLOSED: ("已办结", "Closed"),
-}
+STATUS_LABELS: dict[Status, tuple[str, str]] = Status.labels()
 
-ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.ACCEPT: ("受理", "Accept"),
-    Action.REJECT: ("不予受理", "Reject"),
-    Action.AWAIT_MERCHANT: ("等待确认商家", "Wait for the merchant to be confirmed"),
-    Action.CONFIRM_MERCHANT: ("确认商家", "Confirm the merchant"),
-    Action.ROUTE_FIRST_PAYMENT: ("转先行赔付", "Route to first payment"),
-    Action.ROUTE_MEDIATION: ("转调解", "Route to mediation"),
-    Action.ROUTE_ARBITRATION: ("转仲裁", "Refer to arbitration"),
-    Action.PAUSE: ("暂停计时", "Pause the clock"),
-    Action.RESUME: ("恢复计时", "Resume the clock"),
-    Action.CLOSE: ("办结", "Close"),
-    Action.REOPEN: ("重新办理", "Reopen"),
-}
+ACTION_LABELS: dict[Action, tuple[str, str]] = Action.labels()
 
 # Stages whose clock may stop.
 PAUSABLE: frozenset[Status] = frozenset({Status.FIRST_PAYMENT, Status.MEDIATION, Status.ARBITRATION})

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    CLERK = "clerk"
-    MEDIATOR = "mediator"
-    SUPERVISOR = "supervisor"
-    LEADING_GROUP = "leading_group"
-    ADMIN = "admin"
+from domain.labels import Labelled
 
 
-ROLE_LABELS: dict[Role, tuple[str, str]] = {
-    Role.CLERK: ("登记员", "Intake clerk"),
-    Role.MEDIATOR: ("调解员", "Mediator"),
-    Role.SUPERVISOR: ("科长", "Supervisor"),
-    Role.LEADING_GROUP: ("领导小组办公室", "Leading-group office"),
-    Role.ADMIN: ("系统管理员", "Administrator"),
-}
+class Role(Labelled):
+    CLERK = "clerk", "登记员", "Intake clerk"
+    MEDIATOR = "mediator", "调解员", "Mediator"
+    SUPERVISOR = "supervisor", "科长", "Supervisor"
+    LEADING_GROUP = "leading_group", "领导小组办公室", "Leading-group office"
+    ADMIN = "admin", "系统管理员", "Administrator"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = Role.labels()
 
 
 class Permission(StrEnum):

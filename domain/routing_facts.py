@@ -6,23 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
+from domain.labels import Labelled
 from domain.taxonomy import REQUEST_KINDS
 
 
-class Route(StrEnum):
-    FIRST_PAYMENT = "first_payment"
-    MEDIATION = "mediation"
-    ARBITRATION = "arbitration"
+class Route(Labelled):
+    FIRST_PAYMENT = "first_payment", "先行赔付", "First payment"
+    MEDIATION = "mediation", "调解", "Mediation"
+    ARBITRATION = "arbitration", "第三方质量争议仲裁", "Third-party quality dispute arbitration"
 
 
-ROUTE_LABELS: dict[Route, tuple[str, str]] = {
-    Route.FIRST_PAYMENT: ("先行赔付", "First payment"),
-    Route.MEDIATION: ("调解", "Mediation"),
-    Route.ARBITRATION: ("第三方质量争议仲裁", "Third-party quality dispute arbitration"),
-}
+ROUTE_LABELS: dict[Route, tuple[str, str]] = Route.labels()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,9 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from service.settings import ROOT, Settings
-from service.store.db import create_pool
 from service.store.embedded import ensure_servers
 from tests.support import clock
-from tests.support.databases import Databases
+from tests.support.databases import Databases, open_pool
 
 # Benchmarks run only through `make bench` (BENCH=1): they print figures and take a while.
 collect_ignore = [] if os.environ.get("BENCH") else ["bench"]
@@ -86,9 +85,8 @@ def settings(
 
 @pytest.fixture(scope="session")
 async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    p = await create_pool(database_url, max_size=5)
-    yield p
-    await p.close()
+    async with open_pool(database_url, max_size=5) as p:
+        yield p
 
 
 @pytest.fixture(scope="session")

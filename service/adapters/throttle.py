@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 from domain.errors import TooManyAttempts, ValidationFailed
@@ -67,16 +68,19 @@ class Throttle:
     def _key(self, subject: Subject) -> str:
         return f"{self.prefix}:{subject[0]}:{subject[1]}"
 
+    def queue_count(self, pipe: Pipeline, subject: Subject) -> None:
+        """Add to `pipe` one more count for `subject`: its three replies are read by `_counts`."""
+        # SET NX EX then INCR: the window starts at the first count (EXPIRE NX needs Redis 7)
+        pipe.set(self._key(subject), 0, ex=self.window_s, nx=True)
+        pipe.incr(self._key(subject))
+        pipe.ttl(self._key(subject))
+
     async def _count(self, subjects: Sequence[Subject]) -> list[tuple[int, int]]:
         """Add one to each subject's count atomically; (new count, seconds left in its window) each."""
         async with self.redis.pipeline(transaction=True) as pipe:
             for subject in subjects:
-                # SET NX EX then INCR: the window starts at the first count (EXPIRE NX needs Redis 7)
-                pipe.set(self._key(subject), 0, ex=self.window_s, nx=True)
-                pipe.incr(self._key(subject))
-                pipe.ttl(self._key(subject))
-            replies = await pipe.execute()
-        return [(int(replies[i + 1]), int(replies[i + 2])) for i in range(0, len(replies), 3)]
+                self.queue_count(pipe, subject)
+            return _counts(await pipe.execute())
 
     async def enter(self, gates: Sequence[Subject]) -> None:
         """Count this attempt against each gate first, then refuse it (TooManyAttempts) when that made
@@ -121,6 +125,11 @@ class Throttle:
         return float(min(self.slowdown_base_s * 2 ** min(past_limit - 1, 30), self.slowdown_max_s))
 
 
+def _counts(replies: Sequence[object]) -> list[tuple[int, int]]:
+    """(new count, seconds left in its window) of each subject counted by `Throttle.queue_count`."""
+    return [(int(str(replies[i + 1])), int(str(replies[i + 2]))) for i in range(0, len(replies), 3)]
+
+
 class FilingLimits:
     """Complaints filed through the public form and API, per client address and per consumer phone, so
     fake complaints cannot flood a merchant into the top-merchants table or raise cluster alerts. Each
@@ -140,6 +149,7 @@ class FilingLimits:
         per_phone_window_s: int,
     ) -> None:
         self._secret = secret_key.encode()
+        self._redis = redis
         self._by_client = Throttle(
             redis, prefix=prefix, window_s=per_client_window_s, limits={"ip": per_client}
         )
@@ -170,9 +180,25 @@ class FilingLimits:
         return gates
 
     async def enter(self, client: str, phone: object) -> None:
-        """Count one submission; TooManyAttempts when the client or the phone has filed too many."""
-        for throttle, subjects in self._gates(client, phone):
-            await throttle.enter(subjects)
+        """Count one submission against both gates in one Redis round trip (it was one per gate: a sixth
+        of intake's time, issue 17); TooManyAttempts when the client or the phone has filed too many."""
+        gates = self._gates(client, phone)
+        if not gates:
+            return
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for throttle, subjects in gates:
+                    for subject in subjects:
+                        throttle.queue_count(pipe, subject)
+                counted = iter(_counts(await pipe.execute()))
+        except RedisError as exc:
+            # Redis down: answer rather than fail every consumer (as Throttle.enter does)
+            log.warning("throttle unavailable", error=type(exc).__name__)
+            return
+        for throttle, subjects in gates:
+            for (kind, _), (count, ttl) in zip(subjects, counted, strict=False):
+                if count > throttle.limits[kind]:
+                    raise TooManyAttempts(max(ttl, 1))
 
     async def give_back(self, client: str, phone: object) -> None:
         for throttle, subjects in self._gates(client, phone):

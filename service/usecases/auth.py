@@ -20,6 +20,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Required, TypedDict, Unpack
 
 import asyncpg
 import msgspec
@@ -189,48 +190,52 @@ async def list_users(pool: asyncpg.Pool) -> list[asyncpg.Record]:
         return await staff.list_all(conn)
 
 
+class SignInCheck(TypedDict, total=False):
+    """What the counted, limited password check of every sign-in reads (`_checked`)."""
+
+    now: Required[datetime]
+    policy: Required[AuthPolicy]
+    passwords: PasswordCheck | None  # the cap on checks in flight, with their threads; None: a thread each
+    limits: SignInLimits | None  # the per-client and per-username limits; None: none
+    client: str  # the client's address, as resolved from trusted proxies; "unknown" when not given
+
+
 async def sign_in(
     pool: asyncpg.Pool,
     username: str,
     password: str,
     *,
     kind: str,
-    now: datetime,
-    policy: AuthPolicy,
-    passwords: PasswordCheck | None = None,
-    limits: SignInLimits | None = None,
-    client: str = "unknown",
+    **check: Unpack[SignInCheck],
 ) -> Session:
     """Check the password and open a session ("cookie") or an API token ("bearer").
 
     Raises SignInFailed (401, one answer for every reason), TooManyAttempts past the per-client or
     per-username limit, SignInBusy when every password-check slot is taken (both 429).
     """
-    attempt = await _checked(
-        pool, username, password, now=now, policy=policy, passwords=passwords, limits=limits, client=client
-    )
+    attempt = await _checked(pool, username, password, **check)
     if attempt.must_change_password:
         async with pool.acquire() as conn:
             await staff.login_ok(conn, attempt.user.id, attempt.count)  # the password was right
         raise PasswordChangeRequired()
     new_hash = None
     if _hasher.check_needs_rehash(attempt.password_hash):
-        new_hash = await _hash(password, passwords)
-    return await _open_session(pool, attempt, kind=kind, now=now, policy=policy, new_hash=new_hash)
+        new_hash = await _hash(password, check.get("passwords"))
+    return await _open_session(
+        pool, attempt, kind=kind, now=check["now"], policy=check["policy"], new_hash=new_hash
+    )
 
 
 async def _checked(
     pool: asyncpg.Pool,
     username: str,
     password: str,
-    *,
-    now: datetime,
-    policy: AuthPolicy,
-    passwords: PasswordCheck | None,
-    limits: SignInLimits | None,
-    client: str,
+    **check: Unpack[SignInCheck],
 ) -> staff.SignInAttempt:
     """The counted, limited password check of every sign-in; raises SignInFailed, TooManyAttempts."""
+    now, policy = check["now"], check["policy"]
+    passwords, limits = check.get("passwords"), check.get("limits")
+    client = check.get("client", "unknown")
     name = username.strip().lower()
     admission = await limits.admit(client, name) if limits else None
     try:
@@ -337,12 +342,7 @@ async def change_temporary_password(
     username: str,
     temporary: str,
     new_password: str,
-    *,
-    now: datetime,
-    policy: AuthPolicy,
-    passwords: PasswordCheck | None = None,
-    limits: SignInLimits | None = None,
-    client: str = "unknown",
+    **check: Unpack[SignInCheck],
 ) -> Session:
     """Replace the administrator's temporary password and open a browser session.
 
@@ -354,14 +354,18 @@ async def change_temporary_password(
         raise ValidationFailed.one(
             "password", "same", "新密码不能与临时密码相同", "The new password must differ"
         )
-    attempt = await _checked(
-        pool, username, temporary, now=now, policy=policy, passwords=passwords, limits=limits, client=client
-    )
+    attempt = await _checked(pool, username, temporary, **check)
     if not attempt.must_change_password:
         raise SignInFailed()  # this page only replaces temporary passwords
-    new_hash = await _hash(new_password, passwords)
+    new_hash = await _hash(new_password, check.get("passwords"))
     return await _open_session(
-        pool, attempt, kind="cookie", now=now, policy=policy, new_hash=new_hash, replaces_temporary=True
+        pool,
+        attempt,
+        kind="cookie",
+        now=check["now"],
+        policy=check["policy"],
+        new_hash=new_hash,
+        replaces_temporary=True,
     )
 
 

@@ -87,6 +87,8 @@ async def _days_ended(
     """The running month's first day still counted live (days before it ended by both clocks, two days
     behind the server's: see migration 0034), and the fresh rollups of the days before it."""
     server_day = await rollups.open_day(conn)
+    if month < ind.add_months(date(server_day.year, server_day.month, 1), -1):
+        return month, {}  # a product clock months behind the server's: those days are not logged
     live_from = max(month, min(month_end, today, server_day - timedelta(days=LIVE_DAYS - 1)))
     stored = await rollups.fresh_days(conn, month, live_from, ind.VERSION) if month < live_from else {}
     return live_from, stored
@@ -104,7 +106,7 @@ async def read_counts(
     stored = await rollups.fresh(conn, first, bound, ind.VERSION) if first < bound else {}
     missing = [m for m in ind.months_between(first, ind.add_months(bound, -1)) if m not in stored]
     live_ranges = _runs(missing)
-    live_from, days = bound, {}
+    live_from, days = bound, dict[date, ind.MonthCounts]()
     if bound < end:
         live_from, days = await _days_ended(conn, bound, min(end, ind.add_months(bound, 1)), today)
     missing_days = [bound + timedelta(days=i) for i in range((live_from - bound).days)]

@@ -12,8 +12,9 @@ import asyncio
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime
+from typing import ParamSpec
 
 import asyncpg
 import structlog
@@ -39,6 +40,7 @@ _LINK_TOKEN = re.compile(r"(/(?:survey|m)/)[A-Za-z0-9_-]{8,}")
 REDACTED = "[已隐去]"
 _ACCESS_CODE = re.compile(rf"(?<![A-Za-z0-9])[{ACCESS_CODE_ALPHABET}]{{{ACCESS_CODE_LENGTH}}}(?![A-Za-z0-9])")
 ONCE_PER_CASE = frozenset({"complaint_registered"})
+P = ParamSpec("P")
 
 
 def redact(template: str, body: str) -> str:
@@ -53,40 +55,6 @@ def redact_link_tokens(body: str) -> str:
     """The body to keep once sent: each link's token replaced, so a copy of the table opens no survey or
     merchant page (the sent body's SHA-256 is kept beside it as proof of what went out)."""
     return _LINK_TOKEN.sub(rf"\1{REDACTED}", body)
-
-
-async def queue_notification(
-    conn: asyncpg.Connection,
-    *,
-    case_id: int | None,
-    recipient: str,
-    template: str,
-    fields: Mapping[str, object],
-    dedupe_key: str | None,
-    now: datetime | None = None,
-    contacts: Contacts | None = None,
-    channels: Channels | None = None,
-    locale: str = i18n.SOURCE,
-    base_url: str = "",
-    both: bool = True,
-) -> int | None:
-    """Queue a notice in the caller's transaction; the first id queued, or None when its dedupe key was
-    queued before. See `queue_notices`."""
-    ids = await queue_notices(
-        conn,
-        case_id=case_id,
-        recipient=recipient,
-        template=template,
-        fields=fields,
-        dedupe_key=dedupe_key,
-        now=now,
-        contacts=contacts,
-        channels=channels,
-        locale=locale,
-        base_url=base_url,
-        both=both,
-    )
-    return ids[0] if ids else None
 
 
 async def queue_notices(
@@ -141,6 +109,21 @@ async def queue_notices(
         if notice_id is not None:
             queued.append(notice_id)
     return queued
+
+
+def _first_of(queue: Callable[P, Awaitable[list[int]]]) -> Callable[P, Awaitable[int | None]]:
+    """`queue` answering the first id it queued, or None when it queued none."""
+
+    async def first(*args: P.args, **kwargs: P.kwargs) -> int | None:
+        ids = await queue(*args, **kwargs)
+        return ids[0] if ids else None
+
+    return first
+
+
+# Queue a notice in the caller's transaction, as `queue_notices` does; the first id queued, or None when its
+# dedupe key was queued before.
+queue_notification = _first_of(queue_notices)
 
 
 def _carriers(

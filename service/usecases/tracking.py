@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import asyncpg
 
@@ -63,6 +63,15 @@ async def _wait(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+class CodeCheck(TypedDict):
+    """What checks a tracking number and its access code: the secret the code's hash is keyed with, the
+    throttle of wrong guesses, and the client they count against."""
+
+    secret_key: str
+    throttle: Throttle
+    client: str
+
+
 async def _authorised_case(
     conn: asyncpg.Connection,
     tracking_no: str,
@@ -86,18 +95,25 @@ async def _authorised_case(
     return row
 
 
+async def _authorised_case_id(
+    pool: asyncpg.Pool, tracking_no: str, access_code: str, check: CodeCheck
+) -> int:
+    """The id of the case behind a number and its code, checked (and slowed when wrong) as viewing is."""
+    async with slowed_when_wrong(), pool.acquire() as conn:
+        row = await _authorised_case(conn, tracking_no, access_code, **check)
+    return int(row["id"])
+
+
 async def view_case(
     pool: asyncpg.Pool,
     tracking_no: str,
     access_code: str,
     *,
-    secret_key: str,
-    throttle: Throttle,
-    client: str,
     now: datetime | None = None,  # whether the survey is still open; without it none is offered
+    **check: Unpack[CodeCheck],
 ) -> CaseView:
     async with slowed_when_wrong(), pool.acquire() as conn:
-        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
+        row = await _authorised_case(conn, tracking_no, access_code, **check)
         taxonomy = await reference.taxonomy(conn)
         events = await cases.events(conn, row["id"])
         flow = await first_payments.get(conn, row["id"])
@@ -278,16 +294,13 @@ async def answer_offer(
     offer_id: object,
     cmd: mediation.AnswerOffer,
     *,
-    secret_key: str,
-    throttle: Throttle,
-    client: str,
     now: datetime,
+    **check: Unpack[CodeCheck],
 ) -> mediation.OfferAnswered:
     """The consumer answers the merchant's offer (accept, refuse, counter) behind the number and code.
     Raises NotFound or TooManyAttempts like viewing, then ValidationFailed or a MediationConflict."""
-    async with slowed_when_wrong(), pool.acquire() as conn:
-        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
-    return await mediation.consumer_answer(pool, row["id"], offer_id, cmd, now=now)
+    case_id = await _authorised_case_id(pool, tracking_no, access_code, check)
+    return await mediation.consumer_answer(pool, case_id, offer_id, cmd, now=now)
 
 
 async def confirm_settlement(
@@ -295,15 +308,12 @@ async def confirm_settlement(
     tracking_no: str,
     access_code: str,
     *,
-    secret_key: str,
-    throttle: Throttle,
-    client: str,
     now: datetime,
+    **check: Unpack[CodeCheck],
 ) -> mediation.SettlementConfirmed:
     """The consumer confirms the issued 调解书 behind the number and code (checked like viewing)."""
-    async with slowed_when_wrong(), pool.acquire() as conn:
-        row = await _authorised_case(conn, tracking_no, access_code, secret_key, throttle, client)
-    return await mediation.consumer_confirm(pool, row["id"], now=now)
+    case_id = await _authorised_case_id(pool, tracking_no, access_code, check)
+    return await mediation.consumer_confirm(pool, case_id, now=now)
 
 
 def _no_files() -> FieldError:

@@ -4,6 +4,7 @@ kept right by triggers (migration 0033), open cases by default, and plans that r
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,10 +13,13 @@ import pytest
 
 from service.queries import cases as case_queries
 from service.queries import cursors
+from service.settings import Settings
 from service.store import cases as case_store
 from tests.support.cases import merchant_with_commitment
+from tests.support.casework import browser_of
 from tests.support.clock import today_local as shanghai_today
 from tests.support.factories import complaint_body
+from tests.support.queues import insert_cases
 from tests.support.staff import Client, Staff
 
 # The queue's order as it was computed per request before migration 0033 (cases_list.sql then): the test
@@ -277,8 +281,51 @@ async def test_a_load_made_with_the_triggers_off_is_put_right_by_the_refresh(
             assert (
                 await conn.fetchval("SELECT queue_due_kind FROM cases WHERE id = $1", case_id) == "acceptance"
             )
-            assert await conn.fetchval("SELECT case_queue_due_refresh($1::bigint, $1::bigint + 1)", case_id) == 1
+            assert (
+                await conn.fetchval("SELECT case_queue_due_refresh($1::bigint, $1::bigint + 1)", case_id) == 1
+            )
             assert await conn.fetchval("SELECT case_queue_due_refresh(0, 9223372036854775807)") == 0
             fixed = await conn.fetchrow("SELECT queue_due, queue_due_kind FROM cases WHERE id = $1", case_id)
             assert tuple(fixed) == (due, "mediation")
             raise RolledBack
+
+
+async def test_the_staff_page_pages_by_cursor_and_says_when_the_count_stops(
+    pool: asyncpg.Pool, settings: Settings, monkeypatch: pytest.MonkeyPatch, today_local: date
+) -> None:
+    await insert_cases(
+        pool, 120, queue=None, category="vehicles", subdistrict="xiaohe", first_due=today_local
+    )
+    query = {"category": "vehicles", "subdistrict": "xiaohe"}
+    expected = await reference_ids(pool, query)
+    async with browser_of(settings, "t_clerk") as browser:
+        pages, url = [], "/staff/cases?category=vehicles&subdistrict=xiaohe"
+        while url:
+            page = await browser.get(url)
+            assert page.status_code == 200, page.text
+            assert f"共 <strong>{len(expected)}</strong> 件" in page.text
+            pages.append(page.text)
+            url = _link(page.text, "next")
+        assert [i for p in pages for i in _case_ids(p)] == expected
+        assert "cursor=" in (_link(pages[0], "next") or "") and _link(pages[0], "prev") is None
+        assert _link(pages[2], "prev") == "/staff/cases?subdistrict=xiaohe&category=vehicles&offset=50"
+        assert "第 101–" in pages[2]
+        assert "不选状态时只显示未办结的案件" in pages[0]
+
+        monkeypatch.setattr(case_queries, "COUNT_CAP", 100)
+        capped = await browser.get("/staff/cases?category=vehicles&subdistrict=xiaohe")
+        assert "共 <strong>100+</strong> 件" in capped.text
+        bad = await browser.get("/staff/cases?category=vehicles&subdistrict=xiaohe&cursor=nonsense")
+        assert bad.status_code == 400 and "翻页链接无效" in bad.text
+        assert _case_ids(bad.text) == expected[:50]  # the first page, with the message
+        far = await browser.get("/staff/cases?offset=10001")
+        assert far.status_code == 400 and "页码过大" in far.text
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _case_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<th scope="row" class="no"[^>]*><a href="/staff/cases/(\d+)"', html)]

@@ -1,8 +1,8 @@
 """The staff reads benchmark's database: the statistics benchmark's cases (`generate` of
 tests/bench/test_statistics_bench.py) plus what the staff pages read and the return does not: one
-consumer row and one event per case, deposit ledgers, appeals and cluster alerts. Set-based, in chunks of BENCH_CHUNK case ids, with the
-tables' secondary indexes dropped around the load and foreign-key triggers off (the generator makes only
-valid references), then VACUUM ANALYZE.
+consumer row and one event per case, deposit ledgers, appeals and cluster alerts. Set-based, in chunks of
+BENCH_CHUNK case ids, with the tables' secondary indexes dropped around the load and foreign-key triggers
+off (the generator makes only valid references), then VACUUM ANALYZE.
 
 Proportions: every case has its consumer (half with a resident ID number, a tenth with an e-mail) and its
 `received` event; every merchant a topped-up deposit, each first payment paid from the deposit a payout

@@ -3,12 +3,10 @@ app client of each module's own (a language cookie a test leaves must not reach 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import pytest
 
-from service.settings import Settings
+from tests.support.app_client import api  # noqa: F401  (the module's own app client)
 from tests.support.staff import Client, Staff, staff_per_role
 
 
@@ -16,11 +14,3 @@ from tests.support.staff import Client, Staff, staff_per_role
 async def staff(client: Client, pool: asyncpg.Pool) -> dict[str, Staff]:
     """l_clerk, l_mediator, l_supervisor, l_leading_group, l_admin, keyed by role."""
     return await staff_per_role(pool, client, "l")
-
-
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[Client]:
-    from service.app import create_app  # here, as in tests/conftest.py: importing the app is not cheap
-
-    async with Client(app=create_app(settings)) as c:
-        yield c

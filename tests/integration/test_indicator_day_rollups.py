@@ -8,8 +8,10 @@ server's clock is real and later): that gives a month of ended days whatever the
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import asyncpg
 import pytest
@@ -19,15 +21,61 @@ from service.store import indicator_rollups as rollup_store
 from service.store import statistics
 from service.usecases import indicator_rollups, returns
 from service.usecases.clock import utcnow
-from tests.integration.test_indicator_rollups import Generator, at
 from tests.support import clock
+from tests.support.databases import Databases
 from tests.support.statistics import Data
 
 
 @pytest.fixture(scope="module")
-async def db(databases: asyncpg.Pool) -> AsyncIterator[asyncpg.Pool]:
-    async with databases.pool(max_size=4) as pool:  # type: ignore[attr-defined]
+async def db(databases: Databases) -> AsyncIterator[asyncpg.Pool]:
+    async with databases.pool(max_size=4) as pool:
         yield pool
+
+
+def at(day: date, hour: int = 2) -> datetime:
+    """An instant on a local day (hour 2 UTC is 10:00 in Shanghai)."""
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+async def generate(conn: asyncpg.Connection, first: date, today: date) -> None:
+    """Three complaints a day over [first, today): undecided, rejected, spam, or accepted and then
+    settled or still in mediation, with a survey (answered or not) for each closing; nothing after today."""
+    rng = random.Random(34)
+    data = Data(conn, prefix="Y")
+    merchant = await conn.fetchval(
+        "INSERT INTO merchants (name, address) VALUES ('按日汇总测试商贸', '拱墅区某路7号') RETURNING id"
+    )
+    n, day = 0, first
+    while day < today:
+        for _ in range(3):
+            n += 1
+            facts: dict[str, object] = {"acceptance_due": day + timedelta(days=9), "merchant_id": merchant}
+            decided = day + timedelta(days=rng.randint(1, 12))
+            closed = decided + timedelta(days=rng.randint(3, 30))
+            fate = rng.random()
+            if fate < 0.1 or decided >= today:
+                await data.case(f"c{n}", at(day), **facts)
+            elif fate < 0.2:
+                facts |= {"decided_at": at(decided), "rejection_ground": rng.randint(1, 7)}
+                await data.case(f"c{n}", at(day), status="rejected", **facts)
+            elif fate < 0.23:
+                await data.case(f"c{n}", at(day), status="closed", outcome="spam", closed_at=at(day), **facts)
+            else:
+                facts |= {"decided_at": at(decided), "accepted_on": decided, "route": "mediation"}
+                facts["mediation_due"] = decided + timedelta(days=60)
+                if closed >= today:
+                    await data.case(f"c{n}", at(day), status="mediation", **facts)
+                    continue
+                relief = rng.choice((None, 10000, 80000))
+                closing = {"outcome": "settled", "closed_at": at(closed), "relief_fen": relief}
+                await data.case(f"c{n}", at(day), status="closed", **facts, **closing)
+                answered = closed + timedelta(days=rng.randint(0, 5))
+                if rng.random() < 0.6 and answered < today:
+                    score = rng.choice((Decimal(100), Decimal("86.67"), Decimal(60)))
+                    await data.survey(f"c{n}", at(closed), at(answered), score=score)
+                else:
+                    await data.survey(f"c{n}", at(closed))
+        day += timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +84,7 @@ async def month(db: asyncpg.Pool) -> date:
     today = clock.today_local()
     month = ind.add_months(date(today.year, today.month, 1), -1)
     async with db.acquire() as conn, conn.transaction():
-        gen = Generator(conn, today)
-        await gen.setup()
-        day = month - timedelta(days=21)
-        while day < today:
-            for _ in range(3):
-                await gen.case(day)
-            day += timedelta(days=1)
+        await generate(conn, month - timedelta(days=21), today)
     return month
 
 
@@ -89,25 +131,28 @@ async def test_the_days_add_up_to_the_live_month_and_follow_changes(db: asyncpg.
         survey_day = await conn.fetchval(
             "UPDATE surveys SET answered_at = now(), score = 100, overall = 100"
             " WHERE case_id = (SELECT case_id FROM surveys WHERE answered_at IS NULL"
-            "   AND indicator_day(created_at) >= $1 AND indicator_day(created_at) < $2 ORDER BY case_id LIMIT 1)"
+            "   AND indicator_day(created_at) >= $1 AND indicator_day(created_at) < $2"
+            "   ORDER BY case_id LIMIT 1)"
             " RETURNING indicator_day(created_at)",
             month,
             last_day(month),
         )
-        closed_day = await conn.fetchval(
-            "UPDATE cases SET status = 'mediation', outcome = NULL, closed_at = NULL"
-            " WHERE id = (SELECT id FROM cases WHERE status = 'closed' AND outcome = 'settled'"
-            "   AND indicator_day(closed_at) >= $1 AND indicator_day(closed_at) < $2 ORDER BY id LIMIT 1)"
-            " RETURNING received_on",
+        closed = await conn.fetchrow(
+            "SELECT id, indicator_day(closed_at) AS day FROM cases WHERE status = 'closed'"
+            " AND outcome = 'settled' AND indicator_day(closed_at) >= $1 AND indicator_day(closed_at) < $2"
+            " ORDER BY id LIMIT 1",
             month,
             last_day(month),
         )
+        await conn.execute(
+            "UPDATE cases SET status = 'mediation', outcome = NULL, closed_at = NULL WHERE id = $1",
+            closed["id"],
+        )
         letter_day = month + timedelta(days=3)
         await Data(conn, prefix="D").case("letter", at(letter_day), acceptance_due=letter_day)
-    assert survey_day is not None and closed_day is not None
+    assert survey_day is not None
     stale = ended - await fresh_days(db, month)
-    assert survey_day in stale and letter_day in stale and stale <= ended
-    assert len(stale) <= 4  # the survey's day, the closing's day, the letter's day (and nothing else)
+    assert stale == {survey_day, closed["day"], letter_day}  # the days the changes were dated into, only
 
     changed = await read(db, month)
     assert set(changed.days_to_store) == stale
@@ -119,7 +164,10 @@ async def test_the_days_add_up_to_the_live_month_and_follow_changes(db: asyncpg.
     await indicator_rollups.write_back(db, changed)
     assert await fresh_days(db, month) == ended
     async with db.acquire() as conn:  # the log keeps only what no rollup has seen
-        assert await conn.fetchval("SELECT count(*) FROM indicator_day_rollup_changes WHERE day < $1", month) == 0
+        assert (
+            await conn.fetchval("SELECT count(*) FROM indicator_day_rollup_changes WHERE day < $1", month)
+            == 0
+        )
         unseen = await conn.fetchval(
             "SELECT count(*) FROM indicator_day_rollup_changes WHERE day = ANY($1::date[])", sorted(ended)
         )

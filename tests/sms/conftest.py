@@ -14,8 +14,7 @@ import pytest
 import uvicorn
 
 from service.settings import Settings
-from service.store.db import create_pool
-from tests.support.databases import Databases
+from tests.support.databases import Databases, open_pool
 from tests.support.kannel import MISSING, PASSWORD, USER, Kannel, binaries_present, in_ci
 from tests.support.net import free_port
 from tests.support.smtp import SmtpServer
@@ -77,9 +76,8 @@ def sms_settings(
 
 @pytest.fixture(scope="module")
 async def sms_pool(sms_database: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(sms_database, max_size=6)
-    yield pool
-    await pool.close()
+    async with open_pool(sms_database, max_size=6) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")

@@ -94,14 +94,23 @@ async def test_a_chinese_filing_with_a_mainland_mobile_gets_the_registration_tex
     assert "短信" in page and "回执：已送达" in page
 
 
+async def a_delivered_text(
+    sms_pool: asyncpg.Pool, sms_settings: Settings, kannel: Kannel, phone: str
+) -> asyncpg.Record:
+    """The registration text of a complaint filed with `phone`, sent through Kannel and reported
+    delivered: its notice row, for the reports that follow."""
+    receipt = await file(sms_pool, sms_settings, consumer__phone=phone)
+    await notify_and_send(sms_pool, sms_settings)
+    await texts_to(kannel, f"+86{phone}")
+    [row] = await sms_rows(sms_pool, receipt.case_id)
+    await delivery_becomes(sms_pool, row["id"], "delivered")
+    return row
+
+
 async def test_a_failed_report_marks_the_notice_failed_and_a_late_one_does_not_undo_it(
     sms_pool: asyncpg.Pool, sms_settings: Settings, kannel: Kannel, web: str
 ) -> None:
-    receipt = await file(sms_pool, sms_settings, consumer__phone="13800000002")
-    await notify_and_send(sms_pool, sms_settings)
-    await texts_to(kannel, "+8613800000002")
-    [row] = await sms_rows(sms_pool, receipt.case_id)
-    await delivery_becomes(sms_pool, row["id"], "delivered")
+    row = await a_delivered_text(sms_pool, sms_settings, kannel, "13800000002")
     sig = report_signature(report_key(sms_settings.secret_key), row["id"])
     async with httpx.AsyncClient(base_url=f"{web}/api/v1/sms") as client:
         # as Kannel calls it for a message the SMSC could not deliver (type 16), then a late "accepted" (8)
@@ -115,11 +124,7 @@ async def test_a_failed_report_marks_the_notice_failed_and_a_late_one_does_not_u
 async def test_a_forged_or_unknown_report_is_refused(
     sms_pool: asyncpg.Pool, sms_settings: Settings, kannel: Kannel, web: str
 ) -> None:
-    receipt = await file(sms_pool, sms_settings, consumer__phone="13800000003")
-    await notify_and_send(sms_pool, sms_settings)
-    await texts_to(kannel, "+8613800000003")
-    [row] = await sms_rows(sms_pool, receipt.case_id)
-    await delivery_becomes(sms_pool, row["id"], "delivered")
+    row = await a_delivered_text(sms_pool, sms_settings, kannel, "13800000003")
     key = report_key(sms_settings.secret_key)
     async with httpx.AsyncClient(base_url=f"{web}/api/v1/sms") as client:
         forged = await client.get("/reports", params={"notice": row["id"], "sig": "0" * 32, "status": 16})

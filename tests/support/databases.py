@@ -19,6 +19,16 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+@contextlib.asynccontextmanager
+async def open_pool(url: str, *, max_size: int) -> AsyncIterator[asyncpg.Pool]:
+    """A pool (the service's kind) on `url`, closed after the block (a fixture's, a test's)."""
+    pool = await create_pool(url, max_size=max_size)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
 class Databases:
     """Creates throwaway databases on the test server and drops them at the end."""
 
@@ -46,11 +56,8 @@ class Databases:
     @contextlib.asynccontextmanager
     async def pool(self, *, max_size: int = 10) -> AsyncIterator[asyncpg.Pool]:
         """A pool (the service's kind) on a fresh migrated database of its own, closed after the block."""
-        pool = await create_pool(await self.create(migrated=True), max_size=max_size)
-        try:
+        async with open_pool(await self.create(migrated=True), max_size=max_size) as pool:
             yield pool
-        finally:
-            await pool.close()
 
     async def drop_all(self) -> None:
         conn = await asyncpg.connect(self.admin_url)

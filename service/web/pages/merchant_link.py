@@ -96,6 +96,35 @@ class MerchantLinkPages(Controller):
             request, "merchant_link.html", context=context, status_code=status_code, headers=PRIVATE
         )
 
+    async def _refused(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        token: str,
+        exc: ValidationFailed | Conflict,
+        *,
+        case_id: int | None,
+        form: str | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
+        """The page again, saying why a post was refused: a field to fix (422, the typed `values` shown
+        back) or a case that moved on (409, shown as it is now)."""
+        if isinstance(exc, ValidationFailed):
+            errors = language.field_messages(exc.errors, language.of(request))
+            return await self._page(
+                request,
+                services,
+                token,
+                errors=errors,
+                case_id=case_id,
+                status_code=422,
+                form=form,
+                values=values,
+            )
+        return await self._page(
+            request, services, token, errors={"": str(exc)}, case_id=case_id, status_code=409, form=form
+        )
+
     @get("/{token:str}", operation_id="MerchantLinkPage")
     async def page(
         self,
@@ -126,13 +155,8 @@ class MerchantLinkPages(Controller):
             kind = await first_payment.answer(
                 services.pool, case_id, cmd, proof=staged, ctx=services.intake, now=utcnow(), token=token
             )
-        except ValidationFailed as exc:
-            errors = language.field_messages(exc.errors, language.of(request))
-            return await self._page(request, services, token, errors=errors, case_id=case_id, status_code=422)
-        except Conflict as exc:
-            return await self._page(
-                request, services, token, errors={"": str(exc)}, case_id=case_id, status_code=409
-            )
+        except (ValidationFailed, Conflict) as exc:
+            return await self._refused(request, services, token, exc, case_id=case_id)
         return Redirect(f"/m/{token}?done={kind}", status_code=303)
 
     @post("/{token:str}/offers/{offer_id:int}/answer", operation_id="MerchantAnswerOffer")
@@ -150,27 +174,9 @@ class MerchantLinkPages(Controller):
         try:
             cmd = forms.command(mediation.AnswerOffer, values)
             result = await mediation.merchant_answer(services.pool, token, offer_id, cmd, now=utcnow())
-        except ValidationFailed as exc:
-            errors = language.field_messages(exc.errors, language.of(request))
-            return await self._page(
-                request,
-                services,
-                token,
-                errors=errors,
-                case_id=case_id,
-                status_code=422,
-                form="offer",
-                values=values,
-            )
-        except Conflict as exc:
-            return await self._page(
-                request,
-                services,
-                token,
-                errors={"": str(exc)},
-                case_id=case_id,
-                status_code=409,
-                form="offer",
+        except (ValidationFailed, Conflict) as exc:
+            return await self._refused(
+                request, services, token, exc, case_id=case_id, form="offer", values=values
             )
         return Redirect(f"/m/{token}?done=offer_{result.answer}", status_code=303)
 
@@ -194,8 +200,6 @@ class MerchantLinkPages(Controller):
                 status_code=404,
             )
         except Conflict as exc:
-            return await self._page(
-                request, services, token, errors={"": str(exc)}, case_id=case_id, status_code=409
-            )
+            return await self._refused(request, services, token, exc, case_id=case_id)
         kind = "settlement_effective" if done.effective else "settlement_confirm"
         return Redirect(f"/m/{token}?done={kind}", status_code=303)

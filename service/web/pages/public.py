@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -151,6 +151,31 @@ def _too_many(request: Request[Any, Any, Any], tracking_no: str, exc: TooManyAtt
     )
 
 
+async def complaint_form_context(
+    services: Services, values: dict[str, Any], errors: dict[str, str], *, today: date
+) -> dict[str, Any]:
+    """What complaint_new.html shows on the consumer's form and the staff's intake form alike."""
+    return {
+        "values": values,
+        "errors": errors,
+        "taxonomy": await reference.taxonomy(services.pool),
+        "request_kinds": REQUEST_KINDS,
+        "id_types": ID_TYPE_LABELS,
+        "today": today.isoformat(),
+        "max_files": MAX_FILES,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        # the registry offered in the merchant name's <datalist>: public business data only
+        "merchant_options": await merchants.form_options(
+            services.pool, values.get("merchant.name"), today=today
+        ),
+    }
+
+
+def _number_and_code(form: Any) -> tuple[str, str]:
+    """The tracking number and access code a tracking form posts (hidden fields on the case page)."""
+    return str(form.get("tracking_no") or "")[:40], str(form.get("access_code") or "")[:40]
+
+
 class PublicPages(Controller):
     include_in_schema = False
 
@@ -171,21 +196,9 @@ class PublicPages(Controller):
         errors: dict[str, str],
         status: int = 200,
     ) -> Template:
-        taxonomy = await reference.taxonomy(services.pool)
         context = {
-            "values": values,
-            "errors": errors,
-            "taxonomy": taxonomy,
-            "request_kinds": REQUEST_KINDS,
-            "id_types": ID_TYPE_LABELS,
-            "today": local_date(utcnow()).isoformat(),
-            "max_files": MAX_FILES,
-            "max_mb": MAX_BYTES // (1024 * 1024),
+            **await complaint_form_context(services, values, errors, today=local_date(utcnow())),
             "form_key": values.get("form_key") or uuid.uuid4().hex,
-            # the registry offered in the merchant name's <datalist>: public business data only
-            "merchant_options": await merchants.form_options(
-                services.pool, values.get("merchant.name"), today=local_date(utcnow())
-            ),
         }
         return language.page(
             request, "complaint_new.html", context=context, locale=values.get("locale"), status_code=status
@@ -293,12 +306,7 @@ class PublicPages(Controller):
     @post("/track", operation_id="TrackCase")
     async def track(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Template:
         form = await request.form()
-        return await self._result(
-            request,
-            services,
-            str(form.get("tracking_no") or "")[:40],
-            str(form.get("access_code") or "")[:40],
-        )
+        return await self._result(request, services, *_number_and_code(form))
 
     @post("/track/offer", operation_id="TrackAnswerOffer")
     async def track_offer(
@@ -307,8 +315,7 @@ class PublicPages(Controller):
         """The consumer answers the merchant's offer: accept, refuse, or a counter-offer (checked and
         throttled like viewing: the tracking number and access code ride along as hidden fields)."""
         form = await request.form()
-        tracking_no = str(form.get("tracking_no") or "")[:40]
-        access_code = str(form.get("access_code") or "")[:40]
+        tracking_no, access_code = _number_and_code(form)
         values = {k: str(form.get(k) or "")[:2000] for k in OFFER_FIELDS}
         try:
             answered = await tracking.answer_offer(
@@ -345,8 +352,7 @@ class PublicPages(Controller):
     ) -> Template:
         """The consumer confirms the issued 调解书 (the number and code ride along as hidden fields)."""
         form = await request.form()
-        tracking_no = str(form.get("tracking_no") or "")[:40]
-        access_code = str(form.get("access_code") or "")[:40]
+        tracking_no, access_code = _number_and_code(form)
         try:
             confirmed = await tracking.confirm_settlement(
                 services.pool,
@@ -368,8 +374,7 @@ class PublicPages(Controller):
         self, request: Request[Any, Any, Any], services: NamedDependency[Services]
     ) -> Template:
         form = await request.form()
-        tracking_no = str(form.get("tracking_no") or "")[:40]
-        access_code = str(form.get("access_code") or "")[:40]
+        tracking_no, access_code = _number_and_code(form)
         uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]
         try:
             added = await tracking.add_evidence(

@@ -27,7 +27,7 @@ from service.usecases.queue_commands import ReleaseCase
 from service.web import forms
 from service.web.auth import requires
 from service.web.pages.public import PRIVATE
-from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.common import Req, Staff, StaffController, Svc, paging, staff_context
 from service.web.pages.staff.notices import NoticeCode, Notices, notice_context
 
 # notice code -> (message, kind), shown by notices.notice_context
@@ -49,6 +49,11 @@ OVERVIEW_NOTICES: Notices = {
     "limit_invalid": ("上限应为1到1000之间的整数；留空则按所在调解组的上限。", "error"),
     "not_found": ("没有找到该调解组或成员。", "error"),
 }
+
+
+def _mine_url(offset: int) -> str:
+    """A page of the workbench's own cases (MINE_PAGE a page)."""
+    return "/staff/queue" + (f"?offset={offset}" if offset else "") + "#mine"
 
 
 def _back(**query: str) -> Redirect:
@@ -76,9 +81,10 @@ class QueuePages(StaffController):
         staff: Staff,
         notice: NoticeCode = None,
         n: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=100_000)] = 0,
     ) -> Template:
         today = local_date(utcnow())
-        bench = await read.workbench(services.pool, staff, today=today)
+        bench = await read.workbench(services.pool, staff, today=today, mine_offset=offset)
         taxonomy = await reference.taxonomy(services.pool)
         notice_line = notice_context(NOTICES, notice)
         if notice == "limit" and n is not None:  # the limit's number comes beside the code
@@ -91,6 +97,7 @@ class QueuePages(StaffController):
             "status_labels": {s.value: STATUS_LABELS[s][0] for s in Status},
             **notice_line,
             "local_time": local_time,
+            **paging(offset, bench.mine_total, read.MINE_PAGE, _mine_url),
         }
         return Template("staff_queue.html", context=context, headers=PRIVATE)
 

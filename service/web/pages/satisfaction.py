@@ -31,6 +31,7 @@ from service.usecases.satisfaction import ByCode, ByToken, Respondent, SurveyVie
 from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
 from service.web import forms
 from service.web.auth import provide_staff, requires
+from service.web.errors import error_page
 from service.web.forms import FRESH, RowForm
 from service.web.middleware import client_address
 from service.web.pages import language
@@ -66,30 +67,17 @@ def _links(who: Respondent) -> dict[str, Any]:
     }
 
 
+# (title, message) of error.html when a survey link opens no form
+_INVALID_LINK = (N_("链接无效"), N_("该评价链接无效或已过期（办结后30日内有效）。如有疑问，请拨打 12315。"))
+_CLOSED = (N_("评价已结束"), N_("本投诉目前没有可填写的评价：办结后30日内可以评价，每件投诉评价一次。"))
+
+
 def _invalid_link() -> Template:
-    return Template(
-        "error.html",
-        status_code=404,
-        headers=PRIVATE,
-        context={
-            "status": 404,
-            "title": N_("链接无效"),
-            "message": N_("该评价链接无效或已过期（办结后30日内有效）。如有疑问，请拨打 12315。"),
-        },
-    )
+    return error_page(404, *_INVALID_LINK, headers=PRIVATE)
 
 
 def _survey_closed() -> Template:
-    return Template(
-        "error.html",
-        status_code=410,
-        headers=PRIVATE,
-        context={
-            "status": 410,
-            "title": N_("评价已结束"),
-            "message": N_("本投诉目前没有可填写的评价：办结后30日内可以评价，每件投诉评价一次。"),
-        },
-    )
+    return error_page(410, *_CLOSED, headers=PRIVATE)
 
 
 def _track_failed(who: ByCode, exc: NotFound | TooManyAttempts) -> Template:

@@ -12,18 +12,22 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from domain.errors import ValidationFailed
-from domain.identity_documents import ID_TYPE_LABELS
 from domain.intake import RECEIVED_ON_MAX_DAYS_BACK
 from domain.roles import Permission
-from domain.taxonomy import CHANNELS, REQUEST_KINDS
+from domain.taxonomy import CHANNELS
 from service.app_types import Services
-from service.queries import reference
 from service.store.staff import StaffUser
-from service.usecases import merchants as merchant_usecases
 from service.usecases.clock import local_date, local_time, utcnow
 from service.web import forms
 from service.web.auth import requires
-from service.web.pages.public import FORM_LIMIT, PRIVATE, complaint_from_values, file_form, form_values
+from service.web.pages.public import (
+    FORM_LIMIT,
+    PRIVATE,
+    complaint_form_context,
+    complaint_from_values,
+    file_form,
+    form_values,
+)
 from service.web.pages.staff.common import StaffController, staff_context
 
 STAFF_CHANNELS = [(code, zh) for code, (zh, _) in CHANNELS.items() if code != "web"]
@@ -36,26 +40,15 @@ async def record_form_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Template:
-    taxonomy = await reference.taxonomy(services.pool)
     today = local_date(utcnow())
     context = {
         **staff_context(staff),
-        "values": values,
-        "errors": errors,
-        "taxonomy": taxonomy,
-        "request_kinds": REQUEST_KINDS,
-        "id_types": ID_TYPE_LABELS,
-        "today": today.isoformat(),
+        **await complaint_form_context(services, values, errors, today=today),
         "earliest_received_on": (today - timedelta(days=RECEIVED_ON_MAX_DAYS_BACK)).isoformat(),
-        "max_files": 10,
-        "max_mb": 10,
         "form_action": "/staff/complaints/new",
         "channels": STAFF_CHANNELS,
         "form_key": values.get("form_key")
         or hashlib.sha256(msgspec.json.encode([staff.id, str(utcnow())])).hexdigest()[:32],
-        "merchant_options": await merchant_usecases.form_options(
-            services.pool, values.get("merchant.name"), today=today
-        ),
     }
     return Template("complaint_new.html", context=context, status_code=status)
 
