@@ -59,9 +59,11 @@ class PlatformRef:
 
 @dataclass(frozen=True, slots=True)
 class Consents:
-    mediation: bool
-    entrusted_mediation: bool
-    publish: bool
+    """What the consumer agreed to on the form; each absent means no."""
+
+    mediation: bool  # 同意调解: the bureau may mediate
+    entrusted_mediation: bool  # 同意委托调解: it may entrust the mediation to the consumer council (消保委)
+    publish: bool  # 同意公开处理结果: the outcome may be published without personal data
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,11 +49,18 @@ class BackupError(Exception):
     """Why a backup or a restore could not be made (one line, for the command's message)."""
 
 
-DERIVED_TABLES = ("indicator_rollups", "indicator_rollup_changes")
+DERIVED_TABLES = (
+    "indicator_rollups",
+    "indicator_rollup_changes",
+    "indicator_day_rollups",
+    "indicator_day_rollup_changes",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Tools:
+    """The pg_dump and pg_restore to use, and the PostgreSQL major version they belong to."""
+
     pg_dump: Path
     pg_restore: Path
     major: int

@@ -1,6 +1,6 @@
 """Per-month indicator rollups (migration 0032): a month's aggregates stored as JSON with the definitions'
 version and the snapshot they were counted in; fresh while no logged change of the month escaped it.
-The running month's ended days are kept the same way, one row a day (migration 0034)."""
+The running month's ended days are kept the same way, one row a day (migration 0032)."""
 
 from __future__ import annotations
 
@@ -48,71 +48,58 @@ async def horizon(conn: asyncpg.Connection) -> tuple[date, Watermark]:
     return r["open_month"], Watermark(r["snapshot"], r["cluster"])
 
 
+@dataclass(frozen=True, slots=True)
+class Grain:
+    """Month or day rollups: the period column and the SQL of each step."""
+
+    period: str
+    fresh: str
+    upsert: str
+    prune: str
+
+
+MONTHS = Grain(
+    "month", "indicator_rollups_fresh", "indicator_rollups_upsert", "indicator_rollup_changes_prune"
+)
+DAYS = Grain(
+    "day", "indicator_day_rollups_fresh", "indicator_day_rollups_upsert", "indicator_day_rollup_changes_prune"
+)
+
+
 async def fresh(
-    conn: asyncpg.Connection, first: date, end: date, definitions: str
+    conn: asyncpg.Connection, grain: Grain, first: date, end: date, definitions: str
 ) -> dict[date, MonthCounts]:
-    """The fresh rollups of the months in [first, end) counted under `definitions`."""
-    rows = await conn.fetch(SQL["indicator_rollups_fresh"], first, end, definitions)
-    return {r["month"]: decode(r["counts"]) for r in rows}
+    """The fresh rollups (months or days, by `grain`) of the periods in [first, end) counted under
+    `definitions`."""
+    rows = await conn.fetch(SQL[grain.fresh], first, end, definitions)
+    return {r[grain.period]: decode(r["counts"]) for r in rows}
 
 
 async def store(
     conn: asyncpg.Connection,
-    month: date,
+    grain: Grain,
+    period: date,
     counts: MonthCounts,
     *,
     definitions: str,
     watermark: Watermark,
 ) -> bool:
-    """Write a month's rollup (on the primary, in a transaction) and prune the changes its snapshot saw;
-    False when a rollup from a snapshot that is not older was kept instead."""
-    stored = await conn.fetchval(
-        SQL["indicator_rollups_upsert"],
-        month,
-        definitions,
-        encode(counts),
-        watermark.snapshot,
-        watermark.cluster,
-    )
-    if stored is None:
+    """Write a month's or day's rollup (on the primary, in a transaction) and prune the changes its snapshot
+    saw; False when a rollup from a snapshot that is not older was kept instead."""
+    args = (period, definitions, encode(counts), watermark.snapshot, watermark.cluster)
+    if await conn.fetchval(SQL[grain.upsert], *args) is None:
         return False
-    await conn.execute(SQL["indicator_rollup_changes_prune"], month, watermark.snapshot)
+    await conn.execute(SQL[grain.prune], period, watermark.snapshot)
     return True
 
 
-# --- day rollups of the running month (migration 0034) ----------------------------------------------
+# --- day rollups of the running month (migration 0032) ----------------------------------------------
 
 
 async def open_day(conn: asyncpg.Connection) -> date:
     """In the statistics snapshot: the server's local day; days before the one before it may be rolled up."""
     day: date = await conn.fetchval(SQL["indicator_day_rollups_open_day"])
     return day
-
-
-async def fresh_days(
-    conn: asyncpg.Connection, first: date, end: date, definitions: str
-) -> dict[date, MonthCounts]:
-    """The fresh day rollups of the days in [first, end) counted under `definitions`."""
-    rows = await conn.fetch(SQL["indicator_day_rollups_fresh"], first, end, definitions)
-    return {r["day"]: decode(r["counts"]) for r in rows}
-
-
-async def store_day(
-    conn: asyncpg.Connection, day: date, counts: MonthCounts, *, definitions: str, watermark: Watermark
-) -> bool:
-    """Write a day's rollup and prune the changes its snapshot saw, as `store` does for a month."""
-    stored = await conn.fetchval(
-        SQL["indicator_day_rollups_upsert"],
-        day,
-        definitions,
-        encode(counts),
-        watermark.snapshot,
-        watermark.cluster,
-    )
-    if stored is None:
-        return False
-    await conn.execute(SQL["indicator_day_rollup_changes_prune"], day, watermark.snapshot)
-    return True
 
 
 async def purge_days(conn: asyncpg.Connection, before: date) -> None:

@@ -8,7 +8,7 @@ writes it back (on the primary: the snapshot may be a replica's). The figures ar
 construction — the same queries over the same month — which tests/integration/test_indicator_rollups.py
 checks indicator by indicator.
 
-The running month is the sum of its ended days, each stored the same way (migration 0034 logs changes by
+The running month is the sum of its ended days, each stored the same way (migration 0032 logs changes by
 day too), and of its last two days counted live: a month's figures are sums of its days' (every count is
 by a local date in the month), so the live read stays two days long however busy the month
 (tests/integration/test_indicator_day_rollups.py checks the sum against the month counted live).
@@ -85,13 +85,14 @@ async def _days_ended(
     conn: asyncpg.Connection, month: date, month_end: date, today: date
 ) -> tuple[date, dict[date, ind.MonthCounts]]:
     """The running month's first day still counted live (days before it ended by both clocks, two days
-    behind the server's: see migration 0034), and the fresh rollups of the days before it."""
+    behind the server's: see migration 0032), and the fresh rollups of the days before it."""
     server_day = await rollups.open_day(conn)
     if month < ind.add_months(date(server_day.year, server_day.month, 1), -1):
         return month, {}  # a product clock months behind the server's: those days are not logged
     live_from = max(month, min(month_end, today, server_day - timedelta(days=LIVE_DAYS - 1)))
-    stored = await rollups.fresh_days(conn, month, live_from, ind.VERSION) if month < live_from else {}
-    return live_from, stored
+    if month >= live_from:
+        return live_from, {}
+    return live_from, await rollups.fresh(conn, rollups.DAYS, month, live_from, ind.VERSION)
 
 
 async def read_counts(
@@ -103,7 +104,7 @@ async def read_counts(
     open_month, watermark = await horizon(conn)
     # ended by both clocks: the product's (today) and the server's, which decides what the triggers log
     bound = max(first, min(end, date(today.year, today.month, 1), open_month))
-    stored = await rollups.fresh(conn, first, bound, ind.VERSION) if first < bound else {}
+    stored = await rollups.fresh(conn, rollups.MONTHS, first, bound, ind.VERSION) if first < bound else {}
     missing = [m for m in ind.months_between(first, ind.add_months(bound, -1)) if m not in stored]
     live_ranges = _runs(missing)
     live_from, days = bound, dict[date, ind.MonthCounts]()
@@ -139,12 +140,14 @@ async def write_back(pool: asyncpg.Pool, counted: Counted) -> int:
     try:
         async with pool.acquire() as conn, conn.transaction():
             kept = [
-                await rollups.store(conn, month, counts, definitions=ind.VERSION, watermark=counted.watermark)
+                await rollups.store(
+                    conn, rollups.MONTHS, month, counts, definitions=ind.VERSION, watermark=counted.watermark
+                )
                 for month, counts in sorted(counted.to_store.items())  # in order: writers never deadlock
             ]
             for day, counts in sorted(counted.days_to_store.items()):
-                await rollups.store_day(
-                    conn, day, counts, definitions=ind.VERSION, watermark=counted.watermark
+                await rollups.store(
+                    conn, rollups.DAYS, day, counts, definitions=ind.VERSION, watermark=counted.watermark
                 )
             if counted.days_to_store and counted.days_from is not None:
                 await rollups.purge_days(conn, counted.days_from)

@@ -6,12 +6,17 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.response import File
 
 from domain.evidence import MAX_INFLATED_BYTES_PER_UPLOAD
 from service.adapters.evidence_files import StagedFile, download_name, path_of, stage
 from service.app_types import Services
 from service.queries import cases as case_queries
+
+# what a page's handler is given: the request and the services (staff pages add the signed-in user)
+Req = Request[Any, Any, Any]
+Svc = NamedDependency[Services]
 
 
 def provide_services(request: Request[Any, Any, Any]) -> Services:

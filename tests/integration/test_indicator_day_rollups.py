@@ -1,5 +1,5 @@
 """The running month read as the sum of its ended days' rollups and its last days counted live is exactly
-the month counted live (issue 17, migration 0034), before and after something is written into one of
+the month counted live (issue 17, migration 0032), before and after something is written into one of
 its ended days: the change makes that day stale, the next read counts it again and stores it.
 
 The running month here is the previous calendar month seen from a product clock on its last day (the
@@ -107,7 +107,8 @@ async def read(db: asyncpg.Pool, month: date) -> indicator_rollups.Counted:
 
 async def fresh_days(db: asyncpg.Pool, month: date) -> set[date]:
     async with db.acquire() as conn:
-        return set(await rollup_store.fresh_days(conn, month, ind.add_months(month, 1), ind.VERSION))
+        end = ind.add_months(month, 1)
+        return set(await rollup_store.fresh(conn, rollup_store.DAYS, month, end, ind.VERSION))
 
 
 async def test_the_days_add_up_to_the_live_month_and_follow_changes(db: asyncpg.Pool, month: date) -> None:

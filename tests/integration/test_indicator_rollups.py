@@ -162,7 +162,7 @@ async def read(db: asyncpg.Pool, months: list[date], today: date) -> indicator_r
 
 async def fresh_months(db: asyncpg.Pool, months: list[date]) -> set[date]:
     async with db.acquire() as conn:
-        return set(await rollup_store.fresh(conn, months[0], months[-1], ind.VERSION))
+        return set(await rollup_store.fresh(conn, rollup_store.MONTHS, months[0], months[-1], ind.VERSION))
 
 
 async def unseen_changes(conn: asyncpg.Connection, current: date) -> int:

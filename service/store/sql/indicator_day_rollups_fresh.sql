@@ -1,5 +1,5 @@
 -- The day rollups of days in [$1, $2) counted under definitions $3 that are still fresh: no logged change
--- of their day (migration 0034) that their snapshot did not see, on this cluster.
+-- of their day (migration 0032) that their snapshot did not see, on this cluster.
 SELECT r.day, r.counts
 FROM indicator_day_rollups r
 WHERE r.day >= $1::date

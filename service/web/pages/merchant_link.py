@@ -3,11 +3,8 @@ contact details masked; it pays the consumer itself (with proof) or refuses firs
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -22,7 +19,7 @@ from service.usecases import first_payment, mediation
 from service.usecases.clock import utcnow
 from service.usecases.first_payment_commands import MerchantAnswer
 from service.web import forms
-from service.web.deps import stage_uploads
+from service.web.deps import Req, Svc, stage_uploads
 from service.web.pages import language
 from service.web.pages.public import PRIVATE
 
@@ -44,7 +41,7 @@ class MerchantLinkPages(Controller):
 
     async def _page(
         self,
-        request: Request[Any, Any, Any],
+        request: Req,
         services: Services,
         token: str,
         *,
@@ -98,7 +95,7 @@ class MerchantLinkPages(Controller):
 
     async def _refused(
         self,
-        request: Request[Any, Any, Any],
+        request: Req,
         services: Services,
         token: str,
         exc: ValidationFailed | Conflict,
@@ -128,8 +125,8 @@ class MerchantLinkPages(Controller):
     @get("/{token:str}", operation_id="MerchantLinkPage")
     async def page(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
+        request: Req,
+        services: Svc,
         token: FromPath[str],
         done: FromQuery[str | None] = None,
     ) -> Template:
@@ -142,8 +139,8 @@ class MerchantLinkPages(Controller):
     )
     async def answer(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
+        request: Req,
+        services: Svc,
         token: FromPath[str],
         case_id: FromPath[int],
     ) -> Template | Redirect:
@@ -162,8 +159,8 @@ class MerchantLinkPages(Controller):
     @post("/{token:str}/offers/{offer_id:int}/answer", operation_id="MerchantAnswerOffer")
     async def answer_offer(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
+        request: Req,
+        services: Svc,
         token: FromPath[str],
         offer_id: FromPath[int],
     ) -> Template | Redirect:
@@ -183,8 +180,8 @@ class MerchantLinkPages(Controller):
     @post("/{token:str}/cases/{case_id:int}/settlement/confirm", operation_id="MerchantConfirmSettlement")
     async def confirm_settlement(
         self,
-        request: Request[Any, Any, Any],
-        services: NamedDependency[Services],
+        request: Req,
+        services: Svc,
         token: FromPath[str],
         case_id: FromPath[int],
     ) -> Template | Redirect:

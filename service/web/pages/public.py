@@ -9,9 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from domain.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
@@ -28,7 +27,7 @@ from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.intake_commands import SubmitComplaint
 from service.usecases.mediation import AnswerOffer
 from service.web import forms
-from service.web.deps import stage_uploads
+from service.web.deps import Req, Svc, stage_uploads
 from service.web.middleware import client_address, current_request_id
 from service.web.pages import language
 
@@ -121,7 +120,7 @@ def _answered_with(page: Template, status: int) -> Template:
     return page
 
 
-def _gate(request: Request[Any, Any, Any], services: Services) -> dict[str, Any]:
+def _gate(request: Req, services: Services) -> dict[str, Any]:
     """What checks a tracking number and code: the secret, the throttle, the client, the time."""
     client = client_address(request.scope)
     return {
@@ -132,7 +131,7 @@ def _gate(request: Request[Any, Any, Any], services: Services) -> dict[str, Any]
     }
 
 
-def _not_found(request: Request[Any, Any, Any], tracking_no: str) -> Template:
+def _not_found(request: Req, tracking_no: str) -> Template:
     return language.page(
         request,
         "track.html",
@@ -141,7 +140,7 @@ def _not_found(request: Request[Any, Any, Any], tracking_no: str) -> Template:
     )
 
 
-def _too_many(request: Request[Any, Any, Any], tracking_no: str, exc: TooManyAttempts) -> Template:
+def _too_many(request: Req, tracking_no: str, exc: TooManyAttempts) -> Template:
     return language.page(
         request,
         "track.html",
@@ -180,7 +179,7 @@ class PublicPages(Controller):
     include_in_schema = False
 
     @get("/", operation_id="HomePage")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
+    async def home(self, request: Req) -> Template:
         return language.page(request, "index.html")
 
     @get("/en", operation_id="HomePageEnglish")  # /en/ too: a trailing slash is ignored
@@ -190,7 +189,7 @@ class PublicPages(Controller):
 
     async def _form(
         self,
-        request: Request[Any, Any, Any],
+        request: Req,
         services: Services,
         values: dict[str, Any],
         errors: dict[str, str],
@@ -205,15 +204,11 @@ class PublicPages(Controller):
         )
 
     @get("/complaints/new", operation_id="ComplaintForm")
-    async def new_complaint(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def new_complaint(self, request: Req, services: Svc) -> Template:
         return await self._form(request, services, {}, {})
 
     @post("/complaints/new", operation_id="SubmitComplaintForm", request_max_body_size=FORM_LIMIT)
-    async def submit_complaint(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def submit_complaint(self, request: Req, services: Svc) -> Template:
         form = await request.form()
         values = form_values(form)
         cmd = complaint_from_values(values)
@@ -244,7 +239,7 @@ class PublicPages(Controller):
 
     async def _too_many_filed(
         self,
-        request: Request[Any, Any, Any],
+        request: Req,
         services: Services,
         values: dict[str, Any],
         exc: TooManyAttempts,
@@ -260,14 +255,14 @@ class PublicPages(Controller):
         return page
 
     @get("/track", operation_id="TrackForm")
-    async def track_form(self, request: Request[Any, Any, Any]) -> Template:
+    async def track_form(self, request: Req) -> Template:
         return language.page(
             request, "track.html", context={"values": {}, "error": None, "retry_after": None}
         )
 
     async def _result(
         self,
-        request: Request[Any, Any, Any],
+        request: Req,
         services: Services,
         tracking_no: str,
         access_code: str,
@@ -304,14 +299,12 @@ class PublicPages(Controller):
         return language.page(request, "track_result.html", context=context, headers=PRIVATE)
 
     @post("/track", operation_id="TrackCase")
-    async def track(self, request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Template:
+    async def track(self, request: Req, services: Svc) -> Template:
         form = await request.form()
         return await self._result(request, services, *_number_and_code(form))
 
     @post("/track/offer", operation_id="TrackAnswerOffer")
-    async def track_offer(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def track_offer(self, request: Req, services: Svc) -> Template:
         """The consumer answers the merchant's offer: accept, refuse, or a counter-offer (checked and
         throttled like viewing: the tracking number and access code ride along as hidden fields)."""
         form = await request.form()
@@ -347,9 +340,7 @@ class PublicPages(Controller):
         return await self._result(request, services, tracking_no, access_code, offer_answered=answered.answer)
 
     @post("/track/settlement/confirm", operation_id="TrackConfirmSettlement")
-    async def track_confirm_settlement(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def track_confirm_settlement(self, request: Req, services: Svc) -> Template:
         """The consumer confirms the issued 调解书 (the number and code ride along as hidden fields)."""
         form = await request.form()
         tracking_no, access_code = _number_and_code(form)
@@ -370,9 +361,7 @@ class PublicPages(Controller):
         )
 
     @post("/track/evidence", operation_id="TrackAddEvidence", request_max_body_size=FORM_LIMIT)
-    async def track_evidence(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def track_evidence(self, request: Req, services: Svc) -> Template:
         form = await request.form()
         tracking_no, access_code = _number_and_code(form)
         uploads = [v for v in form.getall("evidence", []) if isinstance(v, UploadFile) and v.filename]

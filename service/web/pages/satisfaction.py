@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, get, post
+from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -31,12 +31,13 @@ from service.usecases.satisfaction import ByCode, ByToken, Respondent, SurveyVie
 from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
 from service.web import forms
 from service.web.auth import provide_staff, requires
+from service.web.deps import Req, Svc
 from service.web.errors import error_page
 from service.web.forms import FRESH, RowForm
 from service.web.middleware import client_address
 from service.web.pages import language
 from service.web.pages.public import NOT_FOUND_MESSAGE, PRIVATE
-from service.web.pages.staff.common import Req, Staff, StaffController, Svc, staff_context
+from service.web.pages.staff.common import Staff, StaffController, staff_context
 from service.web.pages.staff.notices import NoticeCode
 
 APPEAL_NOTICES = {
@@ -200,14 +201,10 @@ class SatisfactionPages(Controller):
         return _done(who, view, appeal_open=False, appeal_sent=True, status_code=201)
 
     @get("/survey/{token:str}", operation_id="SurveyPage")
-    async def survey_page(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
-    ) -> Template:
+    async def survey_page(self, request: Req, services: Svc, token: FromPath[str]) -> Template:
         return await self._by_link(request, services, token, self._show)
 
-    async def _by_link(
-        self, request: Request[Any, Any, Any], services: Services, token: str, then: Step
-    ) -> Template:
+    async def _by_link(self, request: Req, services: Services, token: str, then: Step) -> Template:
         """A page of the survey's link (/survey/{token}…), in the consumer's language."""
         form = None if request.method == "GET" else await request.form()
         try:
@@ -217,18 +214,14 @@ class SatisfactionPages(Controller):
         return language.localize(request, page)
 
     @post("/survey/{token:str}", operation_id="AnswerSurvey")
-    async def answer_by_link(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
-    ) -> Template:
+    async def answer_by_link(self, request: Req, services: Svc, token: FromPath[str]) -> Template:
         return await self._by_link(request, services, token, self._answer)
 
     @post("/survey/{token:str}/appeal", operation_id="RequestAppealByLink")
-    async def appeal_by_link(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services], token: FromPath[str]
-    ) -> Template:
+    async def appeal_by_link(self, request: Req, services: Svc, token: FromPath[str]) -> Template:
         return await self._by_link(request, services, token, self._appeal)
 
-    def _by_code(self, request: Request[Any, Any, Any], services: Services, form: Any) -> ByCode:
+    def _by_code(self, request: Req, services: Services, form: Any) -> ByCode:
         return ByCode(
             tracking_no=str(form.get("tracking_no") or "")[:40],
             access_code=str(form.get("access_code") or "")[:40],
@@ -237,9 +230,7 @@ class SatisfactionPages(Controller):
             client=client_address(request.scope),
         )
 
-    async def _by_tracking(
-        self, request: Request[Any, Any, Any], services: Services, step: str, then: Step
-    ) -> Template:
+    async def _by_tracking(self, request: Req, services: Services, step: str, then: Step) -> Template:
         """A form from the tracking page: `step` runs `then`; anything else shows the survey's state."""
         form = await request.form()
         who = self._by_code(request, services, form)
@@ -255,16 +246,12 @@ class SatisfactionPages(Controller):
         return language.localize(request, page)
 
     @post("/track/survey", operation_id="TrackSurvey")
-    async def track_survey(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def track_survey(self, request: Req, services: Svc) -> Template:
         """From the tracking page: step=answer submits the answers; anything else shows the form."""
         return await self._by_tracking(request, services, "answer", self._answer)
 
     @post("/track/survey/appeal", operation_id="TrackSurveyAppeal")
-    async def track_appeal(
-        self, request: Request[Any, Any, Any], services: NamedDependency[Services]
-    ) -> Template:
+    async def track_appeal(self, request: Req, services: Svc) -> Template:
         """step=send submits the request; anything else shows the thanks page with the request form."""
         return await self._by_tracking(request, services, "send", self._appeal)
 

@@ -7,18 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Controller, Request
+from litestar import Controller
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.roles import ROLE_LABELS, Permission, can
-from service.app_types import Services
 from service.store.staff import StaffUser
 from service.web.auth import provide_staff
+from service.web.deps import Req as Req  # the staff pages take them from here, with Staff
+from service.web.deps import Svc as Svc
 
 # what a staff page's handler is given: the request, the services, the signed-in user, the case in the path
-Req = Request[Any, Any, Any]
-Svc = NamedDependency[Services]
 Staff = NamedDependency[StaffUser]
 CaseId = FromPath[int]
 
