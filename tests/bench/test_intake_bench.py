@@ -9,11 +9,13 @@ p99 ≤ 2× the floor's. The wrk variant is skipped where wrk is not installed."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import statistics
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +39,12 @@ def show(name: str, r: dict[str, object]) -> str:
     return f"  {name:<12}: {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms"
 
 
-def test_intake_throughput(settings: Settings, tmp_path: Path) -> None:
+@contextlib.contextmanager
+def real_and_bare(settings: Settings, tmp_path: Path) -> Iterator[tuple[Path, str, str]]:
+    """The real intake and the bare insert, each served by uvicorn in its own process, and a complaint body
+    whose description the load generator makes unique per request (`__UNIQUE__`)."""
     body = tmp_path / "complaint.json"
-    text = complaint_body()["description"] + "__UNIQUE__"  # each request a new complaint (loadgen)
+    text = complaint_body()["description"] + "__UNIQUE__"
     body.write_text(json.dumps(complaint_body(description=text), ensure_ascii=False))
     env = server_env(settings)
     real_port, bare_port = free_port(), free_port()
@@ -47,8 +52,11 @@ def test_intake_throughput(settings: Settings, tmp_path: Path) -> None:
         serve(real_server(settings, real_port), env, real_port, tmp_path / "real.log"),
         serve(bare_server(bare_port), env, bare_port, tmp_path / "bare.log"),
     ):
-        real_url = f"http://127.0.0.1:{real_port}/api/v1/complaints"
-        bare_url = f"http://127.0.0.1:{bare_port}/bare"
+        yield body, f"http://127.0.0.1:{real_port}/api/v1/complaints", f"http://127.0.0.1:{bare_port}/bare"
+
+
+def test_intake_throughput(settings: Settings, tmp_path: Path) -> None:
+    with real_and_bare(settings, tmp_path) as (body, real_url, bare_url):
         for url in (bare_url, real_url):  # warm the pools, caches and prepared statements
             load(url, requests=300, concurrency=CONCURRENCY, body=body, unique_key=True)
         bare, real = [], []
@@ -87,17 +95,7 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float:
 
 @pytest.mark.skipif(WRK is None, reason="wrk is not installed (Debian: apt-get install wrk)")
 def test_intake_throughput_wrk(settings: Settings, tmp_path: Path) -> None:
-    body = tmp_path / "complaint.json"
-    text = complaint_body()["description"] + "__UNIQUE__"  # each request a new complaint (post_unique.lua)
-    body.write_text(json.dumps(complaint_body(description=text), ensure_ascii=False))
-    env = server_env(settings)
-    real_port, bare_port = free_port(), free_port()
-    with (
-        serve(real_server(settings, real_port), env, real_port, tmp_path / "real.log"),
-        serve(bare_server(bare_port), env, bare_port, tmp_path / "bare.log"),
-    ):
-        real_url = f"http://127.0.0.1:{real_port}/api/v1/complaints"
-        bare_url = f"http://127.0.0.1:{bare_port}/bare"
+    with real_and_bare(settings, tmp_path) as (body, real_url, bare_url):  # post_unique.lua: unique bodies
         for url in (bare_url, real_url):  # warm the pools, caches and prepared statements
             wrk(url, body, 2)
         runs: dict[str, list[dict[str, Any]]] = {"bare": [], "real": []}

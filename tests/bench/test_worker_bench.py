@@ -38,7 +38,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from service.settings import ROOT, Settings
 from service.store.db import create_pool as create_db_pool
 from service.usecases import jobs
-from tests.support.bench_servers import BIN, load, real_server, serve, server_env
+from tests.support.bench_servers import BIN, load, real_server, serve, server_env, stop
 from tests.support.databases import Databases
 from tests.support.factories import complaint_body
 from tests.support.net import free_port
@@ -96,18 +96,9 @@ def workers(count: int, env: dict[str, str], folder: Path) -> Iterator[Workers]:
             proc = subprocess.Popen(
                 [str(BIN / "disputes"), "worker"], env=env, cwd=ROOT, stdout=out, stderr=out
             )
-            stack.callback(_stop, proc)
+            stack.callback(stop, proc, timeout_s=15)
             running.procs.append(proc)
         yield running
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 async def started(logs: list[Path], within_s: float = 60.0) -> None:

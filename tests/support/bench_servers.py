@@ -60,12 +60,17 @@ def serve(
         wait_for_port(port, proc)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout_s=10)
+
+
+def stop(proc: subprocess.Popen[bytes], *, timeout_s: float) -> None:
+    """Ask a process to stop; kill it if it has not within the timeout."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def real_server(settings: Settings, port: int) -> list[str]:

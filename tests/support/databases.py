@@ -59,6 +59,15 @@ class Databases:
         async with open_pool(await self.create(migrated=True), max_size=max_size) as pool:
             yield pool
 
+    async def size(self, name: str) -> int:
+        """A database's size in bytes (the benchmarks print it)."""
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            size: int = await conn.fetchval("SELECT pg_database_size($1)", name)
+        finally:
+            await conn.close()
+        return size
+
     async def drop_all(self) -> None:
         conn = await asyncpg.connect(self.admin_url)
         try:

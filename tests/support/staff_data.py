@@ -17,7 +17,7 @@ import time
 
 import asyncpg
 
-from tests.bench.test_statistics_bench import CHUNK, NOW, generate
+from tests.support.bench_data import CHUNK, NOW, generate
 
 CONSUMERS_SQL = """
 INSERT INTO case_consumers (case_id, name, phone, address, id_number, email, locale, id_type)
