@@ -191,7 +191,7 @@ async def test_one_transaction_writes_case_consumer_event_and_outbox(client: Cli
         await pool.fetchval("SELECT phone FROM case_consumers WHERE case_id = $1", case_id) == "13812345678"
     )
     event = await pool.fetchrow(
-        "SELECT kind, actor, request_id, rule_set_id FROM case_events WHERE case_id = $1", case_id
+        "SELECT kind, actor, request_id, rule_set_id FROM case_events WHERE case_id = $1 ORDER BY id", case_id
     )
     assert (
         event["kind"] == "registered" and event["actor"] == "consumer" and event["rule_set_id"] == "order121"

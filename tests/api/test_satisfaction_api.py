@@ -151,10 +151,8 @@ async def test_low_score_request_accepted_by_the_supervisor_reopens_the_case(
     assert r.status_code == 303 and r.headers["location"].startswith("/staff/appeals?done=accepted")
     seen = await consumer_view(api, case)
     assert seen["status"] == "accepted"
-    kinds = [
-        r["kind"]
-        for r in await pool.fetch("SELECT kind FROM case_events WHERE case_id = $1", case["case_id"])
-    ]
+    events = "SELECT kind FROM case_events WHERE case_id = $1 ORDER BY id"
+    kinds = [r["kind"] for r in await pool.fetch(events, case["case_id"])]
     assert kinds[-3:] == ["survey_answered", "appeal_requested", "reopened"]
     html = await track_page(api, case)
     assert "科长已同意您的申请" in html
