@@ -71,7 +71,11 @@ async def pages(api: Client, pool: asyncpg.Pool, staff: dict[str, Staff], locale
     form = await get("form", "/complaints/new")
     await post("form with errors", "/complaints/new", {"_csrf_token": csrf_token(form), "locale": locale})
     form = await get("form", "/complaints/new")
-    fields = form_fields(**{"_csrf_token": csrf_token(form), "locale": locale, "form_key": f"i18n-{locale}"})
+    # its own description: the same complaint filed again within 10 minutes (by another module's test)
+    # would get this one's receipt
+    own = f"{form_fields()['description']}（{locale} 页面）"
+    token = csrf_token(form)
+    fields = form_fields(_csrf_token=token, locale=locale, form_key=f"i18n-{locale}", description=own)
     await post("receipt", "/complaints/new", fields)
     track = await get("track form", "/track")
     await post("track: wrong code", "/track", {"tracking_no": "GS20260101-000001", "access_code": "AAAA2222",

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
+from babel.support import NullTranslations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar import Request
@@ -23,14 +24,18 @@ COOKIE_MAX_AGE_S = 365 * 24 * 3600  # a year
 
 # Jinja: `{{ _('…') }}` and `{% trans %}` translate to the page's `locale` (a context variable that public
 # pages set, service.web.pages.language); a page without one (every staff page) stays in the source.
+def _translations(context: Context) -> NullTranslations:
+    return i18n.translations(str(context.get("locale") or i18n.SOURCE))
+
+
 @pass_context
 def _page_gettext(context: Context, message: str) -> str:
-    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).gettext(message)
+    return _translations(context).gettext(message)
 
 
 @pass_context
 def _page_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).ngettext(singular, plural, n)
+    return _translations(context).ngettext(singular, plural, n)
 
 
 @pass_context
@@ -39,7 +44,7 @@ def _page_translate(context: Context, text: object) -> object:
     has it; anything else (a name the consumer typed, a number) as it is."""
     if not isinstance(text, str) or not text:
         return text
-    return i18n.translations(str(context.get("locale") or i18n.SOURCE)).gettext(text)
+    return _translations(context).gettext(text)
 
 
 @pass_context
