@@ -82,6 +82,14 @@ class EventKind(StrEnum):
     MEDIATION_OVERDUE_ESCALATED = "mediation_overdue_escalated"
     NOTIFICATION_FAILED = "notification_failed"
     MARKED_SPAM = "marked_spam"
+    TYPICAL_CASE_SAVED = "typical_case_saved"
+    TYPICAL_CASE_REMOVED = "typical_case_removed"
+    # product risk signals (issue 18 §4): on the signal's own history and on each of its cases
+    PRODUCT_SIGNAL_RAISED = "product_signal_raised"
+    PRODUCT_SIGNAL_GROWN = "product_signal_grown"
+    PRODUCT_SIGNAL_SPOT_CHECK = "product_signal_spot_check"
+    PRODUCT_SIGNAL_RECALL_NOTICE = "product_signal_recall_notice"
+    PRODUCT_SIGNAL_DISMISSED = "product_signal_dismissed"
 
 
 REGISTRY: dict[EventKind, Kind] = {
@@ -319,6 +327,31 @@ REGISTRY: dict[EventKind, Kind] = {
     EventKind.MARKED_SPAM: Kind(
         staff=("标记为虚假或恶意投诉，不计入统计", "Marked as spam; excluded from statistics"),
         confirmation="已标记为虚假或恶意投诉并办结，不计入统计。",
+    ),
+    EventKind.TYPICAL_CASE_SAVED: Kind(
+        staff=("选为年度报告典型案例（脱敏摘要已保存）", "Chosen as a typical case of the annual report"),
+        confirmation="典型案例已保存。",
+    ),
+    EventKind.TYPICAL_CASE_REMOVED: Kind(
+        staff=("移出年度报告典型案例", "Removed from the annual report's typical cases"),
+        confirmation="已移出典型案例。",
+    ),
+    EventKind.PRODUCT_SIGNAL_RAISED: Kind(
+        staff=("同一产品多家商家被投诉，提示产品风险信号", "Product risk signal raised")
+    ),
+    EventKind.PRODUCT_SIGNAL_GROWN: Kind(
+        staff=("纳入已有的产品风险信号", "Joined an open product risk signal")
+    ),
+    EventKind.PRODUCT_SIGNAL_SPOT_CHECK: Kind(
+        staff=("产品风险信号：移送监督抽查", "Product signal referred for a spot check"),
+        confirmation="已移送监督抽查。",
+    ),
+    EventKind.PRODUCT_SIGNAL_RECALL_NOTICE: Kind(
+        staff=("产品风险信号：通报缺陷产品召回管理机构", "Product signal notified to the recall authority"),
+        confirmation="已通报缺陷产品召回管理机构。",
+    ),
+    EventKind.PRODUCT_SIGNAL_DISMISSED: Kind(
+        staff=("产品风险信号：不予处置", "Product signal dismissed"), confirmation="已记录不予处置及理由。"
     ),
 }
 

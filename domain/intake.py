@@ -22,6 +22,7 @@ from domain.errors import FieldError, ValidationFailed
 from domain.fields import Fields
 from domain.identity_documents import IdType
 from domain.money import MAX_AMOUNT_FEN
+from domain.product_risk import BATCH_MAX, BRAND_MAX, MODEL_MAX, product_key
 from domain.taxonomy import CHANNELS, REQUEST_KINDS, Taxonomy
 
 OLDEST_PURCHASE_YEARS = 30
@@ -58,6 +59,21 @@ class PlatformRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductRef:
+    """The product complained of, as the consumer names it (all optional; issue 18 §4). Not personal
+    data, but never logged with the consumer."""
+
+    brand: str | None = None
+    model: str | None = None
+    batch: str | None = None  # a lot number or production date, as printed
+    injury: bool = False  # the consumer reports a physical injury
+
+    @property
+    def key(self) -> str | None:
+        return product_key(self.brand, self.model)
+
+
+@dataclass(frozen=True, slots=True)
 class Consents:
     """What the consumer agreed to on the form; each absent means no."""
 
@@ -84,6 +100,7 @@ class ComplaintDraft:
     reports_violation: str | None
     channel: str
     received_on: date | None = None  # entered by staff (letter, transfer, phone, counter); None: today
+    product: ProductRef = ProductRef()
 
 
 class _Reader(Fields):
@@ -173,6 +190,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
     violation = r.entry(data, "reports_violation", required=False, max_len=VIOLATION_MAX)
     channel = r.choice("channel", frozenset(CHANNELS), required=False) or "web"
     received_on = _received_on(r, channel, today)
+    product = _product(r)
 
     r.done()
     assert consumer and merchant  # guaranteed by no errors
@@ -195,6 +213,7 @@ def parse_complaint(data: Mapping[str, Any], taxonomy: Taxonomy, today: date) ->
         reports_violation=violation,
         channel=channel,
         received_on=received_on,
+        product=product,
     )
 
 
@@ -244,6 +263,18 @@ def _platform(r: _Reader) -> PlatformRef | None:
     name = r.entry(platform, "platform.name", required=True, min_len=2, max_len=100)
     uscc = _uscc(r, platform, "platform.uscc")
     return PlatformRef(name, uscc) if name is not None else None
+
+
+def _product(r: _Reader) -> ProductRef:
+    product = r.section("product", required=False)
+    if product is None:
+        return ProductRef()
+    return ProductRef(
+        brand=r.entry(product, "product.brand", required=False, max_len=BRAND_MAX),
+        model=r.entry(product, "product.model", required=False, max_len=MODEL_MAX),
+        batch=r.entry(product, "product.batch", required=False, max_len=BATCH_MAX),
+        injury=r.flag(product, "product.injury"),
+    )
 
 
 def _phone(r: _Reader, source: Mapping[str, Any] | None, path: str, *, required: bool) -> str | None:

@@ -78,12 +78,72 @@ class MonthTables:
     merchants: Sequence[MerchantRow] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SignalCategoryRow:
+    """Product risk signals of one category: raised in the month, and decided in it by action."""
+
+    code: str
+    label: str
+    raised: int
+    spot_check: int
+    recall_notice: int
+    dismissed: int
+
+
+@dataclass(frozen=True, slots=True)
+class NamedProduct:
+    """A product the bureau referred for a spot check or notified to the recall authority in the month:
+    named, being a decision of the bureau (a dismissed or undecided signal names nothing)."""
+
+    category: str
+    brand: str
+    model: str
+    decision: str  # spot_check | recall_notice
+    complaints: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignalTables:
+    categories: Sequence[SignalCategoryRow] = ()
+    products: Sequence[NamedProduct] = ()
+
+
+def signal_figures(tables: SignalTables) -> dict[str, Any] | None:
+    """The return's product signals; None for a month without any (so a return made before signals
+    existed, or of a month without them, keeps its figures and hash)."""
+    if not tables.categories and not tables.products:
+        return None
+    rows = [
+        {
+            "code": r.code,
+            "label": r.label,
+            "raised": r.raised,
+            "spot_check": r.spot_check,
+            "recall_notice": r.recall_notice,
+            "dismissed": r.dismissed,
+        }
+        for r in tables.categories
+    ]
+    named = [
+        {
+            "category": p.category,
+            "brand": p.brand,
+            "model": p.model,
+            "decision": p.decision,
+            "complaints": p.complaints,
+        }
+        for p in tables.products
+    ]
+    return {"by_category": rows, "named": named}
+
+
 def build_figures(
     month: date,
     counts: MonthCounts,
     tables: MonthTables,
     taxonomy: Taxonomy,
     comparisons: Mapping[str, Mapping[str, Any] | None],
+    signals: SignalTables | None = None,
 ) -> dict[str, Any]:
     """The whole return of a month as JSON-able data: what is hashed, stored and exported."""
     summary = summarize(counts)
@@ -92,7 +152,7 @@ def build_figures(
     awards_total = sum(counts.awards_by_party.values())
     period = {"from": month.isoformat(), "to": month_end(month).isoformat(), "timezone": "Asia/Shanghai"}
     grounds = {str(g): n for g, n in counts.rejections_by_ground.items()}
-    return {
+    figures = {
         "month": month_key(month),
         "period": period,
         "definitions": VERSION,
@@ -108,6 +168,9 @@ def build_figures(
         "merchants": _merchant_rows(tables),
         "comparisons": {name: _comparison(summary, base) for name, base in comparisons.items()},
     }
+    if (product_signals := signal_figures(signals or SignalTables())) is not None:
+        figures["product_signals"] = product_signals
+    return figures
 
 
 def _breakdowns(

@@ -34,8 +34,12 @@ class Permission(StrEnum):
     MERCHANT_LINK = "merchant.link"  # confirm or correct which registry merchant a case is against
     CASE_WORK = "case.work"  # record testing, arbitration referrals and awards, merchant answers by phone
     CLUSTERS_DECIDE = "clusters.decide"
+    PRODUCT_SIGNALS = "product_signals"  # see product risk signals and act on them (spot check, recall)
     QUEUE_MANAGE = "queue.manage"  # reassign cases, queue membership
     RETURNS_PRODUCE = "returns.produce"  # produce or restate a monthly return (the scheduled job does too)
+    TYPICAL_CASES = (
+        "report.typical_cases"  # choose and write the annual report's typical cases from case files
+    )
 
 
 # leading_group sees statistics only, never a case; the administrator runs the system, not cases.
@@ -55,9 +59,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MERCHANT_LINK: frozenset({Role.CLERK, Role.SUPERVISOR}),
     Permission.CASE_WORK: frozenset({Role.MEDIATOR, Role.SUPERVISOR}),
     Permission.CLUSTERS_DECIDE: frozenset({Role.SUPERVISOR}),
+    Permission.PRODUCT_SIGNALS: frozenset({Role.SUPERVISOR}),
     Permission.QUEUE_MANAGE: frozenset({Role.SUPERVISOR}),
     # the leading group reads returns and indicators; producing one is for the section, or the system's keeper
     Permission.RETURNS_PRODUCE: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # typical cases are read from case files (the leading group reads the report, never a case)
+    Permission.TYPICAL_CASES: frozenset({Role.SUPERVISOR}),
 }
 
 

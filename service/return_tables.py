@@ -78,7 +78,53 @@ def tables(ret: Return, definitions: Sequence[ind.Definition]) -> list[Table]:
     """Every sheet of a return, in order."""
     heading = f"拱墅区质量争议处理月度统计（{month_zh(ret.figures['month'])}）"
     sheet = _Sheet(ret, definitions, {d.code: d for d in definitions}, heading)
-    return [build(sheet) for build in SHEETS]
+    built = [build(sheet) for build in SHEETS]
+    if "product_signals" in ret.figures:  # only months with signals carry them (see return_figures)
+        built[-1:-1] = product_signal_tables(sheet.heading, ret.figures["product_signals"])
+    return built
+
+
+# --- 10, 11 product risk signals (policy art. 19) ---------------------------------------------------------
+
+SIGNAL_DECISIONS = {"spot_check": "移送监督抽查", "recall_notice": "通报缺陷产品召回管理机构"}
+
+
+def product_signal_tables(heading: str, signals: dict[str, Any]) -> list[Table]:
+    """The signals by category (raised in the month, and decided in it by action), and the products the
+    bureau referred or notified in the month. No case, merchant or consumer is named."""
+    by_category = Table(
+        "10_产品风险",
+        "产品风险",
+        f"{heading} · 产品风险信号（按类别）",
+        (
+            Column("类别"),
+            Column("本月提示", COUNT),
+            Column("移送监督抽查", COUNT),
+            Column("通报召回机构", COUNT),
+            Column("不予处置", COUNT),
+        ),
+        [
+            (r["label"], r["raised"], r["spot_check"], r["recall_notice"], r["dismissed"])
+            for r in signals["by_category"]
+        ],
+    )
+    named = Table(
+        "11_产品风险_处置产品",
+        "产品风险_处置产品",
+        f"{heading} · 本月移送抽查或通报召回的产品",
+        (Column("类别"), Column("品牌"), Column("型号"), Column("处置"), Column("投诉件数", COUNT)),
+        [
+            (
+                p["category"],
+                p["brand"],
+                p["model"],
+                SIGNAL_DECISIONS.get(p["decision"], p["decision"]),
+                p["complaints"],
+            )
+            for p in signals["named"]
+        ],
+    )
+    return [by_category, named]
 
 
 # --- 01 overview ----------------------------------------------------------------------------------------

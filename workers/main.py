@@ -30,6 +30,8 @@ from service.usecases import (
     first_payment,
     jobs,
     mediation,
+    product_signals,
+    public_merchants,
     routing,
 )
 from service.usecases.clock import utcnow
@@ -102,6 +104,22 @@ async def clusters_job(ctx: dict[str, Any]) -> int:
     if raised:
         log.info("cluster alerts raised", alerts=raised)
     return len(raised)
+
+
+async def product_signals_job(ctx: dict[str, Any]) -> int:
+    """Hourly: raise, once each, product risk signals (the same product across merchants). Nothing is
+    decided; brand and model are not logged, only the signal ids."""
+    raised = await product_signals.detect(ctx["pool"], now=utcnow())
+    if raised:
+        log.info("product risk signals raised", signals=raised)
+    return len(raised)
+
+
+async def public_merchants_job(ctx: dict[str, Any]) -> str:
+    """Hourly: the month's 消费评议 publication, made once its last month has ended (one aggregate over the
+    period), so that no public reader waits for it; a no-op once made."""
+    pub = await public_merchants.published(ctx["pool"], now=utcnow(), limit=1)
+    return pub.period_end.isoformat()
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:
@@ -290,9 +308,11 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
     crons = [
         _cron(deadlines_job, queue, 300, minute={0, 15, 30, 45}),
         _cron(clusters_job, queue, 300, minute={5}),
+        _cron(product_signals_job, queue, 300, minute={7}),
         _cron(notices_job, queue, 300, second={0}),
         _cron(monthly_return_job, queue, 1800, minute={10}),
         _cron(indicator_rollups_job, queue, 1800, minute={20}),
+        _cron(public_merchants_job, queue, 1800, minute={30}),
     ]
     return ResilientWorker(
         functions=[func(_counted(route_case_job), name="route_case_job")],

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "calendar",
     "users",
     "export",
+    "report",
     "merchants",
     "backup",
 )

@@ -31,6 +31,7 @@ from service.demo.catalog import (
     Scenario,
     load,
 )
+from service.demo.products import WAVES, Wave, product_of, wave_product
 from service.usecases.clock import LOCAL_TZ
 
 WINDOW_DAYS = 365  # receipts fall in [today - 365 days, today - 1 day]
@@ -111,8 +112,12 @@ def demo_bodies(seed: int, count: int, today: date) -> list[tuple[datetime, dict
     olds = _marks(rng, count, OLD_PURCHASE_EVERY)
     consumers: list[dict[str, str]] = []
     bodies = []
+    # the products named: their own draws, so that every other draw of a seed stays as it was
+    products = random.Random(f"demo:{seed}:products")
+    plains = []
     for i in range(count):
         plain = i not in violations and i not in platforms and i not in olds
+        wave = wave_start if plain and rng.random() < WAVE_SHARE else None
         bodies.append(
             _body(
                 rng,
@@ -121,11 +126,45 @@ def demo_bodies(seed: int, count: int, today: date) -> list[tuple[datetime, dict
                 violation=i in violations,
                 platform=i in platforms,
                 old=i in olds,
-                wave_start=wave_start if plain and rng.random() < WAVE_SHARE else None,
+                wave_start=wave,
+                products=products,
             )
         )
+        plains.append(plain and wave is None)
+    _product_waves(products, today, bodies, plains)
     bodies.sort(key=lambda pair: pair[0])
     return bodies
+
+
+def _product_waves(
+    rng: random.Random, today: date, bodies: list[tuple[datetime, dict[str, Any]]], plains: list[bool]
+) -> None:
+    """Each product wave takes the place of that many plain complaints received in its weeks (their
+    moments kept, so the year's rhythm and count stay), now about the defective product at its shops."""
+    taken: set[int] = set()
+    for wave in WAVES:
+        first, last = (today - timedelta(days=d) for d in wave.days_ago)
+        fits = [
+            i
+            for i, (at, _) in enumerate(bodies)
+            if plains[i] and i not in taken and first <= at.astimezone(LOCAL_TZ).date() <= last
+        ]
+        chosen = sorted(rng.sample(fits, min(wave.count, len(fits))), key=lambda i: bodies[i][0])
+        for n, i in enumerate(chosen):
+            merchant = BY_NAME[wave.merchants[n % len(wave.merchants)]]
+            pick = _Candidate(merchant, wave.scenario, None)
+            bodies[i] = _body(
+                rng,
+                today,
+                [],
+                violation=False,
+                platform=False,
+                old=False,
+                wave_start=None,
+                products=rng,
+                wave=_WaveSlot(wave, n, bodies[i][0], pick),
+            )
+            taken.add(i)
 
 
 def demo_access_code_choice(seed: int) -> Callable[[str], str]:
@@ -168,6 +207,16 @@ def _words(fen: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@dataclass(frozen=True, slots=True)
+class _WaveSlot:
+    """A complaint of a product wave: the wave, its number in it, its moment and its shop."""
+
+    wave: Wave
+    n: int
+    received_at: datetime
+    pick: _Candidate
+
+
 def _body(
     rng: random.Random,
     today: date,
@@ -177,21 +226,33 @@ def _body(
     platform: bool,
     old: bool,
     wave_start: date | None,
+    products: random.Random,
+    wave: _WaveSlot | None = None,
 ) -> tuple[datetime, dict[str, Any]]:
-    received_on, pick = _pick(
-        rng, today, violation=violation, platform=platform, old=old, wave_start=wave_start
-    )
-    received_at = _moment(rng, received_on)
+    if wave is None:
+        received_on, pick = _pick(
+            rng, today, violation=violation, platform=platform, old=old, wave_start=wave_start
+        )
+        received_at = _moment(rng, received_on)
+    else:
+        received_at, pick = wave.received_at, wave.pick
+        received_on = received_at.astimezone(LOCAL_TZ).date()
     m, sc = pick.merchant, SCENARIOS[pick.scenario]
 
     if old:
         purchase = received_on - timedelta(days=3 * 365 + rng.randint(30, 700))
     else:
         purchase = received_on - timedelta(days=int(sc.recent_days * rng.random() ** 1.5))
-    item, lo, hi = rng.choice(sc.items)
+    if wave is None:
+        item, lo, hi = rng.choice(sc.items)
+    else:
+        item, lo, hi = next(entry for entry in sc.items if entry[0] == wave.wave.item)
     paid = _price(rng, lo, hi)
     requests = set(rng.choice(sc.requests))
-    issue = WAVE_ISSUE if wave_start is not None else rng.choice(sc.old_issues if old else sc.issues)
+    if wave is not None:
+        issue = wave.wave.issue
+    else:
+        issue = WAVE_ISSUE if wave_start is not None else rng.choice(sc.old_issues if old else sc.issues)
 
     report: str | None = None
     mode = sc.claim
@@ -225,6 +286,12 @@ def _body(
     }
     if report is not None:
         body["reports_violation"] = report
+    if sc.domain == "product":
+        product = (
+            wave_product(wave.wave, wave.n) if wave else product_of(products, item, sc.problem, purchase)
+        )
+        if product is not None:
+            body["product"] = product
     body["channel"] = "web"
     return received_at, body
 

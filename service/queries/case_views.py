@@ -122,6 +122,13 @@ class CaseQueueRef(msgspec.Struct):
     name: str
 
 
+class CaseProduct(msgspec.Struct):
+    brand: str | None
+    model: str | None
+    batch: str | None
+    injury: bool  # the consumer reports a physical injury
+
+
 class StaffCaseFile(msgspec.Struct):
     id: int
     tracking_no: str
@@ -163,6 +170,7 @@ class StaffCaseFile(msgspec.Struct):
     outcome: str | None = None
     relief_type: str | None = None
     relief: str | None = None  # yuan
+    product: CaseProduct | None = None  # the product named, if any (issue 18 §4)
 
 
 def _rules(hits: object) -> list[CaseRouteRule]:
@@ -254,6 +262,13 @@ _OWN = [
 ]
 
 
+def _product(c: asyncpg.Record) -> CaseProduct | None:
+    named = c["product_brand"] or c["product_model"] or c["product_batch"]
+    if not named and not c["product_injury"]:
+        return None
+    return CaseProduct(c["product_brand"], c["product_model"], c["product_batch"], c["product_injury"])
+
+
 def _own_fields(c: asyncpg.Record) -> dict[str, Any]:
     return {
         **{k: c[k] for k in _OWN},
@@ -274,6 +289,7 @@ def _own_fields(c: asyncpg.Record) -> dict[str, Any]:
         "amount_paid": format_yuan(c["amount_paid_fen"]),
         "claim_amount": format_yuan(c["claim_amount_fen"]),
         "requests": list(c["requests"]),
+        "product": _product(c),
         "consents": {
             "mediation": c["consent_mediation"],
             "entrusted_mediation": c["consent_entrusted"],

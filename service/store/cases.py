@@ -78,6 +78,7 @@ class Registered:
 async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registration) -> Registered:
     """The case, its consumer, event, routing job and idempotent answer in one statement."""
     m, p, c, consumer = draft.merchant, draft.platform, draft.consents, draft.consumer
+    product = draft.product
     scope, key, body_hash, ttl_s = r.idempotency or (None, None, None, 0)
     dup_key, dup_window_s = r.duplicate or (None, 0)
     row = await conn.fetchrow(
@@ -130,6 +131,11 @@ async def register(conn: asyncpg.Connection, draft: ComplaintDraft, r: Registrat
         dup_window_s,
         r.locale,
         consumer.id_type,
+        product.brand,
+        product.model,
+        product.batch,
+        product.injury,
+        product.key,
     )
     assert row is not None
     fresh, dup_took, dup_answer, *case = row

@@ -20,7 +20,7 @@ from domain.events import EventKind
 from domain.lifecycle import Action
 from service.store import cases, outbox, reference
 from service.store.staff import StaffUser
-from service.usecases import clusters
+from service.usecases import clusters, product_signals
 from service.usecases.case_step import CaseStep, case_step, system_events
 from service.usecases.casework_commands import Accept, Pause, Reject
 from service.usecases.clock import local_date
@@ -55,6 +55,7 @@ async def accept(
         }
         await step.event(EventKind.ACCEPTED, payload)
         await clusters.detect_on_acceptance(step.conn, c.merchant_id, c.category, now=now)
+        await product_signals.detect_on_acceptance(step.conn, case_id, now=now)
         # routing runs as a job once the acceptance commits (the same idempotent job as at intake)
         key = f"route_case:{case_id}:accepted"
         await outbox.add(step.conn, "route_case", key=key, args={"case_id": case_id}, request_id=None)

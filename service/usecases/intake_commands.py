@@ -62,6 +62,20 @@ class ComplaintPlatform(msgspec.Struct, forbid_unknown_fields=False):
     uscc: Uscc | None = None
 
 
+class ComplaintProduct(msgspec.Struct, forbid_unknown_fields=False):
+    """The product complained of, as printed on it or its receipt (all optional): complaints naming the
+    same brand and model across merchants raise a product risk signal."""
+
+    brand: Annotated[str, Meta(description="Brand, at most 50 characters", examples=["美的"])] | None = None
+    model: Annotated[str, Meta(description="Model, at most 80 characters", examples=["KFR-35GW"])] | None = (
+        None
+    )
+    batch: (
+        Annotated[str, Meta(description="Batch or production date as printed, at most 50 characters")] | None
+    ) = None
+    injury: Annotated[bool, Meta(description="The consumer reports a physical injury")] | None = None
+
+
 class ComplaintConsents(msgspec.Struct, forbid_unknown_fields=False):
     """What the consumer agrees to; absent is no."""
 
@@ -90,6 +104,7 @@ class SubmitComplaint(msgspec.Struct, forbid_unknown_fields=False):
     description: Annotated[str, Meta(description="What happened, 10 to 5000 characters")] | None = None
     consents: ComplaintConsents | None = None
     reports_violation: Annotated[str, Meta(description="A violation to report (optional)")] | None = None
+    product: ComplaintProduct | None = None
     channel: Annotated[str, Meta(description="web; staff only: phone, letter, counter, transfer")] | None = (
         None
     )

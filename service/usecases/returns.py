@@ -18,7 +18,7 @@ import asyncpg
 from domain import indicators as ind
 from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.return_figures import build_figures
-from service.store import reference, statistics
+from service.store import product_signals, reference, statistics
 from service.store.staff import StaffUser
 from service.store.statistics import Return, ReturnListItem
 from service.usecases import indicator_rollups
@@ -81,9 +81,10 @@ async def _figures_and_counts(
     conn: asyncpg.Connection, read: statistics.Reader, month: date
 ) -> tuple[dict[str, object], ind.MonthCounts]:
     end = ind.add_months(month, 1)
-    counts_by_month, tables = await asyncio.gather(
+    counts_by_month, tables, signal_rows = await asyncio.gather(
         statistics.month_counts(read, month, end),
         statistics.month_tables(read, month, end, ind.TOP_MERCHANTS),
+        product_signals.month_tables(read, month, end),
     )
     counts = counts_by_month.get(month, ind.MonthCounts())
     taxonomy = await reference.taxonomy(conn)
@@ -93,7 +94,7 @@ async def _figures_and_counts(
         name: ({"month": ind.month_key(base), **stored[base]} if base in stored else None)
         for name, base in bases.items()
     }
-    return build_figures(month, counts, tables, taxonomy, comparisons), counts
+    return build_figures(month, counts, tables, taxonomy, comparisons, signal_rows), counts
 
 
 async def produce(

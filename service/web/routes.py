@@ -15,7 +15,9 @@ from service.web.api.intake import record_complaint
 from service.web.api.mediation import MediationController
 from service.web.api.merchants import CaseMerchantController, MerchantController
 from service.web.api.metrics import metrics
+from service.web.api.product_signals import ProductSignalController
 from service.web.api.product_testing import ProductTestingController
+from service.web.api.public_merchants import PublicEntryController, public_merchants_list
 from service.web.api.queues import QueueController
 from service.web.api.returns import ReturnsController
 from service.web.api.satisfaction import AppealController
@@ -24,6 +26,7 @@ from service.web.api.spam import SpamController
 from service.web.api.taxonomy import taxonomy
 from service.web.pages.admin import AdminPages, PasswordPages
 from service.web.pages.admin_calendar import CalendarPages
+from service.web.pages.annual_report import AnnualReportPages
 from service.web.pages.arbitration import ArbitrationPages
 from service.web.pages.case_merchant import CaseMerchantPages
 from service.web.pages.clusters import ClusterPages
@@ -33,8 +36,10 @@ from service.web.pages.merchant_forms import MerchantFormPages
 from service.web.pages.merchant_import import MerchantImportPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
+from service.web.pages.product_signals import ProductSignalPages
 from service.web.pages.product_testing import ProductTestingPages
 from service.web.pages.public import PublicPages
+from service.web.pages.public_merchants import PublicMerchantPages
 from service.web.pages.queues import QueueOverviewPages, QueuePages
 from service.web.pages.returns import ReturnPages
 from service.web.pages.satisfaction import AppealPages, SatisfactionPages
@@ -45,6 +50,7 @@ ROUTES: tuple[Any, ...] = (
     FirstPaymentController,
     ReturnsController,
     ReturnPages,
+    AnnualReportPages,
     QueueController,
     QueuePages,
     QueueOverviewPages,
@@ -59,6 +65,8 @@ ROUTES: tuple[Any, ...] = (
     ProductTestingPages,
     ClusterController,
     ClusterPages,
+    ProductSignalController,
+    ProductSignalPages,
     MerchantController,
     CaseMerchantController,
     MerchantPages,
@@ -66,6 +74,9 @@ ROUTES: tuple[Any, ...] = (
     MerchantImportPages,
     CaseMerchantPages,
     MerchantLinkPages,
+    PublicEntryController,
+    public_merchants_list,
+    PublicMerchantPages,
     health,
     metrics,
     record_sms_report,

@@ -43,6 +43,7 @@ STRING_PARAMS = {  # all refused or unknown: nothing is made
     "month": "1999-13",
     "action": "unlock",  # of an account that does not exist
     "fingerprint": "000000000000",
+    "year": "1999",  # before the first counted year: refused with a 422, nothing produced
 }
 
 # The role sets, written out (not read from domain/roles.py, so a change to the grants shows up here).
@@ -101,6 +102,9 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id:int}/tests"): CASE_WORKERS,
     ("GET", "/api/v1/clusters"): CASE_READERS,
     ("POST", "/api/v1/clusters/{alert_id:int}/decide"): SUPERVISOR,
+    ("GET", "/api/v1/product-signals"): SUPERVISOR,
+    ("GET", "/api/v1/product-signals/{signal_id:int}"): SUPERVISOR,
+    ("POST", "/api/v1/product-signals/{signal_id:int}/decide"): SUPERVISOR,
     ("GET", "/api/v1/indicators"): STATS_READERS,
     ("GET", "/api/v1/merchants"): MERCHANT_READERS,
     ("POST", "/api/v1/merchants"): MERCHANT_KEEPERS,
@@ -112,6 +116,8 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/merchants/{merchant_id:int}/deposit"): MERCHANT_KEEPERS,
     ("GET", "/api/v1/merchants/{merchant_id:int}/ledger"): MERCHANT_READERS,
     ("POST", "/api/v1/merchants/{merchant_id:int}/verify"): MERCHANT_KEEPERS,
+    ("POST", "/api/v1/merchants/{merchant_id:int}/public-entry/withhold"): MERCHANT_KEEPERS,
+    ("POST", "/api/v1/merchants/{merchant_id:int}/public-entry/restore"): MERCHANT_KEEPERS,
     ("GET", "/api/v1/queues"): CASE_READERS,
     ("POST", "/api/v1/queues/{queue:str}/claim"): CASE_WORKERS,
     ("POST", "/api/v1/queues/{queue:str}/members"): SUPERVISOR,
@@ -164,6 +170,9 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/cases/{case_id:int}/tests/{test_id:int}/finish"): CASE_WORKERS,
     ("GET", "/staff/clusters"): CASE_READERS,
     ("POST", "/staff/clusters/{alert_id:int}/decide"): SUPERVISOR,
+    ("GET", "/staff/product-signals"): SUPERVISOR,
+    ("GET", "/staff/product-signals/{signal_id:int}"): SUPERVISOR,
+    ("POST", "/staff/product-signals/{signal_id:int}/decide"): SUPERVISOR,
     ("GET", "/staff/complaints/new"): RECORDERS,
     ("POST", "/staff/complaints/new"): RECORDERS,
     ("GET", "/staff/evidence/{case_id:int}/{evidence_id:int}"): CASE_READERS,
@@ -179,6 +188,8 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/merchants/{merchant_id:int}/edit"): MERCHANT_KEEPERS,
     ("POST", "/staff/merchants/{merchant_id:int}/merge"): MERCHANT_KEEPERS,
     ("POST", "/staff/merchants/{merchant_id:int}/verify"): MERCHANT_KEEPERS,
+    ("POST", "/staff/merchants/{merchant_id:int}/public-withhold"): MERCHANT_KEEPERS,
+    ("POST", "/staff/merchants/{merchant_id:int}/public-restore"): MERCHANT_KEEPERS,
     ("GET", "/staff/queue"): CASE_WORKERS,
     ("POST", "/staff/queue/release/{case_id:int}"): CASE_WORKERS,
     ("POST", "/staff/queue/{queue:str}/claim"): CASE_WORKERS,
@@ -189,6 +200,11 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/staff/returns"): STATS_READERS,
     ("POST", "/staff/returns"): RETURN_MAKERS,
     ("GET", "/staff/returns/{month:str}"): STATS_READERS,
+    ("GET", "/staff/reports"): STATS_READERS,
+    ("GET", "/staff/reports/{year:str}"): STATS_READERS,  # the annual report, and its .docx
+    ("POST", "/staff/reports/{year:str}/returns"): RETURN_MAKERS,  # freeze the missing months
+    ("POST", "/staff/reports/{year:str}/typical-cases/{case_id:int}"): SUPERVISOR,  # from case files
+    ("POST", "/staff/reports/{year:str}/typical-cases/{case_id:int}/remove"): SUPERVISOR,
     ("GET", "/staff/admin/users"): ADMIN,
     ("POST", "/staff/admin/users"): ADMIN,
     ("GET", "/staff/admin/users/{user_id:int}"): ADMIN,
@@ -224,6 +240,9 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/m/{token:str}/cases/{case_id:int}/answer"),
         ("POST", "/m/{token:str}/offers/{offer_id:int}/answer"),
         ("POST", "/m/{token:str}/cases/{case_id:int}/settlement/confirm"),
+        ("POST", "/m/{token:str}/public-reply"),  # the merchant's public response (消费评议), by its token
+        ("GET", "/public/merchants"),  # 消费评议: businesses only
+        ("GET", "/api/v1/public/merchants"),
         ("GET", "/staff/login"),
         ("POST", "/staff/login"),
         ("POST", "/staff/logout"),

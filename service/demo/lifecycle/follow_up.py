@@ -8,8 +8,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from service.demo import story
 from service.demo.lifecycle.mediating import override_to_mediation
 from service.demo.lifecycle.office import Office, Story, local_day
+from service.demo.lifecycle.signals import decide_signals
 from service.queries import clusters as cluster_views
-from service.usecases import casework, clusters, escalation, first_payment, mediation, satisfaction
+from service.usecases import (
+    casework,
+    clusters,
+    escalation,
+    first_payment,
+    mediation,
+    product_signals,
+    satisfaction,
+)
 from service.usecases.clock import LOCAL_TZ
 from service.usecases.cluster_commands import DecideCluster
 from service.usecases.satisfaction_commands import AnswerSurvey, DecideAppeal, RequestAppeal
@@ -65,9 +74,9 @@ async def follow_up(
 
 async def daily_jobs(office: Office, first: date, rng: random.Random) -> Story:
     """Every morning the sweeps a worker runs (missed replies and top-ups, unperformed settlements, expired
-    offers, acceptance and mediation deadlines, clusters); on working days the supervisor decides the
-    cluster alerts raised some days before. (The notices of the events are left to the worker, which
-    queues them from its event cursor once it starts.)"""
+    offers, acceptance and mediation deadlines, clusters, product signals); on working days the supervisor
+    decides the cluster alerts and product risk signals raised some days before. (The notices of the
+    events are left to the worker, which queues them from its event cursor once it starts.)"""
     pool, day = office.pool, first
     while True:
         now = datetime.combine(day, JOBS_AT, LOCAL_TZ).astimezone(UTC)
@@ -78,10 +87,12 @@ async def daily_jobs(office: Office, first: date, rng: random.Random) -> Story:
         await casework.flag_overdue_acceptances(pool, now=now)
         await escalation.flag_mediation_deadlines(pool, now=now)
         await clusters.detect(pool, now=now)
+        await product_signals.detect(pool, now=now)
         if office.calendar.is_workday(day):
             now = datetime.combine(day, time(16, 30), LOCAL_TZ).astimezone(UTC)
             yield now
             await _decide_alerts(office, rng, now)
+            await decide_signals(office, now)
         day += timedelta(days=1)
 
 

@@ -18,7 +18,8 @@ from service.adapters.throttle import Throttle
 from service.demo import story
 from service.store import cases, first_payments
 from service.store.staff import StaffUser
-from service.usecases import closing, first_payment, satisfaction
+from service.usecases import annual_report, closing, first_payment, satisfaction
+from service.usecases.annual_report_commands import SaveTypicalCase
 from service.usecases.casework_commands import Close
 from service.usecases.clock import LOCAL_TZ
 from service.usecases.intake import IntakeContext, Receipt
@@ -29,6 +30,11 @@ FollowUp = Callable[["Office", random.Random, int, str, satisfaction.Respondent,
 
 OFFICE = (time(9, 0), time(17, 0))  # staff steps start in this window, Beijing time
 CONSUMER_HOURS = (8, 22)  # consumers answer between 08:00 and 22:00
+TYPICAL_TITLE = "作出先行赔付承诺的商家在期限内直接赔付"
+TYPICAL_SUMMARY = (
+    "消费者购买的商品出现质量问题，向区市场监管局投诉。该商家已作出放心消费先行赔付承诺，"
+    "收到先行赔付通知后，在答复期限内直接向消费者赔付，消费者诉求得到解决，案件办结。"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,7 @@ class Office:
     surveyed: set[int] = field(default_factory=set)  # cases whose survey a consumer has been given
     dealers: dict[tuple[story.Weighted, str], story.Dealer] = field(default_factory=dict)
     follow_up: FollowUp | None = None  # the consumer's side of a survey (service.demo.lifecycle.follow_up)
+    typical_case: int | None = None  # the annual report's demo typical case (issue 18 §3)
 
     def deal(self, table: story.Weighted, key: str = "") -> str:
         """The next code of a table, dealt in proportion across the whole demo (one dealer per table and
@@ -168,6 +175,20 @@ class Office:
         cmd = Close(outcome=outcome, **relief)
         await closing.close(self.pool, case_id, self.cast.supervisor, cmd, now=now)
         self.played.closures[outcome] += 1
+        if outcome == "paid_by_merchant" and self.typical_case is None:
+            await self.choose_typical_case(case_id, now)
+
+    async def choose_typical_case(self, case_id: int, now: datetime) -> None:
+        """The first merchant's first payment of the demo's last year whose consumer consented to
+        publication becomes a typical case of that year's annual report, written without personal data."""
+        year = now.astimezone(LOCAL_TZ).year
+        if year != self.scheduler.end.astimezone(LOCAL_TZ).year:
+            return
+        if not (await self.case(case_id))["consent_publish"]:
+            return
+        cmd = SaveTypicalCase(title=TYPICAL_TITLE, summary=TYPICAL_SUMMARY)
+        await annual_report.save_typical_case(self.pool, year, case_id, self.cast.supervisor, cmd, now=now)
+        self.typical_case = case_id
 
     async def survey(self, rng: random.Random, case_id: int, outcome: str, now: datetime) -> None:
         """Open the case's follow-up survey now (as the worker does on closing, or for a settlement on

@@ -15,6 +15,7 @@
 --    that does not exist. The window is measured on the submission's clock ($44), both ways.
 --    ON CONFLICT DO UPDATE returns the earlier row even when it committed after
 --    this statement's snapshot (a plain SELECT would miss it); for a live one the update is a no-op.
+--  * the product named ($49-$53: brand, model, batch, injury, domain.product_risk.product_key).
 --  * the case's received_on ($1) is the day it arrived (a clerk may enter an earlier one); the
 --    'registered' event is dated when it was entered ($44).
 WITH ref AS (
@@ -55,11 +56,12 @@ WITH ref AS (
         acceptance_due, acceptance_due_provisional, quality_domain, category, problem_type, subdistrict,
         merchant_name, merchant_address, merchant_uscc, merchant_phone, platform_name, platform_uscc,
         purchase_date, amount_paid_fen, claim_amount_fen, requests, description,
-        consent_mediation, consent_entrusted, consent_publish, recorded_by
+        consent_mediation, consent_entrusted, consent_publish, recorded_by,
+        product_brand, product_model, product_batch, product_injury, product_key
     )
     SELECT case_id, tracking_no, sha256($4 || sha256($3 || convert_to(tracking_no || ':' || $2, 'UTF8'))),
            'received', $7, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-           $22, $23, $24, $25, $26, $27, $28, $29, $30
+           $22, $23, $24, $25, $26, $27, $28, $29, $30, $49, $50, $51, $52, $53
     FROM t
     WHERE ($41::text IS NULL OR EXISTS (SELECT FROM claim))
       AND ($45::text IS NULL OR EXISTS (SELECT FROM dup WHERE took))

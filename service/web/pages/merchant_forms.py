@@ -24,7 +24,7 @@ from domain.merchants import DuplicateUscc
 from domain.roles import Permission
 from service.app_types import Services
 from service.store.staff import StaffUser
-from service.usecases import case_merchant, first_payment, merchants
+from service.usecases import case_merchant, first_payment, merchants, public_merchants
 from service.usecases.clock import utcnow
 from service.usecases.first_payment_commands import RecordDeposit
 from service.usecases.merchant_commands import (
@@ -33,6 +33,7 @@ from service.usecases.merchant_commands import (
     EditMerchant,
     MergeMerchant,
 )
+from service.usecases.public_merchant_commands import RestoreEntry, WithholdEntry
 from service.web import forms
 from service.web.auth import provide_staff, requires
 from service.web.pages.merchants import file_page, stripped
@@ -89,6 +90,19 @@ async def _deposit(c: Ctx, v: dict[str, Any]) -> str:
     return c.back(f"deposit_{kind}", anchor="#ledger-title")
 
 
+async def _withhold(c: Ctx, v: dict[str, Any]) -> str:
+    """消费评议: keep the entry off the public list, with the reason (an office event)."""
+    cmd = forms.command(WithholdEntry, {"reason": v.get("reason")})
+    await public_merchants.withhold(c.services.pool, c.merchant_id, c.staff, cmd, now=utcnow())
+    return c.back("public_withheld", anchor="#public-entry-title")
+
+
+async def _restore(c: Ctx, v: dict[str, Any]) -> str:
+    cmd = forms.command(RestoreEntry, {"reason": v.get("reason")})
+    await public_merchants.restore(c.services.pool, c.merchant_id, c.staff, cmd, now=utcnow())
+    return c.back("public_restored", anchor="#public-entry-title")
+
+
 # path segment -> (the form's name, what it runs, its operation id, who may post it)
 FORMS: dict[str, tuple[str, Run, str, Permission]] = {
     "deposit": ("deposit", _deposit, "StaffRecordDeposit", Permission.DEPOSIT_MANAGE),
@@ -97,6 +111,13 @@ FORMS: dict[str, tuple[str, Run, str, Permission]] = {
     "verify": ("verified", _verify, "StaffVerifyMerchant", Permission.MERCHANTS_MANAGE),
     "edit": ("edited", _edit, "StaffEditUnverifiedMerchant", Permission.MERCHANTS_MANAGE),
     "merge": ("merged", _merge, "StaffMergeMerchant", Permission.MERCHANTS_MANAGE),
+    "public-withhold": (
+        "public_withheld",
+        _withhold,
+        "StaffWithholdPublicEntry",
+        Permission.MERCHANTS_MANAGE,
+    ),
+    "public-restore": ("public_restored", _restore, "StaffRestorePublicEntry", Permission.MERCHANTS_MANAGE),
 }
 
 

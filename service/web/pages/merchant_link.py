@@ -15,9 +15,10 @@ from service import i18n
 from service.app_types import Services
 from service.i18n import N_
 from service.queries import mediation_public, reference
-from service.usecases import first_payment, mediation
+from service.usecases import first_payment, mediation, public_merchants
 from service.usecases.clock import utcnow
 from service.usecases.first_payment_commands import MerchantAnswer
+from service.usecases.public_merchant_commands import WriteReply
 from service.web import forms
 from service.web.deps import Req, Svc, stage_uploads
 from service.web.pages import language
@@ -31,6 +32,7 @@ DONE = {  # shown in the page's language (merchant_link.html: notice|tr)
     "settlement_effective": N_("已记录：您已确认调解书，双方均已确认，调解书已生效。请按约定期限履行。"),
     "offer_refuse": N_("已记录：您已拒绝该调解方案。"),
     "offer_counter": N_("已记录：您的方案已提交，等待消费者答复。"),
+    "public_reply": N_("已记录：您的公开回应将显示在消费评议公示中贵单位的数据旁。"),
 }
 OFFER_FIELDS = ("answer", "remedy", "amount", "answer_by", "perform_by", "note")
 
@@ -88,6 +90,10 @@ class MerchantLinkPages(Controller):
             "error_form": form,  # "offer" when the offer form failed
             "offer_values": values or {},
             "remedies": [(code, zh, en) for code, (zh, en) in REQUEST_KINDS.items()],
+            # 消费评议: its figures in the coming and the current publication, and its public reply
+            "public_entries": await public_merchants.own_entries(
+                services.pool, view.merchant_id, now=utcnow()
+            ),
         }
         return language.page(
             request, "merchant_link.html", context=context, status_code=status_code, headers=PRIVATE
@@ -200,3 +206,20 @@ class MerchantLinkPages(Controller):
             return await self._refused(request, services, token, exc, case_id=case_id)
         kind = "settlement_effective" if done.effective else "settlement_confirm"
         return Redirect(f"/m/{token}?done={kind}", status_code=303)
+
+    @post("/{token:str}/public-reply", operation_id="MerchantPublicReply")
+    async def public_reply(self, request: Req, services: Svc, token: FromPath[str]) -> Template | Redirect:
+        """The merchant's public response beside its figures in 消费评议 (an edit replaces it, on record)."""
+        form = await request.form()
+        values = {"body": str(form.get("body") or "")[:4000]}
+        try:
+            await public_merchants.write_reply(
+                services.pool, token, forms.command(WriteReply, values), now=utcnow()
+            )
+        except NotFound:
+            return await self._page(request, services, token)  # the invalid-link page
+        except ValidationFailed as exc:
+            return await self._refused(
+                request, services, token, exc, case_id=None, form="public_reply", values=values
+            )
+        return Redirect(f"/m/{token}?done=public_reply#public-entry", status_code=303)

@@ -28,7 +28,7 @@ from service.app_types import Services
 from service.queries import merchants as read
 from service.queries import reference
 from service.store.staff import StaffUser
-from service.usecases import first_payment, merchants
+from service.usecases import first_payment, merchants, public_merchants
 from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.merchant_commands import RegisterMerchant
 from service.web import forms
@@ -47,6 +47,8 @@ NOTICES = {
     "merged": "重复的商家档案已并入本商家，其案件已转入。",
     "deposit_top_up": "保证金缴存已登记。",
     "deposit_recovery": "追偿款已登记，相关案件的保证金已补足。",
+    "public_withheld": "已暂停该商家在消费评议中的公示，理由已记录。",
+    "public_restored": "已恢复该商家在消费评议中的公示，理由已记录。",
 }
 ACCOUNT_LABELS = {
     Account.DEPOSIT: "保证金余额",
@@ -180,6 +182,7 @@ async def file_page(
         "today": today,
         "ledger": ledger,
         "ledger_view": _ledger_view(ledger, today),
+        "public_entries": await public_merchants.own_entries(services.pool, merchant_id, now=utcnow()),
         "notice": notice,
         "values": values or {},
         "errors": errors or {},

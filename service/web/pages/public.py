@@ -36,6 +36,7 @@ TEXT_FIELDS = (
     "consumer.id_type", "consumer.id_number",
     "merchant.name", "merchant.address", "merchant.uscc", "merchant.phone",
     "platform.name", "platform.uscc",
+    "product.brand", "product.model", "product.batch",
     "subdistrict", "quality_domain", "category", "problem_type", "purchase_date",
     "amount_paid", "claim_amount", "description", "reports_violation",
 )  # fmt: skip
@@ -58,6 +59,7 @@ def form_values(form: Any) -> dict[str, Any]:
     values["requests"] = [str(v) for v in form.getall("requests", [])]
     for name in CONSENTS:
         values[f"consents.{name}"] = form.get(f"consents.{name}") == "on"
+    values["product.injury"] = form.get("product.injury") == "on"
     values["send_code_by_sms"] = form.get("send_code_by_sms") == "on"  # asked for the code by SMS too
     values["form_key"] = str(form.get("form_key") or "")[:64]
     values["locale"] = i18n.normalize(str(form.get("locale") or "")) or i18n.SOURCE  # the page's language
@@ -76,6 +78,8 @@ def complaint_from_values(
     body["requests"] = values["requests"]
     body["consents"] = {name: values[f"consents.{name}"] for name in CONSENTS}
     body["platform"] = body["platform"] if any(body["platform"].values()) else None
+    body["product"]["injury"] = values.get("product.injury") or None
+    body["product"] = body["product"] if any(body["product"].values()) else None
     body["locale"] = values.get("locale")
     body["send_code_by_sms"] = values.get("send_code_by_sms") or None
     return forms.command(SubmitComplaint, {**body, "channel": channel, "received_on": received_on})

@@ -1,0 +1,1 @@
+SELECT id, name, verified, merged_into FROM merchants WHERE id = $1 FOR UPDATE

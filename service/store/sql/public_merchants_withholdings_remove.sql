@@ -1,0 +1,1 @@
+DELETE FROM public_merchant_withholdings WHERE merchant_id = $1 RETURNING reason, withheld_by, withheld_at

@@ -1,0 +1,181 @@
+"""消费评议 (issue 18 §1) on the real database: who is named (the threshold, the window, what counts), the
+figures and their definitions on a small fixture, the clean-record list, a publication made once, the
+merchant's own preview, and withholding with its office events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import asyncpg
+import pytest
+
+from domain import public_records as rules
+from domain.disclosure import DEFAULT_POLICY
+from domain.errors import Conflict, ValidationFailed
+from domain.roles import Role
+from service.store import public_merchants as store
+from service.store.staff import StaffUser
+from service.usecases import public_merchants
+from service.usecases.clock import utcnow
+from service.usecases.public_merchant_commands import RestoreEntry, WithholdEntry
+from tests.support.public_records import accepted, noon, not_accepted, own_month, verified_merchant
+
+SUPERVISOR = StaffUser(0, "pm_supervisor", "评议科长", frozenset({Role.SUPERVISOR}))
+
+
+def named(pub: object, merchant_id: int) -> bool:
+    return any(m.merchant_id == merchant_id for m in pub.merchants)  # type: ignore[attr-defined]
+
+
+async def test_a_merchant_is_named_from_the_threshold_on_within_the_window(
+    pool: asyncpg.Pool, today_local: date
+) -> None:
+    month, period = own_month(today_local)
+    below, at = await verified_merchant(pool), await verified_merchant(pool)
+    inside = period.end - timedelta(days=20)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, below, inside, n=2)  # N - 1
+        await accepted(conn, below, period.start - timedelta(days=1))  # the month before the period
+        await accepted(conn, at, inside, n=2)
+        await accepted(conn, at, period.start)  # the first day counts: N
+        await accepted(conn, at, period.end + timedelta(days=1))  # after the period: not counted
+        await not_accepted(conn, at, inside, rejected=True)
+        await not_accepted(conn, at, inside, rejected=False)
+        await accepted(conn, at, inside, outcome="spam", status="closed", closed_at=None)
+        await accepted(conn, at, inside, outcome="duplicate", status="closed")
+
+    pub = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+
+    assert (pub.period_start, pub.period_end, pub.threshold) == (period.start, period.end, 3)
+    assert not named(pub, below)
+    entry = next(m for m in pub.merchants if m.merchant_id == at)
+    assert entry.figures.complaints == 3
+    async with pool.acquire() as conn:
+        ids = await store.named_merchant_ids(conn, until=period.end, policy=DEFAULT_POLICY)
+    assert at in ids and below not in ids
+
+
+async def test_an_unverified_merchant_is_not_named(pool: asyncpg.Pool, today_local: date) -> None:
+    month, period = own_month(today_local)
+    merchant_id = await verified_merchant(pool)
+    await pool.execute("UPDATE merchants SET verified = false WHERE id = $1", merchant_id)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, merchant_id, period.end - timedelta(days=3), n=3)
+    pub = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+    assert not named(pub, merchant_id)
+
+
+async def first_payment(
+    conn: asyncpg.Connection, case_id: int, payer: int, state: str, **cols: object
+) -> None:
+    reply_due = cols.pop("reply_due")
+    await conn.execute(
+        "INSERT INTO first_payments (case_id, payer_id, amount_fen, reply_due, state, paid_fen, paid_on,"
+        " reply_overdue_at) VALUES ($1, $2, 10000, $3, $4, $5, $6, $7)",
+        case_id, payer, reply_due, state,
+        cols.get("paid_fen"), cols.get("paid_on"), cols.get("reply_overdue_at"),
+    )  # fmt: skip
+
+
+async def test_the_figures_as_defined_on_a_small_fixture(pool: asyncpg.Pool, today_local: date) -> None:
+    month, period = own_month(today_local)
+    m = await verified_merchant(pool, committed=True)
+    clean = await verified_merchant(pool, committed=True)  # a commitment, no complaint: a clean record
+    on = period.end - timedelta(days=70)
+    due = on + timedelta(days=5)
+    async with pool.acquire() as conn, conn.transaction():
+        settled = await accepted(conn, m, on, status="closed", outcome="settled", closed_at=None)
+        paid = await accepted(conn, m, on, status="closed", outcome="paid_by_merchant", route="first_payment")
+        deposit = await accepted(
+            conn, m, on, status="closed", outcome="paid_from_deposit", route="first_payment"
+        )
+        late = await accepted(conn, m, on, problem_type="price", mediation_due=on + timedelta(days=30))
+        await conn.execute(
+            "UPDATE cases SET closed_at = decided_at + interval '10 days' WHERE id = any($1::bigint[])",
+            settled + paid + deposit,
+        )
+        await first_payment(conn, paid[0], m, "paid_by_merchant", reply_due=due, paid_fen=10000,
+                            paid_on=due - timedelta(days=1))  # fmt: skip
+        await first_payment(conn, deposit[0], m, "paid_from_deposit", reply_due=due, paid_fen=10000,
+                            paid_on=due + timedelta(days=3), reply_overdue_at=noon(due))  # fmt: skip
+    assert late  # open past its deadline (30 days after acceptance, within the period)
+
+    pub = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+
+    f = next(e for e in pub.merchants if e.merchant_id == m).figures
+    assert {p.code: p.complaints for p in f.by_problem} == {"quality": 3, "price": 1}
+    assert (f.complaints, f.resolved, f.resolved_share) == (4, 3, 75)
+    assert (f.replies_due, f.replies_on_time, f.on_time_share) == (2, 1, 50)
+    assert (f.first_payments, f.late) == (2, 1)
+    assert next(e for e in pub.merchants if e.merchant_id == m).committed
+    clean_ids = {c.merchant_id for c in pub.clean_record}
+    assert clean in clean_ids and m not in clean_ids  # one complaint left open past its deadline
+    assert {d.name for d in pub.definitions} >= {"complaints", "on_time_share", "resolved_share", "clean"}
+
+
+async def test_a_publication_is_made_once_and_the_preview_counts_live(
+    pool: asyncpg.Pool, today_local: date
+) -> None:
+    month, period = own_month(today_local)
+    merchant_id = await verified_merchant(pool)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, merchant_id, period.end - timedelta(days=5), n=3)
+    first = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, merchant_id, period.end - timedelta(days=4))  # a late entry into the period
+    again = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+    count = {p.published_at: next(e.figures.complaints for e in p.merchants if e.merchant_id == merchant_id)
+             for p in (first, again)}  # fmt: skip
+    assert count == {first.published_at: 3}  # the same publication, as made
+    async with pool.acquire() as conn:
+        mine = await public_merchants.read.own_entry(conn, merchant_id, period, 3, today=today_local)
+    assert mine.figures.complaints == 4 and mine.named  # the merchant's own view counts as of now
+
+
+async def test_withholding_is_recorded_and_lifting_it_restores_the_entry(
+    pool: asyncpg.Pool, today_local: date
+) -> None:
+    month, period = own_month(today_local)
+    merchant_id = await verified_merchant(pool, committed=True)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, merchant_id, period.end - timedelta(days=9), n=3)
+    assert named(await public_merchants.published(pool, now=utcnow(), month=month, limit=200), merchant_id)
+
+    with pytest.raises(ValidationFailed) as refused:
+        await public_merchants.withhold(
+            pool, merchant_id, SUPERVISOR, WithholdEntry(reason="  "), now=utcnow()
+        )
+    assert [e.field for e in refused.value.errors] == ["reason"]
+    await public_merchants.withhold(
+        pool, merchant_id, SUPERVISOR, WithholdEntry(reason="商家对数据提出异议，正在核实"), now=utcnow()
+    )
+    with pytest.raises(Conflict):
+        await public_merchants.withhold(
+            pool, merchant_id, SUPERVISOR, WithholdEntry(reason="再次"), now=utcnow()
+        )
+
+    pub = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+    assert not named(pub, merchant_id)
+    assert merchant_id not in {c.merchant_id for c in pub.clean_record}
+    async with pool.acquire() as conn:
+        assert merchant_id not in await store.named_merchant_ids(
+            conn, until=period.end, policy=DEFAULT_POLICY
+        )
+
+    await public_merchants.restore(
+        pool, merchant_id, SUPERVISOR, RestoreEntry(reason="核实无误"), now=utcnow()
+    )
+    assert named(await public_merchants.published(pool, now=utcnow(), month=month, limit=200), merchant_id)
+
+    events = await pool.fetch(
+        "SELECT kind, actor, payload FROM office_events"
+        " WHERE (payload->>'merchant_id')::bigint = $1 ORDER BY id",
+        merchant_id,
+    )
+    assert [(e["kind"], e["actor"]) for e in events] == [
+        (rules.WITHHELD, SUPERVISOR.actor),
+        (rules.RESTORED, SUPERVISOR.actor),
+    ]
+    assert events[0]["payload"]["reason"] == "商家对数据提出异议，正在核实"
+    assert events[1]["payload"]["reason"] == "核实无误"
+    assert events[1]["payload"]["withheld_reason"] == "商家对数据提出异议，正在核实"
