@@ -10,10 +10,9 @@ import asyncpg
 
 from domain import public_records as rules
 from service.settings import Settings
-from tests.i18n.test_public_pages_locales import leftovers
 from tests.support.cases import mediation_case, merchant_link
 from tests.support.casework import browser_of
-from tests.support.html import csrf_token
+from tests.support.html import csrf_token, leftovers
 from tests.support.public_records import accepted, own_month, verified_merchant
 from tests.support.staff import Client, Staff
 

@@ -4,7 +4,6 @@ full-width punctuation left outside the allowed spots (the switch's 中文, what
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,22 +12,15 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service import i18n
 from service.usecases import satisfaction
 from tests.support.cases import filed_and_accepted, mediation_case, merchant_link
 from tests.support.consumer import form_fields
 from tests.support.factories import GOOD, complaint_body
-from tests.support.html import csrf_token
+from tests.support.html import csrf_token, leftovers
 from tests.support.staff import Staff
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 LOCALES = {"zh_CN": "zh-CN", "en": "en"}
-SWITCH_LABEL = re.compile(r'<li lang="zh-CN">.*?</li>', re.S)  # the switch names Chinese in Chinese
-# what people typed, as the merchant link shows it: the facts, and the consumer masked (张*（138****5678）)
-# and the registry's public business data the form offers for the merchant's name (<datalist>)
-TYPED_AS_SHOWN = re.compile(
-    r'<p class="description">.*?</p>|<dd>\w\*（[\d*]+）</dd>|<datalist.*?</datalist>', re.S
-)
 
 
 @dataclass(frozen=True)
@@ -36,15 +28,6 @@ class Page:
     name: str
     status: int
     html: str
-
-
-def leftovers(html: str, typed: list[str]) -> list[str]:
-    """The Chinese an English page still shows, with some context, outside the allowed spots."""
-    text = TYPED_AS_SHOWN.sub("", SWITCH_LABEL.sub("", html))
-    for value in sorted(typed, key=len, reverse=True):  # what the consumer or a clerk typed stays as typed
-        text = text.replace(value, "")
-    return [text[max(0, m.start() - 40) : m.end() + 40] for m in re.finditer(r"[^\x00-\u2fff]+", text)
-            if any(i18n.is_cjk(ch) for ch in m.group())]  # fmt: skip
 
 
 def in_locale(locale: str) -> dict[str, str]:
