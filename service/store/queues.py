@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import asyncpg
 
-from domain.queues import FINISHED_STATUSES, QueueRule
+from domain.queues import QueueRule
 from service.store.sql import SQL
 
 
@@ -99,7 +99,9 @@ async def staff_member(conn: asyncpg.Connection, user_id: int) -> StaffMember | 
 
 
 async def open_count(conn: asyncpg.Connection, user_id: int) -> int:
-    held: int = await conn.fetchval(SQL["queues_open_count"], user_id, list(FINISHED_STATUSES))
+    """The user's open cases: not in domain.queues.FINISHED_STATUSES, which the SQL writes out so that the
+    partial index on open assignments serves it (tests/unit/test_open_assignment_predicate.py)."""
+    held: int = await conn.fetchval(SQL["queues_open_count"], user_id)
     return held
 
 
@@ -149,7 +151,7 @@ async def assigned_to(
     conn: asyncpg.Connection, user_id: int, limit: int | None = None, offset: int = 0
 ) -> list[asyncpg.Record]:
     """The user's open cases, `limit` of them (None: all) from row `offset`; each row has their `total`."""
-    return list(await conn.fetch(SQL["queues_assigned_to"], user_id, list(FINISHED_STATUSES), limit, offset))
+    return list(await conn.fetch(SQL["queues_assigned_to"], user_id, limit, offset))
 
 
 async def unqueued_for_update(conn: asyncpg.Connection) -> list[asyncpg.Record]:
@@ -169,7 +171,7 @@ async def mediators_load(conn: asyncpg.Connection) -> list[MediatorLoad]:
     """Every active mediator with their open cases, own limit and teams."""
     return [
         MediatorLoad(r["user_id"], r["display_name"], r["open_count"], r["max_open"], tuple(r["queues"]))
-        for r in await conn.fetch(SQL["queues_mediators_load"], list(FINISHED_STATUSES))
+        for r in await conn.fetch(SQL["queues_mediators_load"])
     ]
 
 

@@ -6,7 +6,8 @@ received in the measured month (October 2026); the rest spread evenly over Janua
 stored in order of arrival as a live table is (a round-robin layout scatters each month over the whole
 table and makes every range scan of a month read all of it).
 Try it small with `BENCH_CASES=200000 BENCH_MONTH_CASES=20000 make bench`; BENCH_KEEP_DB=1 keeps the
-generated database for EXPLAIN (its URL is printed; drop it by hand).
+generated database for EXPLAIN (its URL is printed; drop it by hand); BENCH_DB_URL=<a kept URL> measures an
+already generated one (the staff reads benchmark's kept database has the same cases) without generating.
 
 The data is made by set-based SQL on its own database (dropped at the end), in chunks of BENCH_CHUNK rows,
 one INSERT … SELECT generate_series statement each, with the tables the return reads in proportion: about
@@ -54,6 +55,8 @@ from tests.support.bench_data import IN_MONTH, MONTH, NOW, TOTAL, generate
 from tests.support.databases import Databases
 
 KEEP = bool(os.environ.get("BENCH_KEEP_DB"))  # keep the generated database (to profile it); else dropped
+# an already generated database (the staff reads benchmark's, kept, has the same cases): measure only
+REUSE = os.environ.get("BENCH_DB_URL")
 RUNS = 3
 
 BARE_SQL = """
@@ -178,17 +181,26 @@ def mb(n: int) -> str:
     return f"{n / 2**20:,.1f} MB"
 
 
-async def test_monthly_return(databases: Databases) -> None:
+async def database(databases: Databases) -> tuple[str, str | None]:
+    """The database's URL, and its name when this run generated it (None: BENCH_DB_URL's, never dropped)."""
+    if REUSE:
+        print(f"\nstatistics: measuring the existing database {REUSE}")
+        return REUSE, None
     url = await databases.create(migrated=True)
     name = databases.created[-1]  # not from the URL: an embedded server's names its socket folder there
+    seconds, rows = await generate(url)
+    size = await databases.size(name)
+    print(
+        f"\nstatistics: generated {TOTAL:,} cases ({IN_MONTH:,} received in {ind.month_key(MONTH)}) in "
+        f"{seconds:.0f} s; database {size / 2**30:.2f} GiB; "
+        + ", ".join(f"{t} {n:,}" for t, n in rows.items())
+    )
+    return url, name
+
+
+async def test_monthly_return(databases: Databases) -> None:
+    url, name = await database(databases)
     try:
-        seconds, rows = await generate(url)
-        size = await databases.size(name)
-        print(
-            f"\nstatistics: generated {TOTAL:,} cases ({IN_MONTH:,} received in {ind.month_key(MONTH)}) in "
-            f"{seconds:.0f} s; database {size / 2**30:.2f} GiB; "
-            + ", ".join(f"{t} {n:,}" for t, n in rows.items())
-        )
         end = ind.add_months(MONTH, 1)
         pool = await create_pool(url, max_size=returns.READERS + 1)
         try:
@@ -249,7 +261,9 @@ async def test_monthly_return(databases: Databases) -> None:
         )
         assert summary["received"] == IN_MONTH
     finally:
-        if KEEP:  # for EXPLAIN afterwards; drop it by hand
+        if name is None:
+            pass  # BENCH_DB_URL's: not ours to drop
+        elif KEEP:  # for EXPLAIN afterwards; drop it by hand
             databases.created.remove(name)
             print(f"  kept the database: {url}")
         else:

@@ -61,7 +61,7 @@ CROSS JOIN (VALUES (-1), (1)) s (sign)
 WHERE t.kind = 'top_up'
 """
 
-# Each first payment paid from the deposit: a payout, deposit to paid-out.
+# Each first payment paid from the deposit: a payout, deposit to paid-out, linked from the first payment.
 PAYOUTS_SQL = """
 WITH t AS (
     INSERT INTO ledger_transactions (kind, merchant_id, case_id, memo, actor, created_at)
@@ -70,6 +70,8 @@ WITH t AS (
     WHERE fp.state = 'paid_from_deposit' AND fp.case_id >= $1 AND fp.case_id < $2
     ORDER BY fp.case_id
     RETURNING id, merchant_id, case_id
+), linked AS (  -- as the product records it: the first payment names its payout (the ledger page lists them)
+    UPDATE first_payments fp SET payout_transaction_id = t.id FROM t WHERE fp.case_id = t.case_id
 )
 INSERT INTO ledger_postings (transaction_id, account_id, amount_fen)
 SELECT t.id, a.id, CASE a.kind WHEN 'deposit' THEN -fp.paid_fen ELSE fp.paid_fen END
