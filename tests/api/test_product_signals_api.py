@@ -44,7 +44,9 @@ async def test_the_public_form_takes_the_product_and_checks_its_lengths(
     assert 'id="product-brand-error"' in refused.text and 'value="X1"' in refused.text  # kept as typed
 
     product = {"product.brand": "ＳＵＰＯＲ", "product.model": "SW-17S57A", "product.batch": "20260315"}
-    fields = form_fields(**base, **product, **{"product.injury": "on"})
+    # facts of its own: the duplicate check would return another test's receipt for the shared defaults
+    facts = "上周在该店购买的电饭煲内胆涂层脱落，要求退货（产品测试）。"
+    fields = form_fields(**base, **product, **{"product.injury": "on"}, description=facts)
     filed = await client.post("/complaints/new", data=fields)
     assert filed.status_code == 201, filed.text
     row = await product_of(pool, tracking_no_in(filed.text))

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import msgspec
@@ -223,7 +224,9 @@ async def test_the_cli_writes_the_docx_and_the_printable_page(
     pool, _ = db
     url = await pool.fetchval("SELECT current_database()")
     assert settings.database_url
-    mine = msgspec.structs.replace(settings, database_url=settings.database_url.rsplit("/", 1)[0] + f"/{url}")
+    # the test's own database on the same server (the URL may carry ?host= for the embedded socket)
+    own_url = urlsplit(settings.database_url)._replace(path=f"/{url}").geturl()
+    mine = msgspec.structs.replace(settings, database_url=own_url)
     # in a thread: the command runs its own event loop, as from the shell
     await asyncio.to_thread(cmd_report, mine, argparse.Namespace(year="2025", out=str(tmp_path / "out")))
     printed = capsys.readouterr().out
