@@ -36,6 +36,7 @@ from service.usecases import (
 )
 from service.usecases.clock import utcnow
 from workers import notifications as notices_jobs
+from workers.open_data import open_data_job
 from workers.returns import indicator_rollups_job, monthly_return_job
 
 log = structlog.get_logger("worker")
@@ -313,6 +314,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         _cron(monthly_return_job, queue, 1800, minute={10}),
         _cron(indicator_rollups_job, queue, 1800, minute={20}),
         _cron(public_merchants_job, queue, 1800, minute={30}),
+        _cron(open_data_job, queue, 1800, minute={40}),
     ]
     return ResilientWorker(
         functions=[func(_counted(route_case_job), name="route_case_job")],

@@ -15,6 +15,7 @@ from service.web.api.intake import record_complaint
 from service.web.api.mediation import MediationController
 from service.web.api.merchants import CaseMerchantController, MerchantController
 from service.web.api.metrics import metrics
+from service.web.api.open_data import OpenDataController, open_data_file, open_data_index
 from service.web.api.product_signals import ProductSignalController
 from service.web.api.product_testing import ProductTestingController
 from service.web.api.public_merchants import PublicEntryController, public_merchants_list
@@ -36,6 +37,7 @@ from service.web.pages.merchant_forms import MerchantFormPages
 from service.web.pages.merchant_import import MerchantImportPages
 from service.web.pages.merchant_link import MerchantLinkPages
 from service.web.pages.merchants import MerchantPages
+from service.web.pages.open_data import OpenDataPages
 from service.web.pages.product_signals import ProductSignalPages
 from service.web.pages.product_testing import ProductTestingPages
 from service.web.pages.public import PublicPages
@@ -77,6 +79,10 @@ ROUTES: tuple[Any, ...] = (
     PublicEntryController,
     public_merchants_list,
     PublicMerchantPages,
+    open_data_index,
+    open_data_file,
+    OpenDataController,
+    OpenDataPages,
     health,
     metrics,
     record_sms_report,

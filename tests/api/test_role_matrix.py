@@ -125,6 +125,7 @@ STAFF_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/returns"): STATS_READERS,
     ("GET", "/api/v1/returns/{month:str}"): STATS_READERS,
     ("POST", "/api/v1/returns/{month:str}"): RETURN_MAKERS,
+    ("POST", "/api/v1/open-data/{month:str}/restatements"): RETURN_MAKERS,  # restating an open-data file
     ("GET", "/api/v1/auth/tokens"): ADMIN,
     ("POST", "/api/v1/tests/{test_id:int}/finish"): CASE_WORKERS,
     # staff pages (session cookie; forms carry a CSRF token)
@@ -243,6 +244,9 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/m/{token:str}/public-reply"),  # the merchant's public response (消费评议), by its token
         ("GET", "/public/merchants"),  # 消费评议: businesses only
         ("GET", "/api/v1/public/merchants"),
+        ("GET", "/public/data"),  # the open dataset (issue 18 §2): k-anonymous, no personal data
+        ("GET", "/api/v1/open-data"),
+        ("GET", "/api/v1/open-data/{name:str}"),
         ("GET", "/staff/login"),
         ("POST", "/staff/login"),
         ("POST", "/staff/logout"),

@@ -100,7 +100,11 @@ async def test_no_personal_data_or_free_text_on_any_public_page_or_api(
 
     routes = public_gets(client.app)
     assert {"/public/merchants", "/api/v1/public/merchants"} <= set(routes)
+    # the open dataset (issue 18 §2) is scanned too: its page, its index and a month's files
+    assert {"/public/data", "/api/v1/open-data"} <= set(routes)
+    assert any(r.startswith("/api/v1/open-data/{") for r in routes), routes
     answers = 0
+    files: dict[str, str] = {}
     leaks: dict[str, list[str]] = {}
     try:
         for route in routes:
@@ -109,9 +113,14 @@ async def test_no_personal_data_or_free_text_on_any_public_page_or_api(
                     r = await client.get(path + query, headers={"Accept-Language": "zh-CN"})
                     assert r.status_code < 500, (path + query, r.status_code)
                     answers += r.status_code == 200
+                    if r.status_code == 200 and path.startswith("/api/v1/open-data/"):
+                        files[path] = r.text
                     if found := found_secrets(r.text):
                         leaks[path + query] = found
     finally:
         client.cookies.clear()  # ?lang=en set the shared client's language cookie
     assert leaks == {}
     assert answers >= 2 * len(routes)
+    # the seeded month's file was read as CSV and JSON, and it holds the seeded cases (named business)
+    assert {f"/api/v1/open-data/{month}.csv", f"/api/v1/open-data/{month}.json"} <= set(files), sorted(files)
+    assert files[f"/api/v1/open-data/{month}.csv"].count("杭州公示安全测试商行") >= 6

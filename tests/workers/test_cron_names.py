@@ -23,6 +23,7 @@ async def test_cron_job_ids_carry_the_queue_name(settings: Settings) -> None:
         "cron:office-a:monthly_return_job",
         "cron:office-a:indicator_rollups_job",
         "cron:office-a:public_merchants_job",
+        "cron:office-a:open_data_job",
     }
     assert names.isdisjoint(c.name for c in second.cron_jobs)
     assert names <= set(first.functions)  # the worker runs them under those names
