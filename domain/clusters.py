@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
-from domain.casework_fields import NOTE_MAX, CaseworkFields
+from domain import alerts
 
 
 class ClusterDecision(StrEnum):
@@ -52,7 +52,7 @@ class ClusterPolicy:
 
 def cluster_window(policy: ClusterPolicy, today: date) -> tuple[date, date]:
     """The days counted: the last `window_days` local days, ending today."""
-    return today - timedelta(days=policy.window_days - 1), today
+    return alerts.window(policy.window_days, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,28 +82,18 @@ def cluster_steps(candidates: Sequence[ClusterCandidate], policy: ClusterPolicy)
     for c in candidates:
         if len(c.case_ids) < policy.threshold:
             continue
-        known = set(c.last_alert_case_ids)
-        new = tuple(i for i in c.case_ids if i not in known)
-        if c.last_alert_id is None:
-            steps.append(ClusterStep("raise", c, c.case_ids))
-        elif not new:
-            continue
-        elif c.last_alert_open:
-            steps.append(ClusterStep("grow", c, new))
-        else:
-            steps.append(ClusterStep("raise", c, c.case_ids))
+        step = alerts.next_step(c.case_ids, c.last_alert_id, c.last_alert_case_ids, c.last_alert_open)
+        if step is not None:
+            steps.append(ClusterStep(step[0], c, step[1]))
     return steps
 
 
 def cluster_decision_input(decision: object, note: object) -> tuple[ClusterDecision, str | None]:
-    f = CaseworkFields()
-    code = f.code("decision", decision, [d.value for d in ClusterDecision], missing="请选择处置决定")
-    clean_note = f.text(
-        "note",
+    return alerts.decision_input(
+        ClusterDecision,
+        decision,
         note,
-        required="决定不采取措施的，请写明理由" if code == ClusterDecision.NO_ACTION else None,
-        max_len=NOTE_MAX,
+        missing="请选择处置决定",
+        explained=ClusterDecision.NO_ACTION,
+        why="决定不采取措施的，请写明理由",
     )
-    f.done()
-    assert code is not None
-    return ClusterDecision(code), clean_note

@@ -9,14 +9,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
+from domain import alerts
 from domain.disclosure import DisclosurePolicy
-from domain.fields import Fields
 
 BRAND_MAX, MODEL_MAX, BATCH_MAX = 50, 80, 50
-NOTE_MAX = 2000
 # Unicode categories dropped when comparing: spaces, punctuation and symbols ("KFR-35GW/B" is "kfr35gwb").
 _DROPPED = ("Z", "P", "S", "C")
 
@@ -103,7 +102,7 @@ class SignalStep:
 
 def signal_window(policy: DisclosurePolicy, today: date) -> tuple[date, date]:
     """The days counted: the last `product_signal_window_days` local days, ending today."""
-    return today - timedelta(days=policy.product_signal_window_days - 1), today
+    return alerts.window(policy.product_signal_window_days, today)
 
 
 def counted_cases(
@@ -130,25 +129,19 @@ def signal_steps(
         if counted is None:
             continue
         ids = tuple(k.case_id for k in counted)
-        known = set(c.last_signal_case_ids)
-        new = tuple(i for i in ids if i not in known)
-        if c.last_signal_id is None:
-            steps.append(SignalStep("raise", c, counted, ids))
-        elif not new:
-            continue
-        elif c.last_signal_open:
-            steps.append(SignalStep("grow", c, counted, new))
-        else:
-            steps.append(SignalStep("raise", c, counted, ids))
+        step = alerts.next_step(ids, c.last_signal_id, c.last_signal_case_ids, c.last_signal_open)
+        if step is not None:
+            steps.append(SignalStep(step[0], c, counted, step[1]))
     return steps
 
 
 def signal_decision_input(decision: object, note: object) -> tuple[SignalAction, str | None]:
     """The supervisor's action and its note; a dismissal must say why. Raises ValidationFailed."""
-    f = Fields()
-    code = f.code("decision", decision, [a.value for a in SignalAction], missing="请选择处置措施")
-    required = "不予处置的，请写明理由" if code == SignalAction.DISMISSED else None
-    clean_note = f.text("note", note, required=required, max_len=NOTE_MAX)
-    f.done()
-    assert code is not None
-    return SignalAction(code), clean_note
+    return alerts.decision_input(
+        SignalAction,
+        decision,
+        note,
+        missing="请选择处置措施",
+        explained=SignalAction.DISMISSED,
+        why="不予处置的，请写明理由",
+    )

@@ -4,8 +4,10 @@ ones started for unset URLs) and checked, and a connection or pool for one piece
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import asyncpg
@@ -90,3 +92,29 @@ def with_pool(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
             await pool.close()
 
     return asyncio.run(run())
+
+
+# The commands that write files (`export`, `report`): the --out folder, and each file written whole.
+def out_folder(raw: str | None) -> Path:
+    """The --out folder (default: the current one), made if missing."""
+    out = Path(raw or ".")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write to {out}: {exc}")
+    return out
+
+
+def write_whole(target: Path, write: Callable[[str], object]) -> Path:
+    """`write(path)` writes the file at a .part path, renamed to `target` once written."""
+    partial = target.with_name(target.name + ".part")
+    try:
+        write(str(partial))
+        os.replace(partial, target)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc}")
+    return target
+
+
+def write_bytes(target: Path, data: bytes) -> Path:
+    return write_whole(target, lambda path: Path(path).write_bytes(data))

@@ -8,12 +8,12 @@ state the statistics code is in."""
 from __future__ import annotations
 
 import argparse
-import os
+import functools
 from pathlib import Path
 from typing import Any
 
 from domain.errors import ValidationFailed
-from service.cli.common import fail, resolve, with_pool
+from service.cli.common import fail, out_folder, resolve, with_pool, write_whole
 from service.cli.registry import Subcommands
 from service.settings import Settings
 
@@ -27,11 +27,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
         month = returns.month_of(args.month)
     except ValidationFailed as exc:
         fail(f"--month: {exc.errors[0].message_en} (got {args.month!r})")
-    out = Path(args.out or ".")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot write to {out}: {exc}")
+    out = out_folder(args.out)
     reason = (getattr(args, "reason", None) or "").strip() or None
 
     async def work(pool: Any) -> returns.ReturnFile:
@@ -62,17 +58,10 @@ def _write_files(report: Any, out: Path) -> list[Path]:
 
     ret = report.ret
     tables = exports.tables(ret, report.definitions)
-    written = []
-    for ext, write in (("xlsx", exports.write_xlsx), ("csv.zip", exports.write_csv_zip)):
-        target = out / exports.file_name(ret, ext)[1]
-        partial = target.with_name(target.name + ".part")
-        try:
-            write(tables, str(partial))
-            os.replace(partial, target)
-        except OSError as exc:
-            fail(f"cannot write {target}: {exc}")
-        written.append(target)
-    return written
+    return [
+        write_whole(out / exports.file_name(ret, ext)[1], functools.partial(write, tables))
+        for ext, write in (("xlsx", exports.write_xlsx), ("csv.zip", exports.write_csv_zip))
+    ]
 
 
 def register(sub: Subcommands) -> None:

@@ -9,12 +9,11 @@ state the reporting code is in."""
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 from domain.errors import ValidationFailed
-from service.cli.common import fail, resolve, with_pool
+from service.cli.common import fail, out_folder, resolve, with_pool, write_bytes
 from service.cli.registry import Subcommands
 from service.settings import Settings
 
@@ -30,17 +29,6 @@ def render_printable(rendered: Any, templates_dir: Path) -> str:
     return page.render(doc=rendered.doc, images=rendered.data_urls())
 
 
-def _write(target: Path, data: bytes) -> Path:
-    """Written whole: to a .part file, then renamed."""
-    partial = target.with_name(target.name + ".part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc}")
-    return target
-
-
 def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     from domain import indicators as ind
     from service.usecases import annual_report
@@ -52,11 +40,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
         year = annual_report.year_of(args.year, now=now)
     except ValidationFailed as exc:
         fail(f"--year: {exc.errors[0].message_en} (got {args.year!r})")
-    out = Path(args.out or ".")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot write to {out}: {exc}")
+    out = out_folder(args.out)
 
     async def work(pool: Any) -> Any:
         return await annual_report.build(pool, year, now=now, produce_missing=True, actor="cli")
@@ -75,7 +59,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
         ("docx", rendered.docx()),
         ("html", render_printable(rendered, settings.templates_dir).encode()),
     ):
-        print(f"  wrote {_write(out / document.file_name(year, ext), data)}")
+        print(f"  wrote {write_bytes(out / document.file_name(year, ext), data)}")
 
 
 def register(sub: Subcommands) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import asyncpg
 import msgspec
 
+from service.queries import alerts as common
 from service.queries import cursors
 from service.store import cluster_alerts as store
 
-RECENT_DAYS = 90  # decided alerts listed beside the open ones
 LIST_LIMIT = 200
 PAGE_SIZE = 50  # the page's and the API's default: an alert lists every case, so pages stay short
 CURSOR_KIND = "cluster-alerts"
@@ -41,7 +41,7 @@ class ClusterAlert(msgspec.Struct, frozen=True):
 
 class ClusterAlerts(msgspec.Struct, frozen=True):
     open: list[ClusterAlert]
-    recent: list[ClusterAlert]  # decided in the last RECENT_DAYS days, newest first
+    recent: list[ClusterAlert]  # decided in the last alerts.RECENT_DAYS days, newest first
     next_cursor: str | None = None  # the page after this one (open alerts first); null on the last page
 
 
@@ -77,8 +77,7 @@ async def alerts_page(
 ) -> AlertsPage:
     rows = await _rows(pool, now, size + 1, offset=offset)
     listed = _listed(rows[:size], more=len(rows) > size)
-    open_total, total = (rows[0]["open_total"], rows[0]["total"]) if rows else (0, 0)
-    return AlertsPage(listed, open_total, total, offset)
+    return AlertsPage(listed, *common.totals(rows), offset)
 
 
 async def _rows(
@@ -90,16 +89,13 @@ async def _rows(
     offset: int = 0,
 ) -> list[asyncpg.Record]:
     async with pool.acquire() as conn:
-        since = now - timedelta(days=RECENT_DAYS)
+        since = common.decided_since(now)
         return await store.alerts(conn, decided_since=since, limit=limit, after=after, offset=offset)
 
 
 def _listed(rows: list[asyncpg.Record], *, more: bool) -> ClusterAlerts:
-    return ClusterAlerts(
-        open=[_alert(r) for r in rows if r["decided_at"] is None],
-        recent=[_alert(r) for r in rows if r["decided_at"] is not None],
-        next_cursor=_cursor_after(rows[-1]) if more else None,
-    )
+    opened, recent = common.split(rows, _alert)
+    return ClusterAlerts(open=opened, recent=recent, next_cursor=_cursor_after(rows[-1]) if more else None)
 
 
 def _cursor_after(r: asyncpg.Record) -> str:

@@ -3,16 +3,16 @@ lately; one with its history. Business data only: the product, merchants' names,
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 import msgspec
 
 from domain.errors import NotFound
+from service.queries import alerts
 from service.store import product_signals as store
 
-RECENT_DAYS = 90  # decided signals listed beside the open ones
 LIST_LIMIT = 200
 PAGE_SIZE = 50
 
@@ -54,7 +54,7 @@ class ProductSignal(msgspec.Struct, frozen=True):
 
 class ProductSignals(msgspec.Struct, frozen=True):
     open: list[ProductSignal]
-    recent: list[ProductSignal]  # decided in the last RECENT_DAYS days, newest first
+    recent: list[ProductSignal]  # decided in the last alerts.RECENT_DAYS days, newest first
     open_total: int = 0
     total: int = 0
 
@@ -80,15 +80,10 @@ async def signals(
 ) -> ProductSignals:
     """`limit` signals from row `offset`: open ones first (newest first), then those decided lately."""
     async with pool.acquire() as conn:
-        since = now - timedelta(days=RECENT_DAYS)
-        rows = await store.signals(conn, decided_since=since, limit=limit, offset=offset)
-    open_total, total = (rows[0]["open_total"], rows[0]["total"]) if rows else (0, 0)
-    return ProductSignals(
-        open=[_signal(r) for r in rows if r["decided_at"] is None],
-        recent=[_signal(r) for r in rows if r["decided_at"] is not None],
-        open_total=open_total,
-        total=total,
-    )
+        rows = await store.signals(conn, decided_since=alerts.decided_since(now), limit=limit, offset=offset)
+    open_total, total = alerts.totals(rows)
+    opened, recent = alerts.split(rows, _signal)
+    return ProductSignals(open=opened, recent=recent, open_total=open_total, total=total)
 
 
 async def signal(pool: asyncpg.Pool, signal_id: int, *, now: datetime) -> ProductSignal:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.clusters import ClusterCandidate, ClusterPolicy
+from service.store import alerts as common
 from service.store.sql import SQL, one_row
 
 
@@ -64,13 +65,9 @@ async def grow_alert(
 
 
 lock_alert = one_row("cluster_alerts_lock", int)
-
-
-async def decide_alert(
-    conn: asyncpg.Connection, alert_id: int, *, at: datetime, decision: str, note: str | None, by: int
-) -> bool:
-    done = await conn.fetchval(SQL["cluster_alerts_decide"], alert_id, at, decision, note, by)
-    return done is not None
+decide_alert = common.decide_once("cluster_alerts_decide")
+# Serialize cluster sweeps (until the transaction ends), so two workers never raise events twice.
+lock_sweep = common.sweep_lock("cluster_alerts_sweep_lock")
 
 
 async def alerts(
@@ -88,8 +85,3 @@ async def alerts(
     return list(
         await conn.fetch(SQL["cluster_alerts_list"], decided_since, limit, decided, at, alert_id, offset)
     )
-
-
-async def lock_sweep(conn: asyncpg.Connection) -> None:
-    """Serialize cluster sweeps (until the transaction ends), so two workers never raise events twice."""
-    await conn.execute(SQL["cluster_alerts_sweep_lock"])

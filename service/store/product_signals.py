@@ -11,6 +11,7 @@ import asyncpg
 
 from domain.product_risk import ProductCandidate, ProductCase
 from domain.return_figures import NamedProduct, SignalCategoryRow, SignalTables
+from service.store import alerts
 from service.store.sql import SQL, one_row
 from service.store.statistics import Reader
 
@@ -70,13 +71,9 @@ async def grow_signal(
 
 lock_signal = one_row("product_signals_lock", int)
 signal = one_row("product_signals_get", int)
-
-
-async def decide_signal(
-    conn: asyncpg.Connection, signal_id: int, *, at: datetime, decision: str, note: str | None, by: int
-) -> bool:
-    done = await conn.fetchval(SQL["product_signals_decide"], signal_id, at, decision, note, by)
-    return done is not None
+decide_signal = alerts.decide_once("product_signals_decide")
+# Serialize sweeps (until the transaction ends), so two workers never raise a signal twice.
+lock_sweep = alerts.sweep_lock("product_signals_sweep_lock")
 
 
 async def add_event(
@@ -104,11 +101,6 @@ async def signals(
 ) -> list[asyncpg.Record]:
     """Open signals, then those decided since `decided_since`, `limit` rows from row `offset`."""
     return list(await conn.fetch(SQL["product_signals_list"], decided_since, limit, offset))
-
-
-async def lock_sweep(conn: asyncpg.Connection) -> None:
-    """Serialize sweeps (until the transaction ends), so two workers never raise a signal twice."""
-    await conn.execute(SQL["product_signals_sweep_lock"])
 
 
 async def month_tables(read: Reader, month: date, end: date) -> SignalTables:

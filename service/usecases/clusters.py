@@ -11,14 +11,17 @@ from datetime import datetime
 import asyncpg
 
 from domain import clusters as rules
-from domain.casework_fields import CaseworkConflict
-from domain.errors import NotFound
 from domain.events import EventKind
 from service.store import cases
 from service.store import cluster_alerts as store
 from service.store.staff import StaffUser
+from service.usecases import alerts
 from service.usecases.clock import local_date
 from service.usecases.cluster_commands import ClusterDecided, DecideCluster
+
+DECISIONS = alerts.Decisions(
+    store.lock_alert, store.decide_alert, "cluster alert", ("alert_decided", "该预警已作出处置决定")
+)
 
 
 async def detect(pool: asyncpg.Pool, *, now: datetime) -> list[int]:
@@ -85,19 +88,6 @@ async def decide(
     """The supervisor's decision on an alert (once); recorded on the alert and on each of its cases."""
     chosen, clean_note = rules.cluster_decision_input(cmd.decision, cmd.note)
     async with pool.acquire() as conn, conn.transaction():
-        alert = await store.lock_alert(conn, alert_id)
-        if alert is None:
-            raise NotFound(f"cluster alert {alert_id}")
-        if alert["decided_at"] is not None:
-            raise CaseworkConflict("alert_decided", "该预警已作出处置决定")
-        await store.decide_alert(conn, alert_id, at=now, decision=chosen.value, note=clean_note, by=actor.id)
-        for case_id in alert["case_ids"]:
-            await cases.add_event(
-                conn,
-                case_id,
-                EventKind.CLUSTER_DECIDED,
-                actor=actor.actor,
-                at=now,
-                payload={"alert_id": alert_id, "decision": chosen.value, "note": clean_note},
-            )
+        payload = {"alert_id": alert_id, "decision": chosen.value, "note": clean_note}
+        await DECISIONS.record(conn, alert_id, EventKind.CLUSTER_DECIDED, payload, actor=actor, now=now)
     return ClusterDecided(alert_id, chosen.value)

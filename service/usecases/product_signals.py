@@ -14,12 +14,11 @@ from datetime import date, datetime
 import asyncpg
 
 from domain import product_risk as rules
-from domain.casework_fields import CaseworkConflict
-from domain.errors import NotFound
 from domain.events import EventKind
 from service.store import cases, disclosure
 from service.store import product_signals as store
 from service.store.staff import StaffUser
+from service.usecases import alerts
 from service.usecases.clock import local_date
 from service.usecases.product_signal_commands import DecideProductSignal, ProductSignalDecided
 
@@ -28,6 +27,9 @@ DECISION_EVENTS = {
     rules.SignalAction.RECALL_NOTICE: EventKind.PRODUCT_SIGNAL_RECALL_NOTICE,
     rules.SignalAction.DISMISSED: EventKind.PRODUCT_SIGNAL_DISMISSED,
 }
+DECISIONS = alerts.Decisions(
+    store.lock_signal, store.decide_signal, "product signal", ("signal_decided", "该产品风险信号已作出处置")
+)
 
 
 async def detect(pool: asyncpg.Pool, *, now: datetime) -> list[int]:
@@ -106,17 +108,8 @@ async def decide(
     CaseworkConflict when it was decided already."""
     chosen, clean_note = rules.signal_decision_input(cmd.decision, cmd.note)
     kind = DECISION_EVENTS[chosen]
+    payload = {"signal_id": signal_id, "decision": chosen.value, "note": clean_note}
     async with pool.acquire() as conn, conn.transaction():
-        signal = await store.lock_signal(conn, signal_id)
-        if signal is None:
-            raise NotFound(f"product signal {signal_id}")
-        if signal["decided_at"] is not None:
-            raise CaseworkConflict("signal_decided", "该产品风险信号已作出处置")
-        await store.decide_signal(
-            conn, signal_id, at=now, decision=chosen.value, note=clean_note, by=actor.id
-        )
-        payload = {"signal_id": signal_id, "decision": chosen.value, "note": clean_note}
+        await DECISIONS.record(conn, signal_id, kind, payload, actor=actor, now=now)
         await store.add_event(conn, signal_id, kind, actor=actor.actor, at=now, payload=payload)
-        for case_id in signal["case_ids"]:
-            await cases.add_event(conn, case_id, kind, actor=actor.actor, at=now, payload=payload)
     return ProductSignalDecided(signal_id, chosen.value)

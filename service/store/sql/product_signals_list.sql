@@ -1,26 +1,8 @@
--- Open signals first (newest first), then those decided since $1; $2 rows from row $3. Each with its
--- category's label, its merchants' names, its cases' problem types and batches, the injuries reported,
--- and who decided it; open_total and total count every row listed. Business data only: no consumer.
-SELECT s.id, s.product_key, s.brand, s.model, s.category, cat.label_zh AS category_label,
-       s.window_start, s.window_end, s.case_ids, cardinality(s.case_ids) AS count,
-       s.raised_at, s.decided_at, s.decision, s.decision_note, u.display_name AS decided_by_name,
-       count(*) FILTER (WHERE s.decided_at IS NULL) OVER () AS open_total, count(*) OVER () AS total,
-       ARRAY(SELECT DISTINCT coalesce(m.name, c.merchant_name) FROM cases c
-             LEFT JOIN merchants m ON m.id = c.merchant_id WHERE c.id = any(s.case_ids) ORDER BY 1) AS merchant_names,
-       k.problem_types, k.batches, k.injuries, k.tracking_nos
-FROM product_signals s
-JOIN categories cat ON cat.code = s.category
-LEFT JOIN staff_users u ON u.id = s.decided_by
-CROSS JOIN LATERAL (
-    SELECT ARRAY(SELECT p.label_zh || '×' || n FROM (
-                     SELECT c.problem_type, count(*) AS n FROM cases c WHERE c.id = any(s.case_ids)
-                     GROUP BY c.problem_type) t
-                 JOIN problem_types p ON p.code = t.problem_type ORDER BY t.n DESC, p.sort) AS problem_types,
-           ARRAY(SELECT DISTINCT c.product_batch FROM cases c
-                 WHERE c.id = any(s.case_ids) AND c.product_batch IS NOT NULL ORDER BY 1) AS batches,
-           (SELECT count(*) FROM cases c WHERE c.id = any(s.case_ids) AND c.product_injury) AS injuries,
-           ARRAY(SELECT c.tracking_no FROM cases c WHERE c.id = any(s.case_ids) ORDER BY c.id) AS tracking_nos
-) k
-WHERE s.decided_at IS NULL OR s.decided_at >= $1
-ORDER BY s.decided_at IS NOT NULL, coalesce(s.decided_at, s.raised_at) DESC, s.id DESC
+-- Open signals first (newest first), then those decided since $1; $2 rows from row $3. Each as the view of
+-- migration 0042 shows it (its category, merchants, problem types, batches, injuries, cases, who decided
+-- it); open_total and total count every row listed. Business data only: no consumer.
+SELECT v.*, count(*) FILTER (WHERE v.decided_at IS NULL) OVER () AS open_total, count(*) OVER () AS total
+FROM product_signals_shown v
+WHERE v.decided_at IS NULL OR v.decided_at >= $1
+ORDER BY v.decided_at IS NOT NULL, coalesce(v.decided_at, v.raised_at) DESC, v.id DESC
 LIMIT $2 OFFSET $3

@@ -9,8 +9,6 @@ from litestar import get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from domain.casework_fields import CaseworkConflict
-from domain.errors import ValidationFailed
 from domain.events import REGISTRY, EventKind
 from domain.product_risk import SIGNAL_ACTIONS, SignalAction
 from domain.roles import Permission
@@ -19,23 +17,19 @@ from service.queries import product_signals as queries
 from service.store.staff import StaffUser
 from service.usecases import product_signals
 from service.usecases.clock import local_time, utcnow
-from service.usecases.product_signal_commands import DecideProductSignal
-from service.web import forms
+from service.usecases.product_signal_commands import DecideProductSignal, ProductSignalDecided
 from service.web.auth import requires
 from service.web.forms import FRESH, RowForm
+from service.web.pages import alerts
 from service.web.pages.public import PRIVATE
 from service.web.pages.staff.common import Req, Staff, StaffController, Svc, paging, staff_context
 from service.web.pages.staff.notices import NoticeCode
 
-DECISIONS = [(a.value, name, meaning) for a, (name, meaning, _) in SIGNAL_ACTIONS.items()]
-DECISION_NAMES = {a.value: name for a, (name, _, _) in SIGNAL_ACTIONS.items()}
+DECISIONS = alerts.Decisions.of(SIGNAL_ACTIONS)
 SUPERVISORS = [requires(Permission.PRODUCT_SIGNALS)]
 MAX_OFFSET = 10_000
 EVENT_LABELS = {k.value: REGISTRY[k].staff[0] for k in EventKind if k.value.startswith("product_signal_")}
-
-
-def _page_url(offset: int) -> str:
-    return "/staff/product-signals" + (f"?offset={offset}" if offset else "")
+_page_url = alerts.offset_url("/staff/product-signals")
 
 
 async def signals_page(
@@ -43,18 +37,21 @@ async def signals_page(
 ) -> Template:
     found = await queries.signals(services.pool, now=utcnow(), offset=offset)
     context = {
-        **staff_context(staff),
-        "signals": found,
+        **alerts.list_context(staff, DECISIONS, done=done, form=form),
         **paging(offset, found.total, queries.PAGE_SIZE, _page_url),
-        "decisions": DECISIONS,
-        "decision_names": DECISION_NAMES,
-        "local_time": local_time,
-        "done": done,
-        **form.context(),
+        "signals": found,
     }
     return Template(
         "staff_product_signals.html", context=context, status_code=form.status_code, headers=PRIVATE
     )
+
+
+def _done_url(done: ProductSignalDecided) -> str:
+    kind = product_signals.DECISION_EVENTS[SignalAction(done.decision)]
+    return f"/staff/product-signals?done={kind}#signal-{done.id}"
+
+
+FORM = alerts.DecisionForm(DecideProductSignal, product_signals.decide, signals_page, _done_url)
 
 
 class ProductSignalPages(StaffController):
@@ -74,7 +71,7 @@ class ProductSignalPages(StaffController):
         context = {
             **staff_context(staff),
             "s": found,
-            "decision_names": DECISION_NAMES,
+            "decision_names": DECISIONS.names,
             "event_labels": EVENT_LABELS,
             "local_time": local_time,
         }
@@ -86,13 +83,4 @@ class ProductSignalPages(StaffController):
     async def decide(
         self, request: Req, services: Svc, staff: Staff, signal_id: FromPath[int]
     ) -> Template | Redirect:
-        values = await forms.form_values(request)
-        try:
-            cmd = forms.command(DecideProductSignal, values)
-            done = await product_signals.decide(services.pool, signal_id, staff, cmd, now=utcnow())
-        except ValidationFailed as exc:
-            return await signals_page(services, staff, form=RowForm.invalid(signal_id, exc, values))
-        except CaseworkConflict as exc:
-            return await signals_page(services, staff, form=RowForm.conflict(exc.message))
-        kind = product_signals.DECISION_EVENTS[SignalAction(done.decision)]
-        return Redirect(f"/staff/product-signals?done={kind}#signal-{signal_id}", status_code=303)
+        return await FORM.post(request, services, staff, signal_id)
