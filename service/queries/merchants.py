@@ -28,10 +28,14 @@ class MerchantFile:
     agreements: list[Agreement]  # published clauses only
 
 
+COUNT_CAP = 10_000  # the registry list's total is exact up to this many merchants; beyond, "10,000+"
+
+
 @dataclass(frozen=True, slots=True)
 class MerchantPage:
     items: list[Merchant]
-    total: int
+    total: int  # exact, or a lower bound when total_is_lower_bound
+    total_is_lower_bound: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +75,13 @@ async def list_merchants(
     f = MerchantFilter(
         q=(q or "").strip() or None, kind=kind, unverified=unverified, limit=limit, offset=offset
     )
+    # counted up to the cap, or one past the page asked for (so a deep page knows whether one follows)
+    cap = max(COUNT_CAP, offset + limit + 1)
     async with pool.acquire() as conn:
-        items, total = await merchants.list_for_staff(conn, f)
-    return MerchantPage(items, total)
+        items = await merchants.list_for_staff(conn, f)
+        counted = await merchants.count_for_staff(conn, f, cap + 1)
+    capped = counted > cap
+    return MerchantPage(items, cap if capped else counted, total_is_lower_bound=capped)
 
 
 async def case_merchant(pool: asyncpg.Pool, case_id: int) -> CaseMerchant:
@@ -165,12 +173,13 @@ class MerchantSummary(msgspec.Struct):
 
 
 class MerchantList(msgspec.Struct):
-    total: int
+    total: int  # exact unless total_is_lower_bound: then "at least this many" (the count stops there)
     items: list[MerchantSummary]
+    total_is_lower_bound: bool = False
 
     @classmethod
     def of(cls, page: MerchantPage) -> MerchantList:
-        return cls(page.total, [MerchantSummary.of(m) for m in page.items])
+        return cls(page.total, [MerchantSummary.of(m) for m in page.items], page.total_is_lower_bound)
 
 
 class MerchantView(MerchantSummary):

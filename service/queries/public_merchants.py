@@ -13,6 +13,7 @@ from domain import public_records as rules
 from domain.taxonomy import Taxonomy
 from service.store import public_merchants as store
 from service.store import reference
+from service.store.rows import from_attrs
 from service.usecases.clock import local_date, local_time
 
 PAGE_SIZE = 50
@@ -95,17 +96,7 @@ class FiguresView(msgspec.Struct, frozen=True):
                          labels[code].en if code in labels else code, n)
             for code, n in sorted(f.by_problem.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99)))
         ]  # fmt: skip
-        return cls(
-            complaints=f.complaints,
-            by_problem=by_problem,
-            replies_due=f.replies_due,
-            replies_on_time=f.replies_on_time,
-            on_time_share=f.on_time_share,
-            resolved=f.resolved,
-            resolved_share=f.resolved_share,
-            first_payments=f.first_payments,
-            late=f.late,
-        )
+        return from_attrs(cls, f, by_problem=by_problem)  # the counts, and the shares f computes
 
 
 class MerchantRecord(msgspec.Struct, frozen=True):
@@ -214,9 +205,20 @@ class OwnEntry(msgspec.Struct, frozen=True):
 
 
 async def own_entry(
-    conn: asyncpg.Connection, merchant_id: int, period: rules.Period, threshold: int, *, today: date
+    conn: asyncpg.Connection,
+    merchant_id: int,
+    period: rules.Period,
+    threshold: int,
+    *,
+    today: date,
+    published: bool = False,
 ) -> OwnEntry:
-    f = await store.figures_of(conn, merchant_id, period, today=today)
+    """The merchant's entry for `period`: counted now (its preview), or `published` as the period's
+    publication holds it."""
+    if published:
+        f = await store.published_figures(conn, period.end, merchant_id)
+    else:
+        f = await store.figures_of(conn, merchant_id, period, today=today)
     held = await store.withholding(conn, merchant_id)
     t = await reference.taxonomy(conn)
     return OwnEntry(

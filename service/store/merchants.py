@@ -152,9 +152,15 @@ async def lock_name_address(conn: asyncpg.Connection, name: str, address: str) -
     await conn.execute(SQL["merchants_lock_name_address"], name, address)
 
 
-async def list_for_staff(conn: asyncpg.Connection, f: MerchantFilter) -> tuple[list[Merchant], int]:
+async def list_for_staff(conn: asyncpg.Connection, f: MerchantFilter) -> list[Merchant]:
     rows = await conn.fetch(SQL["merchants_list"], f.q, f.kind, f.unverified, f.limit, f.offset)
-    return [_merchant(r) for r in rows], (rows[0]["total"] if rows else 0)
+    return [_merchant(r) for r in rows]
+
+
+async def count_for_staff(conn: asyncpg.Connection, f: MerchantFilter, cap: int) -> int:
+    """How many merchants the filters match, counting no further than `cap`."""
+    counted: int = await conn.fetchval(SQL["merchants_count_capped"], f.q, f.kind, f.unverified, cap)
+    return counted
 
 
 async def set_verified(conn: asyncpg.Connection, merchant_id: int, at: datetime) -> bool:

@@ -55,16 +55,27 @@ async def publish(
     return True
 
 
+NO_FIGURES = rules.Figures(
+    complaints=0, by_problem={}, replies_due=0, replies_on_time=0, resolved=0, first_payments=0, late=0
+)
+
+
 async def figures_of(
     conn: asyncpg.Connection, merchant_id: int, period: rules.Period, *, today: date
 ) -> rules.Figures:
-    """One merchant's figures for a period, counted now (its link's preview of the coming publication)."""
+    """One merchant's figures for a period, counted now as a publication made today would count them (its
+    own preview of the coming publication)."""
     row = await conn.fetchrow(
         SQL["public_merchants_figures_of"],
         period.end, period.start, list(rules.NOT_COUNTED), list(rules.RESOLVED), today, merchant_id,
     )  # fmt: skip
-    assert row is not None  # an aggregate always answers
-    return figures(row)
+    return figures(row) if row else NO_FIGURES
+
+
+async def published_figures(conn: asyncpg.Connection, period_end: date, merchant_id: int) -> rules.Figures:
+    """One merchant's figures as the publication of the period ending `period_end` holds them (made)."""
+    row = await conn.fetchrow(SQL["public_merchants_figures_get"], period_end, merchant_id)
+    return figures(row) if row else NO_FIGURES
 
 
 async def entries(

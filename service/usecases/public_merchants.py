@@ -77,12 +77,18 @@ async def published(
 async def own_entries(
     pool: asyncpg.Pool, merchant_id: int, *, now: datetime
 ) -> tuple[read.OwnEntry, read.OwnEntry]:
-    """A merchant's entry in the coming publication (counted so far) and in the one in public now."""
+    """A merchant's entry in the coming publication (counted so far, for this merchant only) and in the one
+    in public now (as published; counted the same way while that publication has not been made yet)."""
     today = local_date(now)
+    last = today.replace(day=1) - rules.ONE_DAY
     async with pool.acquire() as conn:
-        return (
-            await _own(conn, merchant_id, rules.month_end(today), today),
-            await _own(conn, merchant_id, today.replace(day=1) - rules.ONE_DAY, today),
+        coming = await _own(conn, merchant_id, rules.month_end(today), today)
+        pub = await store.publication(conn, last)
+        if pub is None:
+            return coming, await _own(conn, merchant_id, last, today)
+        period = rules.Period(pub["period_start"], pub["period_end"])
+        return coming, await read.own_entry(
+            conn, merchant_id, period, pub["threshold"], today=today, published=True
         )
 
 
@@ -117,14 +123,19 @@ async def write_reply(pool: asyncpg.Pool, token: str, cmd: WriteReply, *, now: d
     return ReplyWritten(merchant_id, version, local_date(now))
 
 
+async def _lock_merchant(conn: asyncpg.Connection, merchant_id: int) -> None:
+    """The merchant's row locked until the transaction ends (NotFound for an unknown merchant)."""
+    if await store.lock_merchant(conn, merchant_id) is None:
+        raise NotFound(f"merchant {merchant_id}")
+
+
 async def withhold(
     pool: asyncpg.Pool, merchant_id: int, staff: StaffUser, cmd: WithholdEntry, *, now: datetime
 ) -> EntryState:
     """Keep a merchant's entry off the public page and API, with the reason (an office event)."""
     reason = rules.clean_reason(cmd.reason)
     async with pool.acquire() as conn, conn.transaction():
-        if await store.lock_merchant(conn, merchant_id) is None:
-            raise NotFound(f"merchant {merchant_id}")
+        await _lock_merchant(conn, merchant_id)
         if not await store.withhold(conn, merchant_id, reason, staff.actor, now):
             raise Conflict("该商家的公示已暂停 / the entry is withheld already")
         await office.add_event(
@@ -143,8 +154,7 @@ async def restore(
     """Publish a withheld entry again, with the reason (an office event naming the withholding lifted)."""
     reason = rules.clean_reason(cmd.reason)
     async with pool.acquire() as conn, conn.transaction():
-        if await store.lock_merchant(conn, merchant_id) is None:
-            raise NotFound(f"merchant {merchant_id}")
+        await _lock_merchant(conn, merchant_id)
         lifted = await store.restore(conn, merchant_id)
         if lifted is None:
             raise Conflict("该商家的公示未被暂停 / the entry is not withheld")

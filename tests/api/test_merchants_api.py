@@ -10,8 +10,10 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.queries import merchants as read_merchants
 from service.settings import Settings
 from service.usecases import merchants
+from service.web.pages import merchants as merchant_pages
 from tests.support.casework import browser_of
 from tests.support.factories import fresh_uscc
 from tests.support.html import csrf_token
@@ -215,6 +217,30 @@ async def test_list_search_filters_and_pages(
     assert r.status_code == 200 and r.json()["verified"] is True
     r = await client.get("/api/v1/merchants", params={"q": f"筛选测试{tag}", "unverified": "true"}, headers=h)
     assert r.json()["total"] == 0
+
+
+async def test_the_total_stops_at_its_cap(
+    client: Client, browser: Client, staff: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list counts no further than its cap (or one past the page asked for): "2+" then, not every
+    merchant read for a figure; a page further on is counted that far, so it still has a next page."""
+    tag = fresh_uscc()[-8:]
+    for i in range(4):
+        await create(client, staff, name=f"计数上限{tag}店{i}")
+    monkeypatch.setattr(read_merchants, "COUNT_CAP", 2)
+    monkeypatch.setattr(merchant_pages, "PAGE_SIZE", 1)
+    h, q = staff["mediator"].headers, f"计数上限{tag}"
+
+    first = (await client.get("/api/v1/merchants", params={"q": q, "limit": 1}, headers=h)).json()
+    assert (first["total"], first["total_is_lower_bound"], len(first["items"])) == (2, True, 1)
+    deep = (await client.get("/api/v1/merchants", params={"q": q, "limit": 1, "offset": 2}, headers=h)).json()
+    assert (deep["total"], deep["total_is_lower_bound"]) == (4, False)  # counted up to that page and past it
+    every = (await client.get("/api/v1/merchants", params={"q": q}, headers=h)).json()
+    assert (every["total"], every["total_is_lower_bound"]) == (4, False)
+
+    page = await browser.get("/staff/merchants", params={"q": q})
+    assert page.status_code == 200
+    assert "共 <strong>2+</strong> 家" in page.text and "offset=1" in page.text  # and a next page
 
 
 # --- commitments and arbitration clauses ----------------------------------------------------------

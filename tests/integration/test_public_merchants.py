@@ -1,10 +1,12 @@
 """消费评议 (issue 18 §1) on the real database: who is named (the threshold, the window, what counts), the
 figures and their definitions on a small fixture, the clean-record list, a publication made once, the
-merchant's own preview, and withholding with its office events."""
+merchant's own preview (what the publication then publishes) and the entry in public read from the
+publication, and withholding with its office events."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -13,10 +15,11 @@ from domain import public_records as rules
 from domain.disclosure import DEFAULT_POLICY
 from domain.errors import Conflict, ValidationFailed
 from domain.roles import Role
+from service.queries import public_merchants as read
 from service.store import public_merchants as store
 from service.store.staff import StaffUser
 from service.usecases import public_merchants
-from service.usecases.clock import utcnow
+from service.usecases.clock import local_date, utcnow
 from service.usecases.public_merchant_commands import RestoreEntry, WithholdEntry
 from tests.support.public_records import accepted, noon, not_accepted, own_month, verified_merchant
 
@@ -130,6 +133,71 @@ async def test_a_publication_is_made_once_and_the_preview_counts_live(
     async with pool.acquire() as conn:
         mine = await public_merchants.read.own_entry(conn, merchant_id, period, 3, today=today_local)
     assert mine.figures.complaints == 4 and mine.named  # the merchant's own view counts as of now
+
+
+async def test_the_preview_is_what_the_publication_then_publishes(
+    pool: asyncpg.Pool, today_local: date
+) -> None:
+    month, period = own_month(today_local)
+    m = await verified_merchant(pool)
+    on = period.end - timedelta(days=70)
+    due, later = on + timedelta(days=5), period.end + timedelta(days=20)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, m, on, n=2, mediation_due=later)  # open, their deadline after the period
+        await accepted(conn, m, on, problem_type="price", mediation_due=on + timedelta(days=30))  # late
+        await accepted(conn, m, on, status="arbitration", mediation_due=on + timedelta(days=30))  # not late
+        settled = await accepted(conn, m, on, status="closed", outcome="settled", closed_at=None)
+        paid = await accepted(conn, m, on, status="closed", outcome="paid_by_merchant", route="first_payment")
+        fp: dict[str, Any] = {"route": "first_payment", "mediation_due": later}
+        refused = await accepted(conn, m, on, problem_type="after_sales", **fp)
+        missed = await accepted(conn, m, on, **fp)
+        notified = await accepted(conn, m, on, **fp)
+        await accepted(conn, m, on, outcome="spam", status="closed", closed_at=None)  # not counted
+        await conn.execute(
+            "UPDATE cases SET closed_at = decided_at + interval '10 days' WHERE id = any($1::bigint[])",
+            settled + paid,
+        )
+        await first_payment(conn, paid[0], m, "paid_by_merchant", reply_due=due, paid_fen=10000,
+                            paid_on=due)  # fmt: skip
+        await first_payment(conn, refused[0], m, "refused", reply_due=due)
+        await first_payment(conn, missed[0], m, "deadline_missed", reply_due=due, reply_overdue_at=noon(due))
+        await first_payment(conn, notified[0], m, "notified", reply_due=due)
+    # a day of the month after: the publication of `month` is the one in public
+    now = noon(rules.month_end(month) + timedelta(days=3))
+
+    coming, before = await public_merchants.own_entries(pool, m, now=now)  # not published yet: counted
+    pub = await public_merchants.published(pool, now=now, month=month, limit=200)
+    _, after = await public_merchants.own_entries(pool, m, now=now)  # read from the publication
+
+    entry = next(e for e in pub.merchants if e.merchant_id == m)
+    f = before.figures
+    assert (f.complaints, f.resolved, f.late, f.first_payments) == (9, 2, 1, 1)
+    assert (f.replies_due, f.replies_on_time) == (3, 2)  # paid by its date, refused; not the missed one
+    assert entry.figures == before.figures == after.figures
+    assert (after.period_start, after.period_end, after.threshold, after.named) == (
+        before.period_start, before.period_end, pub.threshold, True,
+    )  # fmt: skip
+    assert coming.period_end == rules.month_end(local_date(now)) and coming.figures.complaints == 9
+
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, m, period.end - timedelta(days=1))  # a late entry into the period
+    _, in_public = await public_merchants.own_entries(pool, m, now=now)
+    assert in_public.figures == entry.figures  # what is in public, as published
+    async with pool.acquire() as conn:
+        live = await read.own_entry(conn, m, period, 3, today=local_date(now))
+    assert live.figures.complaints == 10  # the preview counts as of now
+
+
+async def test_a_merchant_without_complaints_counts_nothing(pool: asyncpg.Pool, today_local: date) -> None:
+    month, period = own_month(today_local)
+    m = await verified_merchant(pool)
+    async with pool.acquire() as conn:
+        mine = await read.own_entry(conn, m, period, 3, today=today_local)
+    assert (mine.figures.complaints, mine.figures.by_problem, mine.named) == (0, [], False)
+    assert mine.figures.on_time_share is None and mine.figures.resolved_share is None
+    pub = await public_merchants.published(pool, now=utcnow(), month=month, limit=200)
+    async with pool.acquire() as conn:
+        assert await store.published_figures(conn, pub.period_end, m) == store.NO_FIGURES
 
 
 async def test_withholding_is_recorded_and_lifting_it_restores_the_entry(
