@@ -69,6 +69,60 @@ async def route_case_job(ctx: dict[str, Any], case_id: int, request_id: str | No
         structlog.contextvars.clear_contextvars()
 
 
+async def route_cases_job(
+    ctx: dict[str, Any],
+    case_ids: list[int],
+    request_ids: list[str | None] | None = None,
+    request_id: str | None = None,
+) -> dict[str, int]:
+    """A batch of routing jobs (the relay's, under a backlog: service.usecases.jobs.handovers), each case in
+    its own transaction, as `route_case_job` would.
+
+    A case the database could not be reached for stops the batch there: that case and the rest are retried
+    with the same backoff (a retry routes only the cases whose jobs are still unfinished, so the others are
+    not routed again), and recorded as failed after the last try. Any other error fails that case alone:
+    the batch goes on, and the job then fails, leaving the case's outbox row for the sweeper (as a single
+    job's failure does). A worker killed mid-batch leaves the cases not yet done unfinished in the outbox:
+    arq runs the batch again once its claim expires, and the sweeper re-enqueues them in any case.
+    """
+    del request_id  # a batch carries each case's own
+    cases = list(zip(case_ids, request_ids or [None] * len(case_ids), strict=True))
+    if ctx["job_try"] > 1:  # a retry: only the cases not done yet
+        unfinished = await jobs.unfinished_cases(ctx["pool"], case_ids)
+        cases = [(case_id, rid) for case_id, rid in cases if case_id in unfinished]
+    counts: dict[str, int] = {}
+    broken: list[tuple[int, BaseException]] = []
+    lost: list[int] = []
+    error: BaseException | None = None
+    for index, (case_id, rid) in enumerate(cases):
+        structlog.contextvars.bind_contextvars(request_id=rid, job="route_case", case_id=case_id)
+        try:
+            outcome = await routing.route_case(ctx["pool"], case_id, now=utcnow(), request_id=rid)
+        except NotFound:
+            log.warning("route_case: no such case")
+            outcome = "no_such_case"
+        except Exception as exc:
+            if connection_lost(exc):
+                lost, error = [c for c, _ in cases[index:]], exc
+                break
+            log.exception("route_case failed")
+            broken.append((case_id, exc))
+            continue
+        finally:
+            structlog.contextvars.clear_contextvars()
+        counts[outcome] = counts.get(outcome, 0) + 1
+    if lost:
+        if ctx["job_try"] > len(BACKOFF_S):
+            for case_id in lost:
+                await jobs.record_failure(ctx["pool"], f"route_case:{case_id}", str(error))
+            return {**counts, "gave_up": len(lost)}
+        raise Retry(defer=BACKOFF_S[ctx["job_try"] - 1]) from error
+    if broken:
+        failed = ", ".join(str(case_id) for case_id, _ in broken)
+        raise RuntimeError(f"routing failed for case(s) {failed}") from broken[0][1]
+    return counts
+
+
 async def deadlines_job(ctx: dict[str, Any]) -> dict[str, int]:
     """Every 15 minutes: raise, once each, the flags of deadlines that passed. Nothing is decided."""
     now = utcnow()
@@ -317,7 +371,10 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         _cron(open_data_job, queue, 1800, minute={40}),
     ]
     return ResilientWorker(
-        functions=[func(_counted(route_case_job), name="route_case_job")],
+        functions=[
+            func(_counted(route_case_job), name="route_case_job"),
+            func(_counted(route_cases_job), name="route_cases_job"),
+        ],
         # a burst worker (tests, one-off runs) only drains the queue; schedules belong to long-running ones
         cron_jobs=[] if burst else crons,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),

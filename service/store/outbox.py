@@ -44,3 +44,8 @@ async def mark_done(conn: asyncpg.Connection, *job_keys: str) -> None:
 
 async def mark_failed(conn: asyncpg.Connection, job_key: str, error: str) -> None:
     await conn.execute(SQL["outbox_mark_failed"], job_key, error[:500])
+
+
+async def unfinished(conn: asyncpg.Connection, job_keys: list[str]) -> set[str]:
+    """Which of these job keys are not done yet (one round trip)."""
+    return {r["job_key"] for r in await conn.fetch(SQL["outbox_unfinished"], job_keys)}

@@ -38,3 +38,12 @@ async def set_route(
     at: datetime,
 ) -> None:
     await conn.execute(SQL["cases_set_route"], case_id, status, route, explanation, merchant_id, at)
+
+
+async def note_pending(
+    conn: asyncpg.Connection, case_id: int, *, at: datetime, request_id: str | None, job_keys: list[str]
+) -> bool:
+    """On a case locked while it awaits acceptance: its one routing_pending event and its routing jobs done,
+    in one statement; whether the event was written now."""
+    written: bool = await conn.fetchval(SQL["routing_note_pending"], case_id, at, request_id, job_keys)
+    return written

@@ -65,6 +65,11 @@ async def locked_record(conn: asyncpg.Connection, case_id: int) -> asyncpg.Recor
     return row
 
 
+def job_keys(case_id: int) -> list[str]:
+    """The outbox keys of a case's routing jobs: at registration, and after acceptance."""
+    return [f"route_case:{case_id}", f"route_case:{case_id}:accepted"]
+
+
 async def route_case(
     pool: asyncpg.Pool, case_id: int, *, now: datetime, request_id: str | None = None
 ) -> str:
@@ -72,12 +77,17 @@ async def route_case(
         locked = await cases.lock(conn, case_id)
         if locked is None:
             raise NotFound(f"case {case_id}")
-        if locked["status"] == Status.RECEIVED:  # the job of every new complaint: the status says enough
-            outcome = await note_pending(conn, case_id, now=now, request_id=request_id)
+        if locked["status"] == Status.RECEIVED:
+            # the job of every new complaint: the status says enough, and the event and the jobs' done
+            # mark are one statement (four round trips in all, with BEGIN and COMMIT; issue 17)
+            noted = await store.note_pending(
+                conn, case_id, at=now, request_id=request_id, job_keys=job_keys(case_id)
+            )
+            outcome = "awaiting_acceptance" if noted else "already_recorded"
         else:
             row = await cases.by_id(conn, case_id)
             outcome = await route_locked(conn, row, now=now, request_id=request_id)
-        await outbox.mark_done(conn, f"route_case:{case_id}", f"route_case:{case_id}:accepted")
+            await outbox.mark_done(conn, *job_keys(case_id))
     log.info("route_case", case_id=case_id, outcome=outcome)
     return outcome
 

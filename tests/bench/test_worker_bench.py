@@ -7,7 +7,9 @@ Everything runs as the operator runs it, each in its own process: `disputes serv
 1. drain, for one and then two workers: N complaints are filed while no worker runs (the filing rate of
    one web process), their outbox rows are held back (marked as handed over), the workers are started,
    and once they are up the rows are relayed in one go by the relay's own code (`jobs.relay_outbox`).
-   jobs/s = N / (the last job's `done_at` − the moment the relay began): what the workers can do;
+   jobs/s = N / (the last job's `done_at` − the moment the relay began): what the workers can do. A job is
+   one case's routing (its outbox row); the relay hands a backlog to arq in batches (`route_cases_job`,
+   about `jobs.ROUTE_SPREAD` arq jobs a pass), so jobs/s is cases routed a second;
 2. stream: one web process files N complaints while one worker runs, as in production; a sampler reads
    the unfinished routing jobs every 0.2 s: the backlog's peak size and the peak age of its oldest job.
 
@@ -189,6 +191,7 @@ async def test_routing_jobs_keep_up(settings: Settings, databases: Databases, tm
     filing: list[Rate] = []
     rates: dict[int, Rate] = {}
     stream = Backlog()
+    load_before = os.getloadavg()[0]  # the machine may be shared: the figures say how busy it was
     try:
         with serve(real_server(s, port), server_env(s), port, tmp_path / "web.log") as web:
             for count in (1, 2):
@@ -214,7 +217,9 @@ async def test_routing_jobs_keep_up(settings: Settings, databases: Databases, tm
         f"{show('two workers drain', two, 'jobs')}\n"
         f"  one worker / one web process      : {one.per_s / filed.per_s:7.2f} wall clock, "
         f"{one.per_cpu_s / filed.per_cpu_s:.2f} per CPU-s  (target ≥ 1)\n"
-        f"  two workers / one worker          : {two.per_s / one.per_s:7.2f} wall clock  (target ≈ 2)\n"
+        f"  two workers / one worker          : {two.per_s / one.per_s:7.2f} wall clock  (target ≈ 2), "
+        f"{two.per_cpu_s / one.per_cpu_s:.2f} per CPU-s (≈ 1: each worker as efficient as one alone)\n"
         f"  stream, one worker while the web files at {streamed.per_s:.0f}/s: "
-        f"backlog peak {stream.peak_jobs} jobs, oldest {stream.peak_age_s:.1f} s"
+        f"backlog peak {stream.peak_jobs} jobs, oldest {stream.peak_age_s:.1f} s\n"
+        f"  load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}"
     )
