@@ -7,7 +7,7 @@ a year is marked provisional so it can be recomputed once the administrator load
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -119,6 +119,23 @@ def working_days_between(cal: WorkCalendar, start: date, end: date) -> int:
     if end >= start:
         return _count_workdays(cal, start + _DAY, end + _DAY)[0]
     return -max(1, _count_workdays(cal, end + _DAY, start + _DAY)[0])
+
+
+def countdowns(cal: WorkCalendar, today: date, dues: Iterable[date]) -> dict[date, int]:
+    """`working_days_between(cal, today, due)` for each due date, counting each day between them once:
+    a page of cases long overdue (a queue sorted by deadline starts with the oldest) costs one walk from
+    the oldest deadline to today, not one per case."""
+    out: dict[date, int] = {}
+    given = set(dues)
+    ahead, day, count = sorted(d for d in given if d >= today), today + _DAY, 0
+    for due in ahead:
+        count += _count_workdays(cal, day, due + _DAY)[0]
+        out[due], day = count, due + _DAY
+    behind, stop, count = sorted((d for d in given if d < today), reverse=True), today + _DAY, 0
+    for due in behind:
+        count += _count_workdays(cal, due + _DAY, stop)[0]
+        out[due], stop = -max(1, count), due + _DAY
+    return out
 
 
 def _check_period(n: int) -> None:

@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 from domain import acceptance
-from domain.calendar import add_working_days, working_days_between
+from domain.calendar import add_working_days, countdowns, working_days_between
 from domain.errors import NotFound
 from domain.lifecycle import Action, CaseState, Status, allowed_actions
 from service.queries import cursors
@@ -108,11 +108,12 @@ async def queue(
         rows = await cases.list_for_staff(conn, f)
         counted = await cases.count_for_staff(conn, f, COUNT_CAP + 1)
     more, rows = len(rows) > limit, rows[:limit]
+    left = countdowns(calendar, today, (r["next_due"] for r in rows if r["next_due"]))
     items = [
         QueueItem(
             **QueueCase.fields_of(r),
             provisional=_provisional_of(r),
-            working_days_left=working_days_between(calendar, today, r["next_due"]) if r["next_due"] else None,
+            working_days_left=left[r["next_due"]] if r["next_due"] else None,
             overdue_flagged=r["acceptance_overdue_at"] is not None,
             due_kind=r["due_kind"],
         )

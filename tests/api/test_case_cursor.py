@@ -224,6 +224,7 @@ async def test_the_count_stops_at_its_cap(
 PLANNED = [
     (case_store.CaseFilter(), "cases_queue_open_idx"),
     (case_store.CaseFilter(statuses=("closed",)), "cases_queue_status_idx"),
+    (case_store.CaseFilter(statuses=("received",)), "cases_queue_status_idx"),
     (case_store.CaseFilter(category="food"), "cases_queue_category_idx"),
     (case_store.CaseFilter(subdistrict="banshan"), "cases_queue_subdistrict_idx"),
 ]

@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.calendar import (
     Deadline,
@@ -18,6 +20,7 @@ from domain.calendar import (
     add_calendar_days,
     add_working_days,
     compute_deadline,
+    countdowns,
     paused_amount,
     working_days_between,
 )
@@ -213,3 +216,17 @@ def test_paused_deadline_into_unannounced_year_is_provisional() -> None:
 )
 def test_working_days_between(start: str, end: str, days: int) -> None:
     assert working_days_between(CAL, D(start), D(end)) == days
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    today=st.dates(date(2024, 6, 1), date(2027, 6, 30)),
+    offsets=st.lists(st.integers(-900, 400), max_size=60),
+)
+def test_countdowns_agree_with_one_countdown_per_deadline(today: date, offsets: list[int]) -> None:
+    """The queue's page-at-once countdowns (holidays, make-up days, unannounced years, rest days on either
+    side) are exactly working_days_between for every deadline, repeated deadlines included."""
+    dues = [today + timedelta(days=n) for n in offsets]
+    left = countdowns(CAL, today, iter(dues))  # any iterable, read once
+    assert set(left) == set(dues)
+    assert all(left[due] == working_days_between(CAL, today, due) for due in dues)
