@@ -32,11 +32,12 @@ def cmd_dev(settings: Settings, args: argparse.Namespace) -> None:
             "SECRET_KEY": settings.secret_key,
         }
         exe = [sys.executable, "-m", "service.cli"]
+        host, port = args.host or settings.host, args.port or settings.port  # HOST, PORT as for `serve`
         children = [
-            subprocess.Popen([*exe, "serve", "--host", args.host, "--port", str(args.port)], env=env),
+            subprocess.Popen([*exe, "serve", "--host", host, "--port", str(port)], env=env),
             subprocess.Popen([*exe, "worker"], env=env),
         ]
-        print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops everything)", flush=True)
+        print(f"serving on http://{host}:{port}/ (Ctrl-C stops everything)", flush=True)
         _wait_for_children(children)
     finally:
         servers.stop()
@@ -68,7 +69,7 @@ def _wait_for_children(children: Sequence[subprocess.Popen[bytes]]) -> None:
 
 def register(sub: Subcommands) -> None:
     p = sub.add_parser("dev", help="servers, migrations, demo data, web and worker together")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: PORT, else 8000")
     p.add_argument("--cases", type=int, default=DEMO_CASES)
     p.set_defaults(run=cmd_dev)
