@@ -55,6 +55,13 @@ async def horizon(conn: asyncpg.Connection) -> tuple[date, rollups.Watermark]:
     return await rollups.horizon(conn)
 
 
+async def fresh_month(conn: asyncpg.Connection, month: date) -> ind.MonthCounts | None:
+    """An ended month's rollup, if its snapshot saw every change logged for the month since (in a
+    statistics snapshot; call only for a month before `horizon`'s open month). None: count it live."""
+    stored = await rollups.fresh(conn, rollups.MONTHS, month, ind.add_months(month, 1), ind.VERSION)
+    return stored.get(month)
+
+
 def _runs(months: list[date]) -> list[tuple[date, date]]:
     """Consecutive months as [first, end) ranges: one set of queries for each."""
     runs: list[tuple[date, date]] = []

@@ -72,21 +72,28 @@ def _check_closed(month: date, now: datetime) -> None:
 
 
 async def compute(conn: asyncpg.Connection, read: statistics.Reader, month: date) -> dict[str, object]:
-    """The figures of a month from the data as it stands (call inside `statistics_snapshot`)."""
+    """The figures of a month from the data as it stands, every count live (call inside
+    `statistics_snapshot`)."""
     figures, _ = await _figures_and_counts(conn, read, month)
     return figures
 
 
 async def _figures_and_counts(
-    conn: asyncpg.Connection, read: statistics.Reader, month: date
+    conn: asyncpg.Connection, read: statistics.Reader, month: date, counted: ind.MonthCounts | None = None
 ) -> tuple[dict[str, object], ind.MonthCounts]:
+    """The month's figures; its aggregates `counted` already (a fresh rollup) or counted now."""
     end = ind.add_months(month, 1)
-    counts_by_month, tables, signal_rows = await asyncio.gather(
-        statistics.month_counts(read, month, end),
+    tables_and_signals = asyncio.gather(
         statistics.month_tables(read, month, end, ind.TOP_MERCHANTS),
         product_signals.month_tables(read, month, end),
     )
-    counts = counts_by_month.get(month, ind.MonthCounts())
+    if counted is None:
+        (tables, signal_rows), by_month = await asyncio.gather(
+            tables_and_signals, statistics.month_counts(read, month, end)
+        )
+        counts = by_month.get(month, ind.MonthCounts())
+    else:
+        (tables, signal_rows), counts = await tables_and_signals, counted
     taxonomy = await reference.taxonomy(conn)
     bases = {"mom": ind.add_months(month, -1), "yoy": ind.add_months(month, -12)}
     stored = await statistics.summaries(conn, list(bases.values()))
@@ -108,13 +115,16 @@ async def produce(
 ) -> Return:
     """Compute a month and store it: version 1; unchanged when the figures are the same as the latest
     version (nothing stored, `created` False); else a restatement listing what changed. Computed from
-    `read_pool` (a replica, once it has caught up) when given, stored on `pool` (the primary); the month's
-    indicator rollup is stored from the same counts."""
+    `read_pool` (a replica, once it has caught up) when given, stored on `pool` (the primary). The
+    month's aggregates are its indicator rollup when that is fresh in the snapshot (the hourly rollup job
+    has usually counted an ended month before its return is due: the same queries, and any later write
+    into the month makes it stale), else counted now and stored as its rollup."""
     _check_closed(month, now)
     async with statistics_snapshot(read_pool or pool, primary=pool) as (conn, read):
         open_month, watermark = await indicator_rollups.horizon(conn)
-        figures, counts = await _figures_and_counts(conn, read, month)
-    if month < open_month:
+        rolled_up = await indicator_rollups.fresh_month(conn, month) if month < open_month else None
+        figures, counts = await _figures_and_counts(conn, read, month, rolled_up)
+    if month < open_month and rolled_up is None:
         await indicator_rollups.write_back(pool, indicator_rollups.Counted({}, watermark, {month: counts}))
     digest = ind.content_hash(figures)
     async with pool.acquire() as conn, conn.transaction():

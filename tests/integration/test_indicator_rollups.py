@@ -311,3 +311,41 @@ async def test_a_rollup_is_stored_with_the_return(
     counted = await read(db, months, today_local)
     assert month not in counted.to_store  # the return's counts were stored as the month's rollup
     assert ret.figures["summary"]["received"] == counted.counts[month].received
+
+
+async def test_the_return_counts_from_a_fresh_rollup_and_live_once_its_month_changed(
+    db: asyncpg.Pool, months: list[date], today_local: date
+) -> None:
+    month = months[-3]
+    await indicator_rollups.refresh(db, db, today=today_local)
+    assert month in await fresh_months(db, months)
+
+    async def counted_live() -> dict[str, object]:
+        async with returns.statistics_snapshot(db) as (conn, reader):
+            return await returns.compute(conn, reader, month)
+
+    ret = await returns.produce(db, month, actor="cli", now=utcnow())
+    assert ret.figures == await counted_live()  # the rollup's counts are the live ones
+
+    # Marked in the rollup alone (no write the triggers log): the return reads the rollup, not the cases.
+    real = ret.figures["summary"]["received"]
+    async with db.acquire() as conn:
+        await conn.execute(
+            "UPDATE indicator_rollups SET counts = jsonb_set(counts, '{received}', to_jsonb($2::int))"
+            " WHERE month = $1",
+            month,
+            real + 1000,
+        )
+    marked = await returns.produce(db, month, actor="cli", now=utcnow())
+    assert marked.figures["summary"]["received"] == real + 1000
+
+    # A letter entered late into the month: the rollup is stale, the return counts live again (a
+    # restatement of the marked version) and stores what it counted as the month's rollup.
+    async with db.acquire() as conn:
+        await Data(conn, prefix="L").case("late letter", at(month + timedelta(days=9)))
+    assert month not in await fresh_months(db, months)
+    restated = await returns.produce(db, month, actor="cli", now=utcnow())
+    assert restated.figures["summary"]["received"] == real + 1
+    assert restated.figures == await counted_live()
+    assert restated.version == marked.version + 1
+    assert month in await fresh_months(db, months)
