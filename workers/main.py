@@ -170,11 +170,14 @@ async def product_signals_job(ctx: dict[str, Any]) -> int:
     return len(raised)
 
 
-async def public_merchants_job(ctx: dict[str, Any]) -> str:
+async def public_merchants_job(ctx: dict[str, Any]) -> dict[str, Any]:
     """Hourly: the month's 消费评议 publication, made once its last month has ended (one aggregate over the
-    period), so that no public reader waits for it; a no-op once made."""
-    pub = await public_merchants.published(ctx["pool"], now=utcnow(), limit=1)
-    return pub.period_end.isoformat()
+    period), so that no public reader waits for it (a no-op once made); then the large merchants' own
+    previews of the coming one, counted afresh."""
+    now = utcnow()
+    pub = await public_merchants.published(ctx["pool"], now=now, limit=1)
+    previews = await public_merchants.count_previews(ctx["pool"], now=now)
+    return {"published": pub.period_end.isoformat(), "previews": previews}
 
 
 def _enqueuer(redis: ArqRedis, queue_name: str) -> jobs.Enqueue:

@@ -202,6 +202,7 @@ class OwnEntry(msgspec.Struct, frozen=True):
     withheld: bool
     withheld_reason: str | None  # staff only (the merchant's link shows that it is withheld, not why)
     withheld_at: datetime | None
+    counted_at: datetime | None = None  # a large merchant's preview, as the hourly job counted it (local)
 
 
 async def own_entry(
@@ -213,10 +214,13 @@ async def own_entry(
     today: date,
     published: bool = False,
 ) -> OwnEntry:
-    """The merchant's entry for `period`: counted now (its preview), or `published` as the period's
-    publication holds it."""
+    """The merchant's entry for `period`: its preview (as the hourly job counted it today for a large
+    merchant, else counted now), or `published` as the period's publication holds it."""
+    counted_at = None
     if published:
         f = await store.published_figures(conn, period.end, merchant_id)
+    elif stored := await store.preview(conn, merchant_id, period, today=today):
+        f, counted_at = stored[0], local_time(stored[1])
     else:
         f = await store.figures_of(conn, merchant_id, period, today=today)
     held = await store.withholding(conn, merchant_id)
@@ -231,4 +235,5 @@ async def own_entry(
         withheld=held is not None,
         withheld_reason=held["reason"] if held else None,
         withheld_at=local_time(held["withheld_at"]) if held else None,
+        counted_at=counted_at,
     )

@@ -72,6 +72,29 @@ async def figures_of(
     return figures(row) if row else NO_FIGURES
 
 
+async def refresh_previews(
+    conn: asyncpg.Connection, period: rules.Period, *, today: date, at: datetime, from_complaints: int
+) -> int:
+    """Replace the stored previews (in the caller's transaction) by the period's figures, counted now, of
+    every merchant with at least `from_complaints` complaints in it; how many were stored."""
+    await conn.execute(SQL["public_merchants_previews_lock"])
+    await conn.execute("DELETE FROM public_merchant_previews")
+    status: str = await conn.execute(
+        SQL["public_merchants_previews_refresh"],
+        period.end, period.start, list(rules.NOT_COUNTED), list(rules.RESOLVED), today, from_complaints, at,
+    )  # fmt: skip
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def preview(
+    conn: asyncpg.Connection, merchant_id: int, period: rules.Period, *, today: date
+) -> tuple[rules.Figures, datetime] | None:
+    """The merchant's stored preview of the period as counted today, and when; None: count it live."""
+    query = SQL["public_merchants_preview_get"]
+    row = await conn.fetchrow(query, merchant_id, period.start, period.end, today)
+    return (figures(row), row["counted_at"]) if row else None
+
+
 async def published_figures(conn: asyncpg.Connection, period_end: date, merchant_id: int) -> rules.Figures:
     """One merchant's figures as the publication of the period ending `period_end` holds them (made)."""
     row = await conn.fetchrow(SQL["public_merchants_figures_get"], period_end, merchant_id)

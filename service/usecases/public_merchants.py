@@ -26,6 +26,9 @@ from service.usecases.public_merchant_commands import (
 )
 
 ARCHIVE_MONTHS = 36  # earlier publications a reader may ask for (each is made once, then read)
+# A merchant with this many complaints in the coming period has its own preview counted by the hourly
+# job (public_merchant_previews, migration 0044); one with fewer is counted on each read, ~15 ms at most.
+PREVIEW_FROM = 5_000
 
 
 def parse_month(value: str | None, today: date) -> date | None:
@@ -74,11 +77,28 @@ async def published(
         return await read.publication(conn, period_end, today=local_date(now), limit=limit, offset=offset)
 
 
+async def count_previews(pool: asyncpg.Pool, *, now: datetime, from_complaints: int | None = None) -> int:
+    """Hourly: the coming publication counted for every merchant with at least `from_complaints`
+    (PREVIEW_FROM) in its period, stored as their previews (the ones before replaced); how many were
+    stored. One aggregate over the period instead of a large merchant's cases read on each view of its
+    page."""
+    today = local_date(now)
+    async with pool.acquire() as conn:
+        last = rules.month_end(today)
+        policy = await disclosure.policy_on(conn, last)
+        period = rules.period_ending(last, policy.merchant_window_months)
+        async with conn.transaction():
+            return await store.refresh_previews(
+                conn, period, today=today, at=now, from_complaints=from_complaints or PREVIEW_FROM
+            )
+
+
 async def own_entries(
     pool: asyncpg.Pool, merchant_id: int, *, now: datetime
 ) -> tuple[read.OwnEntry, read.OwnEntry]:
-    """A merchant's entry in the coming publication (counted so far, for this merchant only) and in the one
-    in public now (as published; counted the same way while that publication has not been made yet)."""
+    """A merchant's entry in the coming publication (counted so far: for this merchant only, or by the
+    hourly job for a large one) and in the one in public now (as published; counted the same way while
+    that publication has not been made yet)."""
     today = local_date(now)
     last = today.replace(day=1) - rules.ONE_DAY
     async with pool.acquire() as conn:

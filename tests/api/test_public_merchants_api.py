@@ -10,6 +10,8 @@ import asyncpg
 
 from domain import public_records as rules
 from service.settings import Settings
+from service.usecases import public_merchants
+from service.usecases.clock import utcnow
 from tests.support.cases import mediation_case, merchant_link
 from tests.support.casework import browser_of
 from tests.support.html import csrf_token, leftovers
@@ -176,3 +178,31 @@ async def test_withholding_through_the_api_and_the_merchant_file(
         assert seen.status_code == 200 and "public-withhold" not in seen.text  # no form for a mediator
     listed = (await client.get(f"/api/v1/public/merchants?month={month}&limit=200")).json()
     assert entry(listed, merchant_id) is not None
+
+
+async def test_a_large_merchants_hourly_preview_on_its_link_and_file(
+    api: Client, pool: asyncpg.Pool, staff: dict[str, Staff], settings: Settings, today_local: date
+) -> None:
+    api.cookies.clear()
+    case = await mediation_case(api, pool, staff, "杭州预览计数测试商店")
+    merchant_id = await pool.fetchval("SELECT merchant_id FROM cases WHERE id = $1", case["case_id"])
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, merchant_id, today_local, n=3)
+    link = await merchant_link(api, staff, case["case_id"])
+    hint = "以上数据统计于今日"
+    async with browser_of(settings, "t_supervisor") as supervisor:
+        try:
+            before = await api.get(link, headers={"Accept-Language": "zh-CN"})
+            assert before.status_code == 200 and hint not in before.text  # counted as the page was read
+            assert await public_merchants.count_previews(pool, now=utcnow(), from_complaints=3) >= 1
+            zh = await api.get(link, headers={"Accept-Language": "zh-CN"})
+            assert zh.status_code == 200 and hint in zh.text and "每小时更新" in zh.text
+            en = await api.get(f"{link}?lang=en")
+            assert en.status_code == 200 and "; updated hourly." in en.text and hint not in en.text
+            file = await supervisor.get(f"/staff/merchants/{merchant_id}")
+            assert file.status_code == 200 and "每小时更新" in file.text
+        finally:
+            await pool.execute("DELETE FROM public_merchant_previews")
+        file = await supervisor.get(f"/staff/merchants/{merchant_id}")
+        assert file.status_code == 200 and "每小时更新" not in file.text
+    api.cookies.clear()  # the English page's language cookie

@@ -39,6 +39,7 @@ import pytest
 from domain import indicators as ind
 from domain.tracking import ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH
 from service.settings import Settings
+from service.usecases import public_merchants
 from service.usecases.access import code_hash
 from service.usecases.auth import token_hash
 from service.usecases.clock import local_date, utcnow
@@ -299,7 +300,7 @@ async def prepare(url: str, secret_key: str) -> dict[str, Any]:
             case["id"],
             code_hash(secret_key, case["tracking_no"], code),
         )
-        return {
+        known: dict[str, Any] = {
             "api": await session(conn, reader, "bearer"),
             "page": await session(conn, reader, "cookie"),
             "mediator_page": await session(conn, busiest, "cookie"),
@@ -316,6 +317,18 @@ async def prepare(url: str, secret_key: str) -> dict[str, Any]:
         }
     finally:
         await conn.close()
+    # What the hourly job (public_merchants_job) leaves: the month's merchant publication, made once the
+    # month ends (without it the merchant page counts the period in public live too, which no deployment
+    # does for long), and the large merchants' previews of the coming one.
+    async with asyncpg.create_pool(url, min_size=1, max_size=1) as pool:
+        await public_merchants.published(pool, now=utcnow(), limit=1)
+        started = time.perf_counter()
+        previews = await public_merchants.count_previews(pool, now=utcnow())
+        print(
+            f"  the hourly job's previews: {previews} merchants with {public_merchants.PREVIEW_FROM:,}+"
+            f" complaints in the coming period, counted in {time.perf_counter() - started:.1f} s"
+        )
+    return known
 
 
 async def give_back_claims(url: str) -> None:

@@ -17,11 +17,13 @@ from domain.errors import Conflict, ValidationFailed
 from domain.roles import Role
 from service.queries import public_merchants as read
 from service.store import public_merchants as store
+from service.store import reference
 from service.store.staff import StaffUser
 from service.usecases import public_merchants
-from service.usecases.clock import local_date, utcnow
+from service.usecases.clock import local_date, local_time, utcnow
 from service.usecases.public_merchant_commands import RestoreEntry, WithholdEntry
 from tests.support.public_records import accepted, noon, not_accepted, own_month, verified_merchant
+from workers.main import public_merchants_job
 
 SUPERVISOR = StaffUser(0, "pm_supervisor", "评议科长", frozenset({Role.SUPERVISOR}))
 
@@ -247,3 +249,50 @@ async def test_withholding_is_recorded_and_lifting_it_restores_the_entry(
     assert events[0]["payload"]["reason"] == "商家对数据提出异议，正在核实"
     assert events[1]["payload"]["reason"] == "核实无误"
     assert events[1]["payload"]["withheld_reason"] == "商家对数据提出异议，正在核实"
+
+
+async def test_a_large_merchants_preview_is_counted_hourly_and_a_small_ones_live(
+    pool: asyncpg.Pool, today_local: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    large, small = await verified_merchant(pool), await verified_merchant(pool)
+    now = utcnow()
+    period = rules.period_ending(rules.month_end(today_local), 12)
+    async with pool.acquire() as conn, conn.transaction():
+        await accepted(conn, large, today_local, n=2)
+        await accepted(conn, large, today_local, problem_type="price")
+        await accepted(conn, small, today_local, n=2)
+    try:
+        stored = await public_merchants.count_previews(pool, now=now, from_complaints=3)
+        assert stored >= 1
+
+        coming, _ = await public_merchants.own_entries(pool, large, now=now)
+        async with pool.acquire() as conn:
+            live = await store.figures_of(conn, large, period, today=today_local)
+            taxonomy = await reference.taxonomy(conn)
+        assert coming.counted_at == local_time(now) and coming.period_end == period.end
+        assert coming.figures == read.FiguresView.of(live, taxonomy)  # what counting it live gives
+        assert {p.code: p.complaints for p in coming.figures.by_problem} == {"quality": 2, "price": 1}
+
+        async with pool.acquire() as conn, conn.transaction():
+            await accepted(conn, large, today_local)
+            await accepted(conn, small, today_local)
+        hourly, _ = await public_merchants.own_entries(pool, large, now=now)
+        as_read, _ = await public_merchants.own_entries(pool, small, now=now)
+        assert (hourly.figures.complaints, hourly.counted_at) == (3, local_time(now))  # until the next count
+        assert (as_read.figures.complaints, as_read.counted_at) == (3, None)  # below the mark: counted live
+
+        monkeypatch.setattr(public_merchants, "PREVIEW_FROM", 3)
+        job = await public_merchants_job({"pool": pool})  # the hourly job counts them afresh
+        assert job["previews"] >= 2
+        later = utcnow()
+        recounted, _ = await public_merchants.own_entries(pool, large, now=later)
+        small_now, _ = await public_merchants.own_entries(pool, small, now=later)
+        assert recounted.figures.complaints == 4 and recounted.counted_at
+        assert recounted.counted_at > local_time(now)
+        assert (small_now.figures.complaints, small_now.counted_at) == (3, recounted.counted_at)  # at 3 now
+
+        # The next day "late" is judged anew: yesterday's count is not shown, the page counts live.
+        tomorrow, _ = await public_merchants.own_entries(pool, large, now=later + timedelta(days=1))
+        assert (tomorrow.figures.complaints, tomorrow.counted_at) == (4, None)
+    finally:
+        await pool.execute("DELETE FROM public_merchant_previews")
