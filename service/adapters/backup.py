@@ -54,6 +54,7 @@ DERIVED_TABLES = (
     "indicator_rollup_changes",
     "indicator_day_rollups",
     "indicator_day_rollup_changes",
+    "public_merchant_previews",  # counted again by the hourly job (pages count live until then)
 )
 
 
