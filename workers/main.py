@@ -370,7 +370,9 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         _cron(notices_job, queue, 300, second={0}),
         _cron(monthly_return_job, queue, 1800, minute={10}),
         _cron(indicator_rollups_job, queue, 1800, minute={20}),
-        _cron(public_merchants_job, queue, 1800, minute={30}),
+        # on the hour (UTC's and Shanghai's begin together): a large merchant's preview is judged by the
+        # local day, so that day's first count is made as it begins
+        _cron(public_merchants_job, queue, 1800, minute={0}),
         _cron(open_data_job, queue, 1800, minute={40}),
     ]
     return ResilientWorker(
