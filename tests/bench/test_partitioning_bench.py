@@ -28,20 +28,30 @@ from tests.support.return_floor import BARE_SQL
 URL = os.environ.get("BENCH_DB_URL")
 OPEN = "c.status <> ALL ('{closed,rejected}'::text[])"
 
-BUILD = """
-CREATE TABLE cases_part (LIKE cases INCLUDING DEFAULTS INCLUDING GENERATED) PARTITION BY RANGE (received_at);
+
+def monthly_partitions(table: str, column: str) -> str:
+    """`<table>_part`, range-partitioned by the month (Shanghai) of `column`, with a partition for each
+    month from the table's first row to its last."""
+    return f"""
+CREATE TABLE {table}_part (LIKE {table} INCLUDING DEFAULTS INCLUDING GENERATED) PARTITION BY RANGE ({column});
 DO $$
-DECLARE m date := (SELECT date_trunc('month', min(received_at) AT TIME ZONE 'Asia/Shanghai') FROM cases);
-        last date := (SELECT date_trunc('month', max(received_at) AT TIME ZONE 'Asia/Shanghai') FROM cases);
+DECLARE m date := (SELECT date_trunc('month', min({column}) AT TIME ZONE 'Asia/Shanghai') FROM {table});
+        last date := (SELECT date_trunc('month', max({column}) AT TIME ZONE 'Asia/Shanghai') FROM {table});
 BEGIN
   WHILE m <= last LOOP
-    EXECUTE format('CREATE TABLE cases_part_%s PARTITION OF cases_part FOR VALUES FROM (%L) TO (%L)',
+    EXECUTE format('CREATE TABLE {table}_part_%s PARTITION OF {table}_part FOR VALUES FROM (%L) TO (%L)',
       to_char(m, 'YYYYMM'), m::timestamp AT TIME ZONE 'Asia/Shanghai',
       (m + interval '1 month')::date::timestamp AT TIME ZONE 'Asia/Shanghai');
     m := (m + interval '1 month')::date;
   END LOOP;
 END $$;
-INSERT INTO cases_part SELECT * FROM cases;
+INSERT INTO {table}_part SELECT * FROM {table};
+"""
+
+
+BUILD = (
+    monthly_partitions("cases", "received_at")
+    + """
 ALTER TABLE cases_part ADD PRIMARY KEY (id, received_at);
 DO $$
 DECLARE r record;
@@ -54,28 +64,18 @@ BEGIN
 END $$;
 ANALYZE cases_part;
 """
+)
 
 # case_events the same way, by month of `at`: the primary key widened to (id, at), its one index
 # (case_id, id) on every partition.
-BUILD_EVENTS = """
-CREATE TABLE case_events_part (LIKE case_events INCLUDING DEFAULTS) PARTITION BY RANGE (at);
-DO $$
-DECLARE m date := (SELECT date_trunc('month', min(at) AT TIME ZONE 'Asia/Shanghai') FROM case_events);
-        last date := (SELECT date_trunc('month', max(at) AT TIME ZONE 'Asia/Shanghai') FROM case_events);
-BEGIN
-  WHILE m <= last LOOP
-    EXECUTE format('CREATE TABLE case_events_part_%s PARTITION OF case_events_part'
-                   ' FOR VALUES FROM (%L) TO (%L)',
-      to_char(m, 'YYYYMM'), m::timestamp AT TIME ZONE 'Asia/Shanghai',
-      (m + interval '1 month')::date::timestamp AT TIME ZONE 'Asia/Shanghai');
-    m := (m + interval '1 month')::date;
-  END LOOP;
-END $$;
-INSERT INTO case_events_part SELECT * FROM case_events;
+BUILD_EVENTS = (
+    monthly_partitions("case_events", "at")
+    + """
 ALTER TABLE case_events_part ADD PRIMARY KEY (id, at);
 CREATE INDEX case_events_part_case_idx ON case_events_part (case_id, id);
 ANALYZE case_events_part;
 """
+)
 
 READS: dict[str, str] = {
     "the return's bare aggregate, October": BARE_SQL,
