@@ -30,9 +30,10 @@ from tests.support.staff import Staff
 Client = AsyncTestClient  # type: ignore[type-arg]
 
 SQL = "'; DROP TABLE cases; --"
-# a template engine that evaluated user text would print 370370367 and XXX
-TEMPLATE = "{{ 7*7 }} {{ 123456789*3 }} {% for x in 'abc' %}X{% endfor %} ${123456789*3} #{123456789*3}"
-EVALUATED = ("370370367", "XXX")
+# a template engine that evaluated user text would print 370370367 and qzqzqz (markers no generated value
+# on a page can hold: "XXX" was found inside a random access code, DKR4XXXF)
+TEMPLATE = "{{ 7*7 }} {{ 123456789*3 }} {% for x in 'abc' %}qz{% endfor %} ${123456789*3} #{123456789*3}"
+EVALUATED = ("370370367", "qzqzqz")
 MARKUP = '<script>alert("xss")</script><img src=x onerror=alert(1)> </textarea><b>粗</b>'
 MIXED = "欧阳 John محمد 😀👨\u200d👩\u200d👧 Ωμέγα"  # Chinese, Latin, Arabic, emoji (joined), Greek
 FORMULAS = (
@@ -127,7 +128,7 @@ async def test_the_staff_case_page_shows_it_escaped_and_unevaluated(
     assert page.status_code == 200
     assert_inert(page.text, MIXED, f"{SQL} 杭州市拱墅区", FORMULAS[0], TEMPLATE, MARKUP)
     assert "{{ 7*7 }}" in page.text  # shown as typed …
-    assert "{% for x in &#39;abc&#39; %}X{% endfor %}" in page.text  # … not run
+    assert "{% for x in &#39;abc&#39; %}qz{% endfor %}" in page.text  # … not run
 
 
 @pytest.fixture(scope="module")
