@@ -77,8 +77,7 @@ async def refresh_previews(
 ) -> int:
     """Replace the stored previews (in the caller's transaction) by the period's figures, counted now, of
     every merchant with at least `from_complaints` complaints in it; how many were stored."""
-    await conn.execute(SQL["public_merchants_previews_lock"])
-    await conn.execute("DELETE FROM public_merchant_previews")
+    await conn.execute(SQL["public_merchants_previews_clear"])
     status: str = await conn.execute(
         SQL["public_merchants_previews_refresh"],
         period.end, period.start, list(rules.NOT_COUNTED), list(rules.RESOLVED), today, from_complaints, at,

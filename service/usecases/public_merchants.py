@@ -10,6 +10,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain import public_records as rules
+from domain.disclosure import DisclosurePolicy
 from domain.errors import Conflict, NotFound, ValidationFailed
 from service.queries import public_merchants as read
 from service.store import disclosure, office
@@ -51,13 +52,18 @@ def parse_month(value: str | None, today: date) -> date | None:
     return first
 
 
+async def _policy_and_period(conn: asyncpg.Connection, last: date) -> tuple[DisclosurePolicy, rules.Period]:
+    """The disclosure policy in force on `last`, and the publication period it makes end there."""
+    policy = await disclosure.policy_on(conn, last)
+    return policy, rules.period_ending(last, policy.merchant_window_months)
+
+
 async def _published(conn: asyncpg.Connection, month: date | None, *, now: datetime) -> date:
     """The period ending with `month` (default: the last ended one), published if it was not yet."""
     today = local_date(now)
     last = rules.month_end(month) if month else today.replace(day=1) - rules.ONE_DAY
     if await store.publication(conn, last) is None:
-        policy = await disclosure.policy_on(conn, last)
-        period = rules.period_ending(last, policy.merchant_window_months)
+        policy, period = await _policy_and_period(conn, last)
         async with conn.transaction():
             await store.publish(conn, period, policy.merchant_threshold, today=today, at=now)
     return last
@@ -84,9 +90,7 @@ async def count_previews(pool: asyncpg.Pool, *, now: datetime, from_complaints: 
     page."""
     today = local_date(now)
     async with pool.acquire() as conn:
-        last = rules.month_end(today)
-        policy = await disclosure.policy_on(conn, last)
-        period = rules.period_ending(last, policy.merchant_window_months)
+        _, period = await _policy_and_period(conn, rules.month_end(today))
         async with conn.transaction():
             return await store.refresh_previews(
                 conn, period, today=today, at=now, from_complaints=from_complaints or PREVIEW_FROM
@@ -113,8 +117,7 @@ async def own_entries(
 
 
 async def _own(conn: asyncpg.Connection, merchant_id: int, last: date, today: date) -> read.OwnEntry:
-    policy = await disclosure.policy_on(conn, last)
-    period = rules.period_ending(last, policy.merchant_window_months)
+    policy, period = await _policy_and_period(conn, last)
     return await read.own_entry(conn, merchant_id, period, policy.merchant_threshold, today=today)
 
 
